@@ -1,0 +1,68 @@
+"""Which files an ingest run looks at: files and folders given, folders walked recursively."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Discovery:
+    files: list[Path] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+
+
+def discover(paths: list[str]) -> Discovery:
+    """Regular files under the given paths, sorted within each folder; everything else is skipped with a reason."""
+    found = Discovery()
+    seen: set[Path] = set()
+    for given in paths:
+        path = Path(given)
+        if not os.path.lexists(path):
+            found.skipped.append((given, "does not exist"))
+        elif path.is_dir():
+            _walk(path, found, seen)
+        else:
+            _add(path, found, seen)
+    return found
+
+
+def _walk(folder: Path, found: Discovery, seen: set[Path]) -> None:
+    visited: set[tuple[int, int]] = set()
+    for root, dirs, files in os.walk(
+        folder,
+        followlinks=True,
+        onerror=lambda e: found.skipped.append((str(e.filename), f"unreadable folder: {e.strerror}")),
+    ):
+        stat = os.stat(root)
+        if (stat.st_dev, stat.st_ino) in visited:  # a symlink loop: do not walk it again
+            found.skipped.append((root, "symlink loop"))
+            dirs[:] = []
+            continue
+        visited.add((stat.st_dev, stat.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(root, name)
+            if name.startswith("."):
+                found.skipped.append((str(path), "hidden file"))
+            else:
+                _add(path, found, seen)
+
+
+def _add(path: Path, found: Discovery, seen: set[Path]) -> None:
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:
+        found.skipped.append((str(path), f"cannot resolve ({exc.__class__.__name__}: broken link or loop)"))
+        return
+    if not resolved.is_file():
+        found.skipped.append((str(path), "not a regular file"))
+        return
+    if not os.access(resolved, os.R_OK):
+        found.skipped.append((str(path), "permission denied"))
+        return
+    if resolved in seen:
+        return
+    seen.add(resolved)
+    found.files.append(path)

@@ -1,0 +1,61 @@
+"""Numbers as printed on the forms, to Decimal. Money is never a float."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+# "26,470,288", "296.00", "2,594.84", "250万", "16万元", "-3.5", "（元）" stripped by the caller.
+_AMOUNT = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Amount:
+    value: Decimal
+    unit: str | None  # '万元' when the cell itself says 万 / 万元, '元' when it says 元, else None
+
+
+def normalise_digits(text: str) -> str:
+    """Full-width digits, signs and separators to ASCII (NFKC), thousands separators removed."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"(?<=\d)[,，](?=\d)", "", text).replace(" ", "").strip()
+
+
+def parse_amount(text: str | None) -> Amount | None:
+    """An amount cell to Decimal; None for blank cells and for anything that is not a plain number."""
+    if text is None:
+        return None
+    cleaned = normalise_digits(text)
+    if not cleaned or cleaned in {"-", "—", "--", "/", "无"}:
+        return None
+    unit = None
+    if cleaned.endswith("万元"):
+        cleaned, unit = cleaned[:-2], "万元"
+    elif cleaned.endswith("万"):
+        cleaned, unit = cleaned[:-1], "万元"
+    elif cleaned.endswith("元"):
+        cleaned, unit = cleaned[:-1], "元"
+    if not _AMOUNT.match(cleaned):
+        return None
+    try:
+        return Amount(Decimal(cleaned), unit)
+    except InvalidOperation:
+        return None
+
+
+def parse_decimal(text: str | None) -> Decimal | None:
+    """A plain number (score, weight, rate, quantity) to Decimal, or None."""
+    amount = parse_amount(text)
+    return amount.value if amount and amount.unit is None else None
+
+
+def unit_from_label(label: str) -> str | None:
+    """'项目总预算（元）' → 元, '金额单位：万元' → 万元; None when the label states no unit."""
+    folded = unicodedata.normalize("NFKC", label)
+    if "万元" in folded:
+        return "万元"
+    if re.search(r"\(元\)|单位[:：]?元|（元）", folded):
+        return "元"
+    return None

@@ -1,0 +1,63 @@
+"""Cell text cleanup that removes layout noise but keeps what was printed."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TAG = re.compile(r"</?(?:p|br|span|div|td|tr|b|strong|u|font)\b[^>]*>", re.IGNORECASE)
+_CHECKBOX = re.compile(r"<input[^>]*>", re.IGNORECASE)
+
+
+def strip_tags(text: str) -> str:
+    """Remove HTML paragraph/format tags (<p>…</p>) that web exports leave in cells."""
+    return _TAG.sub("", text)
+
+
+def clean_cell(text: str) -> str:
+    """A cell as printed, minus tags and surrounding whitespace."""
+    return strip_tags(text).strip()
+
+
+def split_cells(line: str) -> list[str]:
+    """Tab-separated cells, cleaned, with trailing empty cells dropped."""
+    cells = [clean_cell(cell) for cell in line.split("\t")]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+def fold(text: str) -> str:
+    """Matching key for labels: NFKC (full-width → ASCII), no whitespace, no trailing colon."""
+    folded = unicodedata.normalize("NFKC", text)
+    folded = re.sub(r"\s+", "", folded)
+    return folded.rstrip(":")
+
+
+def has_checkbox(text: str) -> bool:
+    return bool(_CHECKBOX.search(text))
+
+
+def ticked_options(text: str) -> list[str]:
+    """Options of a checkbox cell that are ticked.
+
+    Two conventions occur: ``<input/> 一次性项目`` (box before its label, ticked by ``checked`` or a tick
+    right after the box) and ``立项阶段 <input/> ✓`` (label before the box, tick after it).
+    """
+    boxes = _CHECKBOX.findall(text)
+    parts = [part.strip() for part in _CHECKBOX.split(text)]
+    options = []
+    for i, box in enumerate(boxes):
+        before, after = parts[i], parts[i + 1]
+        ticked_after = after[:1] in _TICKS
+        if not (ticked_after or "checked" in box.lower()):
+            continue
+        label = after[1:].strip() if ticked_after else after
+        if not label:
+            label = before.split()[-1] if before.split() else ""
+        if label:
+            options.append(label)
+    return options
+
+
+_TICKS = {"✓", "√", "■", "☑", "✔"}
