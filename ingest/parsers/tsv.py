@@ -58,7 +58,8 @@ def split_forms(lines: list[str]) -> list[Segment]:
     ]
     preamble_end = starts[0][0] if starts else len(lines)
     if _has_form_content(lines[:preamble_end]):
-        segments.insert(0, Segment(0, preamble_end, _guess_form_type(lines[:preamble_end]), False))
+        first_text = next(i for i, line in enumerate(lines) if line.strip())
+        segments.insert(0, Segment(first_text, preamble_end, _guess_form_type(lines[:preamble_end]), False))
     return segments
 
 

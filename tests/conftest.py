@@ -1,0 +1,25 @@
+"""Shared pytest fixtures. Kept out of tests/fixtures/, which is dbt's unit-test fixture folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "data" / "samples"
+
+
+def sample(prefix: str) -> Path:
+    """The bundled sample document whose name starts with prefix ("000", "004", …)."""
+    (path,) = SAMPLES.glob(f"{prefix}_*.txt")
+    return path
+
+
+@pytest.fixture
+def samples_dir(tmp_path: Path) -> Path:
+    """A private copy of the sample folder, so tests may change files freely."""
+    folder = tmp_path / "samples"
+    shutil.copytree(SAMPLES, folder)
+    return folder
