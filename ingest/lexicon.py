@@ -114,3 +114,7 @@ BUDGET_ITEM_HEADER: dict[str, str] = {
     "数量": "quantity",
     "备注": "note",
 }
+
+# Comparison signs a target value may start with (= ≥ ≤ > < in ASCII and full width, and the odd
+# glyphs seen in real forms). "<=" and ">=" are two of them in a row.
+TARGET_OPERATORS: frozenset[str] = frozenset("=≥≤<>＝＞＜≧≦═")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..model import Form, Issue
-from . import tsv
+from . import pdftext, tsv
 
 Parser = Callable[[list[str]], tuple[list[Form], list[Issue]]]
 
 PARSERS: dict[str, Parser] = {
     "tsv_target": tsv.parse,
     "tsv_district_target": tsv.parse,
+    "pdftext_target": pdftext.parse,
 }

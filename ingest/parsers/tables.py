@@ -304,3 +304,20 @@ class BudgetItemTable:
                     self.form_seq,
                 )
             )
+
+
+def check_header_fields(form: Form, form_seq: int, issues: list[Issue]) -> None:
+    """Warnings for a titled form whose project name, unit or year was not found, or whose amounts
+    carry no unit."""
+    line = form.line_start
+    for attr, label in (("project_name", "项目名称"), ("unit_name", "单位"), ("fiscal_year", "年度")):
+        if getattr(form, attr) is None:
+            issues.append(
+                Issue(Severity.WARNING, f"missing_{attr}", f"{label} not found on the form", line, form_seq)
+            )
+    if form.amount_unit is None and any(
+        getattr(form, a) is not None for a in ("budget_total", "budget_current", "prior_year_budget")
+    ):
+        issues.append(
+            Issue(Severity.WARNING, "amount_unit_unknown", "amounts printed without a unit", line, form_seq)
+        )
