@@ -63,6 +63,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from .accuracy import accuracy_report, format_report
+
+    if not Path(args.db).exists():
+        print(f"jixiao: no warehouse at {args.db}; run `jixiao ingest PATH` first", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    scores, total = accuracy_report(Path(args.db), Path(args.expected))
+    for line in format_report(scores, total, verbose=args.verbose):
+        print(line)
+    return EXIT_INPUT_FAILED if any("not in the warehouse" in s.problems for s in scores) else EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="jixiao", description="Budget performance documents into a DuckDB warehouse."
@@ -87,6 +99,14 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--out", default="out", help="output folder (default: out)")
     export.add_argument("--db", default=default_db(), help=db_help)
     export.set_defaults(run=cmd_export)
+
+    check = commands.add_parser(
+        "check", help="accuracy report: the warehouse against hand-verified expectation files"
+    )
+    check.add_argument("--expected", default="tests/expected", help="folder of expectation JSON files")
+    check.add_argument("--db", default=default_db(), help=db_help)
+    check.add_argument("-v", "--verbose", action="store_true", help="list every difference")
+    check.set_defaults(run=cmd_check)
     return main
 
 
