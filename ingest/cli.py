@@ -30,14 +30,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     n_files = len(discover(args.paths).files)
     with tqdm(total=n_files, unit="file", disable=n_files < 50 or None, file=sys.stderr) as bar:
         try:
-            summary = ingest_paths(args.paths, Path(args.db), progress=bar.update)
+            summary = ingest_paths(args.paths, Path(args.db), jobs=args.jobs, progress=bar.update)
         except WarehouseBusy as exc:
             print(f"jixiao: {exc}", file=sys.stderr)
             return EXIT_ENVIRONMENT
     for line in summary.lines():
         print(line)
-    failed = summary.status["failed"] + summary.status["partial"] + len(summary.skipped)
-    return EXIT_INPUT_FAILED if failed else EXIT_OK
+    return EXIT_INPUT_FAILED if summary.failed or summary.skipped else EXIT_OK
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -85,6 +84,7 @@ def parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="parse documents into raw.* (files or folders, recursively)")
     ingest.add_argument("paths", nargs="+", metavar="PATH")
     ingest.add_argument("--db", default=default_db(), help=db_help)
+    ingest.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
     ingest.set_defaults(run=cmd_ingest)
 
     build = commands.add_parser("build", help="run `dbt build` (models and all data tests) on the warehouse")

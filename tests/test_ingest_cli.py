@@ -29,7 +29,7 @@ def test_ingest_samples_writes_every_raw_table_and_a_summary(samples_dir: Path, 
     result = jixiao("ingest", str(samples_dir), "--db", str(db))
     # 002/003 have no parser yet: failed documents, so the exit code says "some input failed".
     assert result.returncode == 1, result.stderr
-    assert "files: 5 seen, 5 documents" in result.stdout
+    assert "files: 5 seen, 5 documents parsed" in result.stdout
     assert "forms: 33, indicators: 610" in result.stdout
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.sql("select layout, status, n_projects from raw.documents order by source_path").fetchall()
@@ -47,7 +47,9 @@ def test_ingest_samples_writes_every_raw_table_and_a_summary(samples_dir: Path, 
     assert failed_reasons == 2
 
 
-def test_reingest_is_idempotent_and_replaces_only_the_changed_document(samples_dir: Path, tmp_path: Path) -> None:
+def test_reingest_is_idempotent_and_replaces_only_the_changed_document(
+    samples_dir: Path, tmp_path: Path
+) -> None:
     db = tmp_path / "w.duckdb"
     jixiao("ingest", str(samples_dir), "--db", str(db))
     before = counts(db)
@@ -55,7 +57,9 @@ def test_reingest_is_idempotent_and_replaces_only_the_changed_document(samples_d
     assert counts(db) == before
 
     changed = samples_dir / sample("004").name
-    changed.write_text(changed.read_text(encoding="utf-8").replace("小区物联网建设\t100%", "小区物联网建设\t=90%"))
+    changed.write_text(
+        changed.read_text(encoding="utf-8").replace("小区物联网建设\t100%", "小区物联网建设\t=90%")
+    )
     jixiao("ingest", str(changed), "--db", str(db))
     after = counts(db)
     assert after == before  # same shape: the old version of 004 was replaced, nothing else touched
@@ -77,7 +81,9 @@ def test_unknown_text_still_gets_a_document_row_and_an_issue(tmp_path: Path) -> 
     assert result.returncode == 1
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.sql("select layout, status from raw.documents").fetchall() == [("unknown", "failed")]
-        assert con.sql("select severity, code from raw.parse_issues").fetchall() == [("error", "unknown_layout")]
+        assert con.sql("select severity, code from raw.parse_issues").fetchall() == [
+            ("error", "unknown_layout")
+        ]
 
 
 def test_missing_path_is_reported_not_fatal(tmp_path: Path) -> None:
@@ -97,3 +103,32 @@ def test_same_content_under_two_names_is_one_document(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout
     assert "1 duplicate content" in result.stdout
     assert counts(db)["documents"] == 1
+
+
+def test_unchanged_reingest_parses_nothing(samples_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    jixiao("ingest", str(samples_dir), "--db", str(db))
+    result = jixiao("ingest", str(samples_dir), "--db", str(db))
+    assert "0 documents parsed" in result.stdout and "5 unchanged" in result.stdout
+    assert "reconciliation: 5 seen = 0 loaded + 0 failed or partial + 5 unchanged" in result.stdout
+
+
+def test_parallel_and_serial_ingest_build_identical_warehouses(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(20):  # enough files for the process pool; each a distinct document
+        text = sample("004").read_text(encoding="utf-8").replace("296.00", f"{296 + i}.00")
+        (folder / f"doc_{i:02}.txt").write_text(text, encoding="utf-8")
+    tables = {}
+    for jobs in ("1", "2"):
+        db = tmp_path / f"jobs{jobs}.duckdb"
+        jixiao("ingest", str(folder), "--db", str(db), "--jobs", jobs)
+        with duckdb.connect(str(db), read_only=True) as con:
+            tables[jobs] = {
+                t: con.sql(f"select * exclude (ingested_at) from raw.{t} order by all").fetchall()
+                if t == "documents"
+                else con.sql(f"select * from raw.{t} order by all").fetchall()
+                for t in RAW_TABLES
+            }
+    assert tables["1"] == tables["2"]
+    assert len(tables["2"]["projects"]) == 20
