@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..model import Form, Issue
-from . import pdftext, tsv
+from . import pdftext, scrambled, tsv
 
 Parser = Callable[[list[str]], tuple[list[Form], list[Issue]]]
 
