@@ -1,0 +1,36 @@
+{#
+    Text for matching, never for display: the printed value stays in its own column.
+
+    NFKC-style width folding in plain SQL, so staging views stay queryable from a bare duckdb
+    shell (no Python UDFs, no extensions):
+      - the full-width ASCII block U+FF01-U+FF5E becomes U+0021-U+007E (（ → (, ０ → 0, ＝ → =, ％ → %);
+      - U+3000 ideographic space becomes a space;
+      - 【】〔〕 become ( ) ( ); ［］ are in the full-width block and become [ ].
+    Then every whitespace run (ASCII, no-break, ideographic, zero-width) is removed, not collapsed:
+    the labels and names are Chinese, and PDF/OCR extraction breaks them at arbitrary places
+    ("可持 续影 响指 标", "房屋物业管理监督 管理"), so a single kept space would still make two
+    printings of one name differ. An empty result becomes null.
+#}
+{% macro clean_text(column_name) -%}
+    {%- set full_width = [] -%}
+    {%- set half_width = [] -%}
+    {%- for code_point in range(65281, 65375) -%}
+        {%- do full_width.append('%c' | format(code_point)) -%}
+        {%- do half_width.append('%c' | format(code_point - 65248)) -%}
+    {%- endfor -%}
+    {%- set from_chars = full_width | join('') ~ '　【】〔〕' -%}
+    {%- set to_chars = half_width | join('') ~ ' ()()' -%}
+    nullif(
+        regexp_replace(
+            translate(
+                {{ column_name }},
+                '{{ from_chars }}',
+                '{{ to_chars | replace("'", "''") }}'
+            ),
+            '[[:space:]\x{00A0}\x{2000}-\x{200B}\x{3000}\x{FEFF}]+',
+            '',
+            'g'
+        ),
+        ''
+    )
+{%- endmacro %}

@@ -1,0 +1,75 @@
+-- One row per project across years and documents: the same unit + project name (cleaned) is one
+-- project_id whichever year or document it was printed in.
+
+with
+
+int_projects_deduplicated as (
+    select * from {{ ref('int_projects_deduplicated') }}
+),
+
+-- names and category as printed on the most recent form (target before self-evaluation)
+latest_forms as (
+    select
+        project_id,
+        unit_id,
+        canonical_unit_name,
+        project_name,
+        project_name_clean
+    from int_projects_deduplicated
+    qualify
+        row_number() over (
+            partition by project_id
+            order by fiscal_year desc nulls last, form_type = 'target' desc, project_year_id asc
+        ) = 1
+),
+
+latest_categories as (
+    select
+        project_id,
+        project_category
+    from int_projects_deduplicated
+    where project_category is not null
+    qualify
+        row_number() over (
+            partition by project_id
+            order by fiscal_year desc nulls last, form_type = 'target' desc, project_year_id asc
+        ) = 1
+),
+
+project_forms_summarised as (
+    select
+        project_id,
+        min(fiscal_year) as first_fiscal_year,
+        max(fiscal_year) as last_fiscal_year,
+        count(distinct fiscal_year) as n_fiscal_years,
+        count(*) as n_forms,
+        count(*) filter (where form_type = 'target') as n_target_forms,
+        count(*) filter (where form_type = 'self_eval') as n_self_eval_forms,
+        list_sort(list_distinct(flatten(list(source_document_ids)))) as source_document_ids
+    from int_projects_deduplicated
+    group by project_id
+),
+
+final as (
+    select
+        latest_forms.project_id,
+        latest_forms.unit_id,
+        latest_forms.canonical_unit_name as unit_name,
+        latest_forms.project_name,
+        latest_forms.project_name_clean,
+        latest_categories.project_category,
+        cast(project_forms_summarised.first_fiscal_year as integer) as first_fiscal_year,
+        cast(project_forms_summarised.last_fiscal_year as integer) as last_fiscal_year,
+        cast(project_forms_summarised.n_fiscal_years as integer) as n_fiscal_years,
+        cast(project_forms_summarised.n_forms as integer) as n_forms,
+        cast(project_forms_summarised.n_target_forms as integer) as n_target_forms,
+        cast(project_forms_summarised.n_self_eval_forms as integer) as n_self_eval_forms,
+        cast(project_forms_summarised.source_document_ids as varchar[]) as source_document_ids
+    from latest_forms
+    inner join project_forms_summarised
+        on latest_forms.project_id = project_forms_summarised.project_id
+    left join latest_categories
+        on latest_forms.project_id = latest_categories.project_id
+)
+
+select * from final

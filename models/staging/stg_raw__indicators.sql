@@ -1,0 +1,106 @@
+{%- set number = target_number_pattern() -%}
+{%- set unit = target_unit_pattern() -%}
+
+with
+
+source as (
+    select * from {{ source('raw', 'indicators') }}
+),
+
+renamed as (
+    select
+        project_key,
+        seq as indicator_seq,
+        project_key || ':' || seq as indicator_key,
+        level1,
+        {{ clean_text('level1') }} as level1_clean,
+        level2,
+        {{ clean_text('level2') }} as level2_clean,
+        name as indicator_name,
+        {{ clean_text('name') }} as indicator_name_clean,
+        target,
+        {{ normalise_target_operators(clean_text('target')) }} as target_normalised,
+        actual,
+        weight,
+        score,
+        deviation_reason,
+        note,
+        line_no
+    from source
+),
+
+-- a number right after an operator wins over the first bare number ("每月用户有效投诉≤5")
+targets_matched as (
+    select
+        *,
+        regexp_extract(
+            target_normalised,
+            '(≥|≤|=|>|<)({{ number }})\(?({{ unit }})?\)?',
+            ['operator', 'number', 'unit']
+        ) as operator_match,
+        regexp_extract(
+            target_normalised,
+            '({{ number }})\(?({{ unit }})?\)?',
+            ['number', 'unit']
+        ) as bare_match
+    from renamed
+),
+
+targets_unpacked as (
+    select
+        *,
+        nullif(struct_extract(operator_match, 'operator'), '') as matched_operator,
+        nullif(struct_extract(operator_match, 'number'), '') as operator_number,
+        nullif(struct_extract(operator_match, 'unit'), '') as operator_unit,
+        nullif(struct_extract(bare_match, 'number'), '') as bare_number,
+        nullif(struct_extract(bare_match, 'unit'), '') as bare_unit
+    from targets_matched
+),
+
+targets_parsed as (
+    select
+        *,
+        operator_number is not null as has_operator,
+        cast(replace(coalesce(operator_number, bare_number), ',', '') as decimal(18, 4)) as target_value,
+        case
+            when operator_number is not null then operator_unit
+            else bare_unit
+        end as target_unit_printed
+    from targets_unpacked
+),
+
+final as (
+    select
+        project_key,
+        indicator_seq,
+        indicator_key,
+        level1,
+        level1_clean,
+        level2,
+        level2_clean,
+        indicator_name,
+        indicator_name_clean,
+        target,
+        case
+            when target_value is null then null
+            when has_operator then matched_operator
+            when target_normalised like '%以上%' then '≥'
+            when regexp_matches(target_normalised, '以下|以内|之内') then '≤'
+            else '='
+        end as target_operator,
+        target_value,
+        case
+            when target_unit_printed = '百分之' then '%'
+            else target_unit_printed
+        end as target_unit,
+        target_value is not null as is_quantitative,
+        actual,
+        weight,
+        score,
+        deviation_reason,
+        note,
+        line_no
+    from targets_parsed
+)
+
+select * from final
