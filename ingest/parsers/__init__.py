@@ -13,4 +13,5 @@ PARSERS: dict[str, Parser] = {
     "tsv_target": tsv.parse,
     "tsv_district_target": tsv.parse,
     "pdftext_target": pdftext.parse,
+    "pdf_scrambled_target": scrambled.parse,
 }
