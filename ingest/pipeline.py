@@ -46,14 +46,14 @@ class IngestSummary:
     def lines(self) -> list[str]:
         by_status = ", ".join(f"{n} {s}" for s, n in sorted(self.status.items())) or "none"
         by_severity = ", ".join(f"{self.issues[s.value]} {s.value}" for s in Severity)
-        loaded = self.documents - self.failed
         out = [
             f"files: {self.files_seen} seen, {self.documents} documents parsed ({by_status}), "
             f"{self.unchanged} unchanged, {self.duplicates} duplicate content, {len(self.skipped)} skipped",
             f"forms: {self.forms}, indicators: {self.indicators}",
             f"issues: {by_severity}",
-            f"reconciliation: {self.files_seen} seen = {loaded} loaded + {self.failed} failed or partial "
-            f"+ {self.unchanged} unchanged + {self.duplicates} duplicates + {len(self.skipped)} skipped",
+            f"reconciliation: {self.files_seen} seen = {self.status['parsed']} parsed + {self.status['partial']} "
+            f"partial + {self.status['failed']} failed + {self.unchanged} unchanged + {self.duplicates} duplicates "
+            f"+ {len(self.skipped)} skipped",
         ]
         out += [f"skipped {path}: {reason}" for path, reason in self.skipped]
         return out
