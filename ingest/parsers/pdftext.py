@@ -25,7 +25,7 @@ from .. import lexicon
 from ..model import Form, FormType, Indicator, Issue, Severity
 from ..numbers import parse_amount
 from ..text import fold
-from .tables import FieldReader, check_header_fields, find_year, is_indicator_header, label_key
+from .tables import FieldReader, check_form, find_year, is_indicator_header, label_key
 
 # "- 8 -", "— 8 —", "第 8 页", "第8页 共20页": page furniture, not content.
 _PAGE_MARKER = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)\s*$")
@@ -224,7 +224,7 @@ def read_form(segment: Segment, seq: int, wrap: int | None, issues: list[Issue])
     if table is not None:
         table.close()
         table.check_end()
-    _check_form(form, segment, seq, issues)
+    check_form(form, seq, issues, segment.has_title)
     return form
 
 
@@ -242,27 +242,6 @@ def _ends_table(tokens: list[str]) -> bool:
         label_key(label) in lexicon.FIELD_LABELS or label_key(label) in lexicon.BUDGET_LABELS
     )
     return known or key.startswith(lexicon.TABLE_END_LABELS)
-
-
-def _check_form(form: Form, segment: Segment, seq: int, issues: list[Issue]) -> None:
-    line = form.line_start
-    if not segment.has_title:
-        form.is_complete = False
-        issues.append(
-            Issue(
-                Severity.WARNING,
-                "form_truncated_start",
-                "the document starts in the middle of a form: its title, unit and project name are missing; "
-                "kept as a partial form",
-                line,
-                seq,
-            )
-        )
-    if not form.indicators:
-        form.is_complete = False
-        issues.append(Issue(Severity.WARNING, "no_indicators", "the form has no indicator table", line, seq))
-    if segment.has_title:
-        check_header_fields(form, seq, issues)
 
 
 # --- header: label/value pairs separated by spaces ----------------------------------------------------

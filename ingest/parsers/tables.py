@@ -306,6 +306,31 @@ class BudgetItemTable:
             )
 
 
+def check_form(form: Form, form_seq: int, issues: list[Issue], has_title: bool) -> None:
+    """Warnings every parser owes a form: cut off at the start, no indicator table, a titled form
+    whose project name, unit or year was not found, amounts printed without a unit."""
+    line = form.line_start
+    if not has_title:
+        form.is_complete = False
+        issues.append(
+            Issue(
+                Severity.WARNING,
+                "form_truncated_start",
+                "the document starts in the middle of a form: its title, unit and project name are missing; "
+                "kept as a partial form",
+                line,
+                form_seq,
+            )
+        )
+    if not form.indicators:
+        form.is_complete = False
+        issues.append(
+            Issue(Severity.WARNING, "no_indicators", "the form has no indicator table", line, form_seq)
+        )
+    if has_title:
+        check_header_fields(form, form_seq, issues)
+
+
 def check_header_fields(form: Form, form_seq: int, issues: list[Issue]) -> None:
     """Warnings for a titled form whose project name, unit or year was not found, or whose amounts
     carry no unit."""

@@ -16,6 +16,7 @@ from .tables import (
     BudgetItemTable,
     FieldReader,
     IndicatorTable,
+    check_form,
     find_year,
     is_budget_item_header,
     is_indicator_header,
@@ -119,7 +120,7 @@ def read_form(lines: list[str], segment: Segment, seq: int, issues: list[Issue])
         fields.read(cells, line_no)
     form.line_end = last_content + 1
     _note_shifted_rows(tables, form, seq, issues)
-    _check_form(form, segment, seq, issues)
+    check_form(form, seq, issues, segment.has_title)
     return form
 
 
@@ -148,34 +149,4 @@ def _note_shifted_rows(tables: list[IndicatorTable], form: Form, seq: int, issue
                 form.line_start,
                 seq,
             )
-        )
-
-
-def _check_form(form: Form, segment: Segment, seq: int, issues: list[Issue]) -> None:
-    line = form.line_start
-    if not segment.has_title:
-        form.is_complete = False
-        issues.append(
-            Issue(
-                Severity.WARNING,
-                "form_truncated_start",
-                "the document starts in the middle of a form: its title, unit and project name are missing; "
-                "kept as a partial form",
-                line,
-                seq,
-            )
-        )
-    if not form.indicators:
-        form.is_complete = False
-        issues.append(Issue(Severity.WARNING, "no_indicators", "the form has no indicator table", line, seq))
-    for attr, label in (("project_name", "项目名称"), ("unit_name", "单位"), ("fiscal_year", "年度")):
-        if getattr(form, attr) is None and segment.has_title:
-            issues.append(
-                Issue(Severity.WARNING, f"missing_{attr}", f"{label} not found on the form", line, seq)
-            )
-    if form.amount_unit is None and any(
-        getattr(form, a) is not None for a in ("budget_total", "budget_current", "prior_year_budget")
-    ):
-        issues.append(
-            Issue(Severity.WARNING, "amount_unit_unknown", "amounts printed without a unit", line, seq)
         )
