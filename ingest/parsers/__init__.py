@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..model import Form, Issue
-from . import pdftext, scrambled, tsv
+from . import ocr_self_eval, pdftext, scrambled, tsv
 
 Parser = Callable[[list[str]], tuple[list[Form], list[Issue]]]
 
@@ -14,4 +14,5 @@ PARSERS: dict[str, Parser] = {
     "tsv_district_target": tsv.parse,
     "pdftext_target": pdftext.parse,
     "pdf_scrambled_target": scrambled.parse,
+    "tsv_self_eval": ocr_self_eval.parse,
 }
