@@ -75,6 +75,8 @@ final as (
         cast(n_sources as integer) as n_sources,
         cast(source_document_ids as varchar[]) as source_document_ids,
         cast(source_project_keys as varchar[]) as source_project_keys,
+        winning_project_key,
+        winner_reason,
         has_conflicting_figures
     from budgets_compared
 )
