@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from . import lexicon
 from .text import fold
 
 UNKNOWN = "unknown"
+
+# A flattened form holds its indicator header, category labels and rows on one line: many tokens.
+_FLAT_MIN_TOKENS = 20
+# One cell per line: of the lines after the indicator header, at most this share hold several tokens.
+_ROWS_LOOKED_AT = 30
+_MAX_SPACED_SHARE = 0.3
 
 
 def detect_layout(lines: list[str]) -> str:
@@ -17,12 +24,43 @@ def detect_layout(lines: list[str]) -> str:
     is_self_eval = "自评表" in text or ("年初预算数" in text and "全年执行" in text)
     is_target = "绩效目标" in text and ("预算" in text or "指标" in text)
     if is_self_eval:
-        return "tsv_self_eval" if tabbed >= 0.3 else "text_self_eval"
+        if tabbed >= 0.3:
+            return "tsv_self_eval"
+        return f"{_stream_kind(content) or 'text'}_self_eval"
     if not is_target and "一级" not in text:
         return UNKNOWN
     if tabbed >= 0.3:
         district = "项目构成分解" in text or "(项目总体情况)" in text or "金额单位:万元" in text
         return "tsv_district_target" if district else "tsv_target"
+    stream = _stream_kind(content)
+    if stream:
+        return f"{stream}_target"
     if "上海市财政支出项目绩效目标申报表" in text or "子项目名称" in text:
         return "pdf_scrambled_target"
     return "pdftext_target"
+
+
+def _stream_kind(content: list[str]) -> str | None:
+    """'flat' when a line holds a whole indicator table (header cells, category labels and rows run
+    together); 'cell_lines' when the table header is printed one cell per line; else None."""
+    for line in content:
+        tokens = [fold(token) for token in line.split()]
+        long_enough = len(tokens) >= _FLAT_MIN_TOKENS
+        if long_enough and _is_table_header(tokens) and any(t in lexicon.LEVEL1_LABELS for t in tokens):
+            return "flat"
+    keys = [fold(line) for line in content]
+    for k in range(len(keys) - 2):
+        header = keys[k : k + 3]
+        if not (all(key in lexicon.INDICATOR_HEADER for key in header) and _is_table_header(keys[k : k + 4])):
+            continue
+        # The rows' cells are on lines of their own too: pdftotext output that happens to print its
+        # header one word per line still has "name target" rows.
+        following = content[k + 3 : k + 3 + _ROWS_LOOKED_AT]
+        if sum(len(line.split()) > 1 for line in following) <= len(following) * _MAX_SPACED_SHARE:
+            return "cell_lines"
+    return None
+
+
+def _is_table_header(keys: list[str]) -> bool:
+    roles = {lexicon.INDICATOR_HEADER.get(key) for key in keys}
+    return "name" in roles and ("level1" in roles or "target" in roles)

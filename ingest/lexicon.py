@@ -28,6 +28,7 @@ FIELD_LABELS: dict[str, str] = {
     "实施单位": "unit_name",
     "单位名称": "unit_name",
     "主管部门": "supervisor_name",
+    "主管部门及代码": "supervisor_name",
     "主管单位": "supervisor_name",
     "项目名称": "project_name",
     "项目类别": "project_category",
@@ -38,14 +39,20 @@ FIELD_LABELS: dict[str, str] = {
 BUDGET_LABELS: dict[str, str] = {
     "项目总预算": "budget_total",
     "总预算": "budget_total",
+    "中期资金总额": "budget_total",
     "项目当年预算": "budget_current",
     "当年预算": "budget_current",
     "年度本级预算金额": "budget_current",
+    "年度资金总额": "budget_current",
+    "资金总额": "budget_current",
     "同名项目上年预算额": "prior_year_budget",
     "上年预算额": "prior_year_budget",
     "同名项目上年预算执行数": "prior_year_executed",
     "上年预算执行数": "prior_year_executed",
 }
+
+# A sub-row label printed as "其中：财政拨款": the prefix is layout, the label follows it.
+SUBTOTAL_PREFIXES: frozenset[str] = frozenset({"其中"})
 
 # Prefixes of numbered budget lines ("一、项目总预算：296.00") that are layout, not label.
 BUDGET_LINE_PREFIX = r"^(?:[一二三四五六七八九十]+、|\(\S{1,2}\)|\d+\.)\s*"
@@ -63,6 +70,10 @@ INDICATOR_HEADER: dict[str, str] = {
     "目标值": "target",
     "指标值": "target",
     "年度指标值": "target",
+    # Some provinces print a target in three cells: 指标性质 (≥ ≤ = or 定性), 指标值, 度量单位.
+    "指标性质": "target_operator",
+    "度量单位": "target_unit",
+    "计量单位": "target_unit",
     "实际完成值": "actual",
     "分值": "weight",
     "权重": "weight",
@@ -98,6 +109,22 @@ WRAPPER_LABELS: frozenset[str] = frozenset({"绩效目标", "年度绩效目标"
 
 # Lines that declare the money unit for the whole form ("金额单位：万元").
 AMOUNT_UNIT_LABELS = ("金额单位", "单位:万元", "单位:元")
+
+# Headings of a form's fund block; with a unit marker ("项目资金（万元）") they state the unit of
+# every figure in it, whose own labels (年度资金总额) carry none.
+AMOUNT_UNIT_BLOCK_LABELS: frozenset[str] = frozenset({"项目资金", "资金情况", "项目资金情况", "资金投入情况"})
+
+# Row labels of target forms that are not read into a field but end the value before them when a
+# form's cells come as a stream (one cell per line, or run together on one line).
+HEADER_ROW_LABELS: frozenset[str] = frozenset(
+    {
+        "项目属性", "项目期", "计划开始日期", "计划完成日期", "是否含有政府购买服务", "绩效类型",
+        "项目资金", "财政拨款", "其他资金", "其中", "本级财政资金", "上级补助资金",
+        "年度绩效目标", "年度总体目标", "中期目标", "总目标及阶段性目标", "绩效指标",
+        "本项目上年度市级财政资金使用情况", "项目负责人", "联系人", "联系电话", "项目代码", "项目编码",
+        "预算级次", "资金来源", "填报日期",
+    }
+)  # fmt: skip
 
 # Section headings that end an indicator table.
 TABLE_END_LABELS = ("项目名称", "项目构成分解", "金额合计", "填报单位负责人", "制度保障")
@@ -191,6 +218,8 @@ SELF_EVAL_FUND_COLUMNS: dict[str, str] = {
     "全年预算数": "full_year_budget",
     "全年执行数": "executed",
     "全年执行": "executed",
+    "调整后预算数": "full_year_budget",
+    "预算执行数": "executed",
     "分值": "weight",
     "分数": "weight",
     "执行率": "rate",
@@ -209,6 +238,9 @@ SELF_EVAL_INDICATOR_HEADER_WORDS: tuple[tuple[str, str], ...] = (
     ("指标名称", "name"),
     ("指标值", "target"),
     ("目标值", "target"),
+    ("指标性质", "target_operator"),
+    ("度量单位", "target_unit"),
+    ("计量单位", "target_unit"),
     ("完成值", "actual"),
     ("分值", "weight"),
     ("权重", "weight"),

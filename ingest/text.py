@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _TAG = re.compile(r"</?(?:p|br|span|div|td|tr|b|strong|u|font)\b[^>]*>", re.IGNORECASE)
 _CHECKBOX = re.compile(r"<input[^>]*>", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
 
 
 def strip_tags(text: str) -> str:
@@ -27,10 +29,11 @@ def split_cells(line: str) -> list[str]:
     return cells
 
 
+@lru_cache(maxsize=1 << 14)  # a pure function called on the same labels and cells over and over
 def fold(text: str) -> str:
     """Matching key for labels: NFKC (full-width → ASCII), no whitespace, no trailing colon."""
     folded = unicodedata.normalize("NFKC", text)
-    folded = re.sub(r"\s+", "", folded)
+    folded = _SPACE.sub("", folded)
     return folded.rstrip(":")
 
 

@@ -22,6 +22,8 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 
+from rapidfuzz.distance import LCSseq
+
 from .. import lexicon
 
 CJK = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
@@ -190,16 +192,12 @@ def read_label_text(text: str) -> str:
 
 
 def lcs(a: str, b: str) -> int:
-    """Length of the longest common subsequence (OCR drops characters but keeps their order)."""
-    if not a or not b:
-        return 0
-    previous = [0] * (len(b) + 1)
-    for ch in a:
-        current = [0]
-        for j, other in enumerate(b, 1):
-            current.append(previous[j - 1] + 1 if ch == other else max(previous[j], current[j - 1]))
-        previous = current
-    return previous[-1]
+    """Length of the longest common subsequence (OCR drops characters but keeps their order).
+
+    rapidfuzz computes exactly this (a bit-parallel LCS in C++); the pure-Python dynamic programme
+    it replaced was a quarter of all ingest time.
+    """
+    return LCSseq.similarity(a, b)
 
 
 def label_fit(text: str, label: str) -> float:

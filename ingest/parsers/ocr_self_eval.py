@@ -25,21 +25,24 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from .. import lexicon
 from ..model import Form, FormType, Indicator, Issue, Severity
 from . import ocr_levels, ocr_repair
 from .ocr_levels import Label, Piece, RowPlace
 from .ocr_repair import clean_cell, concat_cells, has_han, join_cells, read_number, unwrap
-from .tables import check_form
+from .tables import check_form, compose_target, target_composed_issue
 
 CENT = Decimal("0.01")
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*年")
 _UNIT_PIECE = re.compile(r"^[(（][^()（）]{1,8}[)）]$")
+_SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 14)  # pure, and called on the same cells many times per form
 def fold(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
 
 
 def cells_of(line: str) -> list[str]:
@@ -91,14 +94,19 @@ def indicator_header_roles(cells: list[str]) -> dict[int, list[str]]:
     """Roles of a self-evaluation indicator header's cells; a merged cell may hold several."""
     roles: dict[int, list[str]] = {}
     for col, cell in enumerate(cells):
-        key = fold(cell)
-        found = []
-        for word, role in lexicon.SELF_EVAL_INDICATOR_HEADER_WORDS:
-            if word in key and role not in found:
-                found.append(role)
+        found = _header_roles_of(fold(cell))
         if found:
-            roles[col] = found
+            roles[col] = list(found)
     return roles
+
+
+@lru_cache(maxsize=1 << 14)  # every line of a document is tested for a header, most cells repeat
+def _header_roles_of(key: str) -> tuple[str, ...]:
+    found: list[str] = []
+    for word, role in lexicon.SELF_EVAL_INDICATOR_HEADER_WORDS:
+        if word in key and role not in found:
+            found.append(role)
+    return tuple(found)
 
 
 def is_indicator_header(cells: list[str]) -> bool:
@@ -546,6 +554,8 @@ class FormReader:
             aligned=aligned,
             positions={pos},
         )
+        if aligned and ("target_operator" in columns or "target_unit" in columns):
+            self._compose_target(row, cells, columns, value)
         rest = " ".join(score_cell.split()[1:])
         if rest:
             text, stray = ocr_repair.strip_stray_numbers(rest + " ")
@@ -558,11 +568,19 @@ class FormReader:
         self._read_category_zone(cells[:name_start], row)
         return row
 
+    def _compose_target(self, row: Row, cells: list[str], columns: dict[str, int], value) -> None:
+        """指标性质 | 指标值 | 度量单位 in three cells: the target as printed text ('≥' '95' '%' → '≥95%')."""
+        parts = [value(columns.get(role)) for role in ("target_operator", "target", "target_unit")]
+        row.target = compose_target(*parts)
+        if any(parts):
+            name = " ".join(c for c in row.name_cells if c)
+            self.issues.append(target_composed_issue(name, parts, row.target, row.line_no, self.seq))
+
     def _aligned(self, cells: list[str], columns: dict[str, int]) -> bool:
         if "weight" not in columns or "score" not in columns:
             return False
         w, s = columns["weight"], columns["score"]
-        if s >= len(cells):
+        if max(w, s) >= len(cells):  # either column past the row's end: the row is short, not aligned
             return False
         weight = read_number(cells[w].split()[0]) if cells[w].split() else None
         score = read_number(cells[s].split()[0]) if cells[s].split() else None

@@ -25,7 +25,7 @@ from .. import lexicon
 from ..model import Form, FormType, Indicator, Issue, Severity
 from ..numbers import parse_amount
 from ..text import fold
-from .tables import FieldReader, check_form, find_year, is_indicator_header, label_key
+from .tables import FieldReader, check_form, find_year, is_indicator_header, label_key, unit_statement
 
 # "- 8 -", "— 8 —", "第 8 页", "第8页 共20页": page furniture, not content.
 _PAGE_MARKER = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)\s*$")
@@ -371,10 +371,16 @@ class HeaderReader:
         return key in lexicon.FIELD_LABELS or key in lexicon.BUDGET_LABELS
 
     def _read_unit_line(self, text: str) -> None:
-        """'金额单位：万元' sets the unit every amount on the form is printed in."""
+        """'金额单位：万元', or a fund block heading '项目资金（万元）', sets the unit every amount on the form
+        is printed in."""
         key = fold(text)
         if key.startswith(lexicon.AMOUNT_UNIT_LABELS):
             self.form.amount_unit = "万元" if "万元" in key else "元"
+            return
+        for token in text.split():
+            unit = unit_statement(token)
+            if unit:
+                self.form.amount_unit = unit
 
 
 # --- the indicator table: one row per line, wrapped cells re-assembled -----------------------------------

@@ -29,11 +29,45 @@ def label_key(text: str) -> str:
 
 
 def split_label(cell: str) -> tuple[str, str | None]:
-    """'申报单位名称：上海市…' → ('申报单位名称', '上海市…'); a cell without a colon is all label."""
+    """'申报单位名称：上海市…' → ('申报单位名称', '上海市…'); a cell without a colon is all label.
+
+    A sub-row prefix is layout: '其中：年度本级预算金额' → ('年度本级预算金额', None).
+    """
     match = re.search(r"[:：]", cell)
     if not match:
         return cell, None
-    return cell[: match.start()], cell[match.end() :].strip() or None
+    head, tail = cell[: match.start()], cell[match.end() :].strip() or None
+    if tail and fold(head) in lexicon.SUBTOTAL_PREFIXES:
+        return split_label(tail)
+    return head, tail
+
+
+def unit_statement(cell: str) -> str | None:
+    """The money unit a cell states for the whole form: '金额单位：万元', '单位：元', or a fund block
+    heading with a unit marker ('项目资金（万元）'); None for any other cell."""
+    key = fold(cell)
+    if key.startswith(lexicon.AMOUNT_UNIT_LABELS):
+        return "万元" if "万元" in key else "元"
+    if label_key(cell) in lexicon.AMOUNT_UNIT_BLOCK_LABELS:
+        return unit_from_label(cell)
+    return None
+
+
+def compose_target(operator: str | None, value: str | None, unit: str | None) -> str | None:
+    """A target printed in three cells (指标性质 / 指标值 / 度量单位) as one printed text.
+
+    '≥', '95', '%' → '≥95%'. An 指标性质 that is a word (定性, 定量, 正向指标) is not part of the
+    target; a unit the value already ends with is not repeated. No 指标值, no target.
+    """
+    value = (value or "").strip()
+    if not value:
+        return None
+    sign = (operator or "").replace(" ", "")
+    prefix = sign if sign and all(ch in lexicon.TARGET_OPERATORS for ch in sign) else ""
+    suffix = (unit or "").strip()
+    if suffix and value.endswith(suffix):
+        suffix = ""
+    return f"{prefix}{value}{suffix}"
 
 
 def find_year(text: str) -> int | None:
@@ -114,18 +148,20 @@ class FieldReader:
 
     def _set_amount(self, attr: str, label: str, value: str | None, line_no: int) -> None:
         if attr in self.seen:
+            self._check_repeat(attr, label, value, line_no)
             return  # the first statement of a figure wins; sheets repeat them
         self.seen.add(attr)
         label_unit = unit_from_label(label)
         if label_unit and self.form.amount_unit is None:
             self.form.amount_unit = label_unit
         amount = parse_amount(value)
-        if value and amount is None:
+        if value and (amount is None or _several_numbers(value)):
+            what = "holds several numbers, so none is taken" if amount else "is not a number"
             self.issues.append(
                 Issue(
                     Severity.WARNING,
                     "unreadable_amount",
-                    f"{label.strip()} {value!r} is not a number",
+                    f"{label.strip()} {value!r} {what}",
                     line_no,
                     self.form_seq,
                 )
@@ -137,6 +173,16 @@ class FieldReader:
         form_unit = self.form.amount_unit or label_unit or amount.unit
         if self.form.amount_unit is None:
             self.form.amount_unit = form_unit
+            if form_unit and not label_unit:
+                self.issues.append(
+                    Issue(
+                        Severity.INFO,
+                        "amount_unit_from_cell",
+                        f"no unit printed in a label or heading; {label.strip()} {value!r} carries it: {form_unit}",
+                        line_no,
+                        self.form_seq,
+                    )
+                )
         if amount.unit and form_unit and amount.unit != form_unit:
             figure = (figure * _TO_YUAN[(amount.unit, form_unit)]).quantize(Decimal("0.01"))
             self.issues.append(
@@ -149,6 +195,32 @@ class FieldReader:
                 )
             )
         setattr(self.form, attr, figure)
+
+    def _check_repeat(self, attr: str, label: str, value: str | None, line_no: int) -> None:
+        """A figure stated again (年度资金总额 and 年度本级预算金额 both mean the year's budget) must agree."""
+        amount = parse_amount(value)
+        current = getattr(self.form, attr)
+        if amount is None or current is None:
+            return
+        figure = amount.value
+        if amount.unit and self.form.amount_unit and amount.unit != self.form.amount_unit:
+            figure = (figure * _TO_YUAN[(amount.unit, self.form.amount_unit)]).quantize(Decimal("0.01"))
+        if figure != current:
+            self.issues.append(
+                Issue(
+                    Severity.WARNING,
+                    "conflicting_amount",
+                    f"{attr} stated twice with different figures: {current} kept, {label.strip()} {value!r} ignored",
+                    line_no,
+                    self.form_seq,
+                )
+            )
+
+
+def _several_numbers(value: str) -> bool:
+    """'850,000 850,000': two figures side by side (a blank cell's neighbour moved in), not one split number."""
+    parts = value.split()
+    return len(parts) > 1 and all(parse_amount(part) is not None for part in parts)
 
 
 def is_category_label(text: str) -> bool:
@@ -203,11 +275,14 @@ class IndicatorTable:
             self.shifted_rows += 1
         self._read_categories(cells, col, line_no)
         values = dict(zip(self.roles[self.name_col + 1 :], cells[col + 1 :], strict=False))
+        target = values.get("target") or None
+        if "target_operator" in self.roles or "target_unit" in self.roles:
+            target = self._composed_target(values, cells[col], line_no)
         return Indicator(
             level1=self.level1,
             level2=self.level2,
             name=cells[col],
-            target=values.get("target") or None,
+            target=target,
             line_no=line_no,
             actual=values.get("actual") or None,
             weight=parse_decimal(values.get("weight")),
@@ -215,6 +290,13 @@ class IndicatorTable:
             deviation_reason=values.get("deviation_reason") or None,
             note=values.get("note") or None,
         )
+
+    def _composed_target(self, values: dict[str, str], name: str, line_no: int) -> str | None:
+        parts = [values.get(role) or "" for role in ("target_operator", "target", "target_unit")]
+        target = compose_target(*parts)
+        if any(parts):
+            self.issues.append(target_composed_issue(name, parts, target, line_no, self.form_seq))
+        return target
 
     def _read_categories(self, cells: list[str], name_col: int, line_no: int) -> None:
         """Category cells left of the name: by label where known, else by position (二级 next to the name)."""
@@ -244,6 +326,22 @@ class IndicatorTable:
                 self.form_seq,
             )
         )
+
+
+def target_composed_issue(
+    name: str, parts: list[str], target: str | None, line_no: int, form_seq: int
+) -> Issue:
+    """The info issue for a target put together from its 指标性质 / 指标值 / 度量单位 cells."""
+    shown = " | ".join(part or "(blank)" for part in parts)
+    dropped = parts[0] and not (target or "").startswith(parts[0].replace(" ", ""))
+    note = f"; 指标性质 {parts[0]!r} is not a sign and is left out" if dropped else ""
+    return Issue(
+        Severity.INFO,
+        "target_composed",
+        f"{name!r}: target printed in three cells (指标性质 | 指标值 | 度量单位: {shown}), read as {target!r}{note}",
+        line_no,
+        form_seq,
+    )
 
 
 def is_budget_item_header(cells: list[str]) -> bool:

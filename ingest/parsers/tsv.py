@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import lexicon
-from ..model import Form, FormType, Issue, Severity
+from ..model import Form, FormType, Indicator, Issue, Severity
 from ..text import fold, split_cells
 from .tables import (
     BudgetItemTable,
@@ -22,6 +22,7 @@ from .tables import (
     is_indicator_header,
     label_key,
     split_label,
+    unit_statement,
 )
 
 
@@ -92,6 +93,7 @@ def read_form(lines: list[str], segment: Segment, seq: int, issues: list[Issue])
     items: BudgetItemTable | None = None
     tables: list[IndicatorTable] = []
     last_content = segment.start
+    last_table_row: tuple[int, IndicatorTable, Indicator | None] | None = None
     for i in range(segment.start, segment.end):
         line_no = i + 1
         cells = split_cells(lines[i])
@@ -110,6 +112,7 @@ def read_form(lines: list[str], segment: Segment, seq: int, issues: list[Issue])
             indicator = indicators.read_row(cells, line_no)
             if indicator:
                 form.indicators.append(indicator)
+            last_table_row = (i, indicators, indicator)
             continue
         if items and items.read_row(cells, line_no):
             continue
@@ -119,9 +122,32 @@ def read_form(lines: list[str], segment: Segment, seq: int, issues: list[Issue])
             form.fiscal_year = find_year(cells[0])
         fields.read(cells, line_no)
     form.line_end = last_content + 1
+    if segment.end == len(lines) and last_table_row and last_table_row[0] == last_content:
+        _check_cut_off_row(lines[last_content], *last_table_row[1:], form, seq, issues)
     _note_shifted_rows(tables, form, seq, issues)
     check_form(form, seq, issues, segment.has_title)
     return form
+
+
+def _check_cut_off_row(
+    line: str, table: IndicatorTable, row: Indicator | None, form: Form, seq: int, issues: list[Issue]
+) -> None:
+    """The document ends on an indicator row with fewer cells than its header and no target: the file
+    was cut off inside the table (a blank target cell would still have its tab)."""
+    if len(line.split("\t")) >= len(table.roles) or (row is not None and row.target):
+        return
+    form.is_complete = False
+    what = f"row {row.name!r} stops before its target" if row else "the last category label has no rows"
+    issues.append(
+        Issue(
+            Severity.WARNING,
+            "form_truncated_end",
+            f"the document ends inside the indicator table ({what}; {len(line.split(chr(9)))} of "
+            f"{len(table.roles)} columns printed); kept as a partial form",
+            form.line_end,
+            seq,
+        )
+    )
 
 
 def _ends_table(cells: list[str]) -> bool:
@@ -130,11 +156,11 @@ def _ends_table(cells: list[str]) -> bool:
 
 
 def _read_unit_line(cells: list[str], form: Form) -> None:
-    """'金额单位：万元' sets the unit every amount on the form is printed in."""
+    """'金额单位：万元' or '项目资金（万元）' sets the unit every amount on the form is printed in."""
     for cell in cells:
-        key = fold(cell)
-        if key.startswith(lexicon.AMOUNT_UNIT_LABELS):
-            form.amount_unit = "万元" if "万元" in key else "元"
+        unit = unit_statement(cell)
+        if unit:
+            form.amount_unit = unit
 
 
 def _note_shifted_rows(tables: list[IndicatorTable], form: Form, seq: int, issues: list[Issue]) -> None:

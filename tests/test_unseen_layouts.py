@@ -1,0 +1,305 @@
+"""Layouts beyond the five samples: every constructed document against its hand-written expectation.
+
+tests/documents/constructed_<shape>.txt are typed from the structure of real forms in shapes the
+samples do not show (tests/expected/README.md lists them): the national 产出/效益/满意度/成本
+framework with its own budget labels (年度资金总额, 年度本级预算金额, 中期资金总额, 调整后预算数,
+预算执行数, 资金总额), 万 written inside a cell, a target split into 指标性质 / 指标值 / 度量单位, a form
+flattened onto one line, a table copied one cell per line, forms cut off part-way. Each has its
+expectation beside it (`.json`, the tests/expected format). The tests glob the folder, so a new
+constructed document is held to its expectation as soon as it is added.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pytest
+from expectations import compare_document, load_expectation
+
+from ingest.accuracy import accuracy_report
+from ingest.detect import detect_layout
+from ingest.parse import parse_bytes, parse_path
+
+TESTS = Path(__file__).resolve().parent
+DOCUMENTS = TESTS / "documents"
+SAMPLES = TESTS.parent / "data" / "samples"
+CONSTRUCTED = sorted(DOCUMENTS.glob("constructed_*.txt"))
+
+
+@cache
+def parsed(path: Path):
+    return parse_path(path)
+
+
+def codes(path: Path, code: str) -> list[tuple[int | None, int | None]]:
+    return [(issue.line_no, issue.form_seq) for issue in parsed(path).issues if issue.code == code]
+
+
+def test_there_are_constructed_documents_with_expectations():
+    assert len(CONSTRUCTED) >= 10
+    assert all(path.with_suffix(".json").exists() for path in CONSTRUCTED)
+    for path in CONSTRUCTED:
+        assert load_expectation(path.with_suffix(".json"))["document"] == path.name
+
+
+# --- (1) every constructed document parses exactly as its expectation says --------------------------
+
+
+@pytest.mark.parametrize("path", CONSTRUCTED, ids=lambda p: p.stem)
+def test_constructed_document_matches_its_expectation(path: Path):
+    expected = load_expectation(path.with_suffix(".json"))
+    assert compare_document(parsed(path), expected, check_location=True) == []
+
+
+@pytest.mark.parametrize("path", CONSTRUCTED, ids=lambda p: p.stem)
+def test_constructed_document_is_never_an_error(path: Path):
+    """Parsed (or partial, for a visibly cut-off form), with no error issue."""
+    document = parsed(path)
+    assert document.layout != "unknown"
+    assert not [issue for issue in document.issues if issue.severity.value == "error"]
+    cut_off = any(form.get("is_complete") is False for form in load_expectation(path.with_suffix(".json"))["forms"])
+    assert document.status.value == ("partial" if cut_off else "parsed")
+
+
+# --- (2) the real CLI and the accuracy report ---------------------------------------------------------
+
+
+def jixiao(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ingest.cli", *args], capture_output=True, text=True, cwd=TESTS.parent, timeout=300
+    )
+
+
+def test_constructed_documents_through_the_cli_score_full_marks(tmp_path: Path):
+    db = tmp_path / "w.duckdb"
+    result = jixiao("ingest", *map(str, CONSTRUCTED), "--db", str(db))
+    assert result.returncode in (0, 1), result.stderr  # 1: some forms are (rightly) partial
+    assert f"files: {len(CONSTRUCTED)} seen, {len(CONSTRUCTED)} documents parsed" in result.stdout
+    scores, total = accuracy_report(db, DOCUMENTS)
+    assert len(scores) == len(CONSTRUCTED)
+    problems = [problem for score in scores for problem in score.problems]
+    assert problems == []
+    assert total.forms_found == total.forms_expected > 0
+    assert total.forms_spurious == 0
+    assert total.fields_right == total.fields_total > 0
+    assert total.indicators_found == total.indicators_expected > 0
+    assert total.indicators_right == total.indicators_found
+    check = jixiao("check", "--db", str(db), "--expected", str(DOCUMENTS))
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "100.00 %" in check.stdout.splitlines()[-1]
+
+
+# --- (3) nothing under tests/ or the samples crashes a parser ------------------------------------------
+
+INPUTS = sorted({*SAMPLES.glob("*.txt"), *TESTS.rglob("*.txt")})
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.name)
+def test_no_input_crashes_a_parser(path: Path):
+    document = parsed(path)
+    assert [issue.message for issue in document.issues if issue.code == "parser_crashed"] == []
+
+
+# --- what each shape exercises, checked on its own lines -----------------------------------------------
+
+
+def test_layouts_are_detected_by_structure():
+    layouts = {path.stem.removeprefix("constructed_"): parsed(path).layout for path in CONSTRUCTED}
+    assert layouts["tsv_national"] == "tsv_target"
+    assert layouts["tsv_cut_off"] == "tsv_target"
+    assert layouts["flat_target"] == "flat_target"
+    assert layouts["cell_lines_target"] == "cell_lines_target"
+    assert layouts["self_eval_split_target"] == "tsv_self_eval"
+
+
+def test_national_budget_labels_and_wan_in_cells():
+    path = DOCUMENTS / "constructed_tsv_national.txt"
+    first, second = parsed(path).forms
+    # line 5: 项目资金（万元） | 年度资金总额： | 250万 — the heading states the unit, the cell repeats it
+    assert (first.amount_unit, first.budget_current) == ("万元", Decimal("250"))
+    # line 23: 中期资金总额 | 48万元 | 年度本级预算金额 | 16万元 — no heading: the cells carry the unit
+    assert (second.budget_total, second.budget_current, second.amount_unit) == (Decimal("48"), Decimal("16"), "万元")
+    assert codes(path, "amount_unit_from_cell") == [(23, 2)]
+    # line 14: 成本指标 followed by 经济成本指标 is the 101号 一级, not a 二级 under 产出指标
+    assert (first.indicators[4].level1, first.indicators[4].level2) == ("成本指标", "经济成本指标")
+
+
+def test_target_split_over_three_cells_is_composed_and_noted():
+    tsv = DOCUMENTS / "constructed_tsv_national.txt"
+    rows = {row.name: row.target for row in parsed(tsv).forms[1].indicators}
+    assert rows["培训人次"] == "≥800人次"  # line 26: ≥ | 800 | 人次
+    assert rows["护理员持证上岗机制"] == "长效"  # line 31: 定性 | 长效 | (blank): 定性 is not a sign
+    assert len(codes(tsv, "target_composed")) == 7
+    self_eval = DOCUMENTS / "constructed_self_eval_split_target.txt"
+    row = parsed(self_eval).forms[0].indicators[1]  # line 14: ≥ | 4 | 次/年, then 4 | 10 | 10
+    assert (row.target, row.actual, row.weight, row.score) == ("≥4次/年", "4", Decimal("10"), Decimal("10"))
+    assert [line for line, _ in codes(self_eval, "target_composed")] == list(range(13, 20))
+
+
+def test_self_eval_fund_block_with_adjusted_budget_labels():
+    form = parsed(DOCUMENTS / "constructed_self_eval_split_target.txt").forms[0]
+    # line 5: 年初预算数 | 调整后预算数 | 预算执行数; line 6: 资金总额 | 300.00 | 320.00 | 304.00 | 10 | 95.00% | 9.50
+    assert (form.initial_budget, form.full_year_budget, form.executed) == (
+        Decimal("300.00"),
+        Decimal("320.00"),
+        Decimal("304.00"),
+    )
+    assert (form.execution_rate_stated, form.total_score, form.grade) == (Decimal("95.00"), Decimal("99.25"), "优")
+
+
+def test_flattened_form_is_read_from_its_labels():
+    path = DOCUMENTS / "constructed_flat_target.txt"
+    first, second = parsed(path).forms
+    # the whole document is line 1: labels, numbers and rows run together with single spaces
+    assert (first.prior_year_budget, first.prior_year_executed) == (Decimal("600.00"), Decimal("588.36"))
+    assert codes(path, "label_glued") == [(1, 1)]  # "…：600.00同名项目上年预算执行数（万元）：588.36"
+    assert (second.prior_year_budget, second.prior_year_executed) == (None, None)  # blank, not 0
+    assert first.indicators[5].target == "≥ 350天"  # the sign printed apart stays with its number
+
+
+def test_one_cell_per_line_with_a_blank_target():
+    path = DOCUMENTS / "constructed_cell_lines_target.txt"
+    first, second = parsed(path).forms
+    assert (first.budget_total, first.budget_current) == (Decimal("3600.00"), Decimal("1200.00"))
+    assert second.line_start == 54
+    # line 92: 改造工程信息公开及时性 is followed by the next 一级 label: its target cell is blank
+    assert second.indicators[3].target is None
+    assert codes(path, "indicator_without_target") == [(92, 2)]
+    assert second.is_complete
+
+
+def test_second_form_cut_off_mid_table():
+    path = DOCUMENTS / "constructed_tsv_cut_off.txt"
+    document = parsed(path)
+    assert [form.is_complete for form in document.forms] == [True, False]
+    assert codes(path, "form_truncated_end") == [(36, 2)]
+    assert document.forms[1].indicators[-1].name == "排查报告出具及"  # line 36 stops mid-cell
+
+
+# --- small cases straight from text ------------------------------------------------------------------
+
+
+def parse_text(text: str):
+    return parse_bytes(text.encode("utf-8"), "inline.txt")
+
+
+FLAT_HEAD = (
+    "项目支出绩效目标表 （2022年度） 项目名称 某项目 主管部门 某局 实施单位 某中心 项目资金（万元） "
+    "年度资金总额 620 其中：财政拨款 620 其他资金 年度绩效目标 完成养护。 绩效指标 一级指标 二级指标 三级指标 指标值 "
+)
+
+
+def test_flattened_table_copy_without_colons():
+    document = parse_text(FLAT_HEAD + "产出指标 数量指标 养护公园数量 ≥126座 满意度指标 服务对象满意度指标 游客满意度 ≥90%")
+    assert document.layout == "flat_target"
+    (form,) = document.forms
+    assert (form.project_name, form.supervisor_name, form.unit_name) == ("某项目", "某局", "某中心")
+    assert (form.amount_unit, form.budget_current) == ("万元", Decimal("620"))
+    assert [(row.name, row.target) for row in form.indicators] == [("养护公园数量", "≥126座"), ("游客满意度", "≥90%")]
+    assert document.status.value == "parsed"
+
+
+def test_flattened_name_with_a_space_is_a_recorded_guess():
+    document = parse_text(FLAT_HEAD + "产出指标 数量指标 出具 有参考价值报告 =12份 质量指标 合格率 ≥95%")
+    (form,) = document.forms
+    assert [(row.name, row.target) for row in form.indicators] == [("出具 有参考价值报告", "=12份"), ("合格率", "≥95%")]
+    assert [issue.code for issue in document.issues] == ["indicator_split_guessed"]
+
+
+def test_flattened_form_cut_off_at_the_end_is_partial():
+    document = parse_text(FLAT_HEAD + "产出指标 数量指标 养护公园数量 ≥126座 满意度指标 服务对象满意度指标 游客满意度")
+    (form,) = document.forms
+    assert not form.is_complete
+    assert "form_truncated_end" in [issue.code for issue in document.issues]
+
+
+def test_a_stream_shape_without_a_parser_is_recorded_with_an_error():
+    """A self-evaluation flattened onto one line: recognised, not parsed, and said so — never a crash."""
+    text = (
+        "项目支出绩效自评表 （2023年度） 项目名称 某项目 项目资金（万元） 年初预算数 全年预算数 全年执行数 分值 执行率 得分 "
+        "年度资金总额 100 100 100 10 100% 10 绩效指标 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 "
+        "产出指标 数量指标 培训人次 ≥800 820 90 90 总分 100 100 评分等级 优"
+    )
+    document = parse_text(text)
+    assert document.layout == "flat_self_eval"
+    assert document.status.value == "failed"
+    assert [(issue.severity.value, issue.code) for issue in document.issues] == [("error", "layout_not_supported")]
+
+
+def test_detection_never_uses_line_positions():
+    """The same cells, as tabs, one per line, or one line, go to the three readers of those shapes."""
+    rows = [["项目支出绩效目标表"], ["项目名称", "某项目"], ["一级指标", "二级指标", "三级指标", "指标值"]]
+    rows += [["产出指标", "数量指标", f"指标{k}数", f"≥{k}个"] for k in range(6)]
+    as_tabs = "\n".join("\t".join(row) for row in rows)
+    as_lines = "\n".join(cell for row in rows for cell in row)
+    as_flat = " ".join(cell for row in rows for cell in row)
+    assert [detect_layout(text.split("\n")) for text in (as_tabs, as_lines, as_flat)] == [
+        "tsv_target",
+        "cell_lines_target",
+        "flat_target",
+    ]
+    targets = [[row.target for row in parse_text(text).forms[0].indicators] for text in (as_tabs, as_lines, as_flat)]
+    assert targets[0] == targets[1] == targets[2] == [f"≥{k}个" for k in range(6)]
+
+
+def test_warehouse_holds_the_composed_target(tmp_path: Path):
+    db = tmp_path / "w.duckdb"
+    result = jixiao("ingest", str(DOCUMENTS / "constructed_self_eval_split_target.txt"), "--db", str(db))
+    assert result.returncode == 0, result.stdout + result.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.sql("select name, target from raw.indicators order by seq").fetchall()
+        composed = con.sql("select count(*) from raw.parse_issues where code = 'target_composed'").fetchone()[0]
+    assert rows[0] == ("运维设施数量", "≥1200座")
+    assert composed == 7
+
+
+TSV_HEAD = "项目支出绩效目标表\n（2022年度）\n项目名称\t某项目\t实施单位\t某中心\n"
+TSV_TABLE = "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t培训人次\t≥800人次\n"
+
+
+def test_sub_row_prefix_and_a_figure_stated_twice():
+    """'其中：年度本级预算金额' is the label after its prefix; the same figure under two labels must agree."""
+    same = parse_text(TSV_HEAD + "项目资金（万元）\t年度资金总额\t250\n\t其中：年度本级预算金额\t250\n" + TSV_TABLE)
+    (form,) = same.forms
+    assert (form.amount_unit, form.budget_current) == ("万元", Decimal("250"))
+    assert same.issues == []
+    differ = parse_text(TSV_HEAD + "项目资金（万元）\t年度资金总额\t250\n\t其中：年度本级预算金额\t200\n" + TSV_TABLE)
+    assert differ.forms[0].budget_current == Decimal("250")  # the first statement wins, the other is noted
+    assert [(i.severity.value, i.code, i.line_no) for i in differ.issues] == [("warning", "conflicting_amount", 5)]
+
+
+def test_two_figures_in_one_cell_are_not_joined_into_one():
+    document = parse_text(TSV_HEAD + "年度资金总额：\t850,000 850,000\n" + TSV_TABLE)
+    assert document.forms[0].budget_current is None
+    assert [(i.severity.value, i.code, i.line_no) for i in document.issues] == [("warning", "unreadable_amount", 4)]
+
+
+def test_flattened_name_followed_by_unlabelled_text_is_cut_and_noted():
+    document = parse_text(FLAT_HEAD.replace("实施单位 某中心", "实施单位 某中心 项目负责科室 综合科") + "产出指标 数量指标 培训人次 ≥800人次")
+    (form,) = document.forms
+    assert form.unit_name == "某中心"
+    assert [i.code for i in document.issues] == ["field_value_cut"]
+
+
+def test_pdftext_fund_block_heading_states_the_unit():
+    text = (
+        "项目支出绩效目标表\n（2022年度）\n项目名称： 某项目 实施单位： 某中心\n"
+        "项目资金（万元） 年度资金总额： 250 其中：财政拨款： 250\n"
+        "一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 培训人次 ≥800人次"
+    )
+    document = parse_text(text)
+    assert document.layout == "pdftext_target"
+    (form,) = document.forms
+    assert (form.amount_unit, form.budget_current, form.budget_total) == ("万元", Decimal("250"), None)
+    assert document.issues == []
+
+
+def test_header_one_word_per_line_with_name_target_rows_stays_pdftext():
+    lines = ["项目支出绩效目标表", "项目名称： 某项目", "一级指标", "二级指标", "三级指标", "指标值"]
+    lines += ["产出指标 数量指标 培训人次 ≥800人次", "质量指标 合格率 ≥95%", "时效指标 及时率 100%"]
+    assert detect_layout(lines) == "pdftext_target"
