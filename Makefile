@@ -7,7 +7,7 @@ DB ?= warehouse.duckdb
 OUT ?= out
 TEST_DB := build/test.duckdb
 
-.PHONY: run test setup ingest build export lint test-python test-dbt docs clean
+.PHONY: run test setup ingest build export lint test-python test-dbt docs clean fuzz
 
 $(BIN)/jixiao: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,19 @@ test-python: setup
 	$(BIN)/pytest
 
 test: lint test-dbt test-python
+
+# A long fuzzing campaign of every parser: 50,000 random examples per parser and property
+# (`make test` runs a fixed 2,000). Failures are kept in .hypothesis/ and replayed first next time.
+fuzz: setup
+	JIXIAO_FUZZ_PROFILE=fuzz $(BIN)/pytest tests/test_fuzz.py -p no:cacheprovider
+
+# Benchmark at scale (bench/run.py, README "Performance"): a synthetic collection of N documents
+# made from data/samples under build/bench/, then ingest, re-ingest, incremental ingest, dbt build
+# and export timed through the real CLI. Prints a Markdown table. `make bench N=8000`.
+N ?= 2000
+.PHONY: bench
+bench: setup
+	$(BIN)/python -m bench.run --n $(N)
 
 docs: setup
 	JIXIAO_DB=$(DB) $(BIN)/dbt docs generate

@@ -1,9 +1,9 @@
 """`jixiao` command line: a thin layer over the library. Each command parses options, makes one
 library call, and turns domain errors into a clean message and an exit code.
 
-Exit codes: 0 everything worked; 1 some input failed or parsed only partly (good files are still
-loaded) or a build/export failed; 3 the environment is in the way (warehouse in use, missing file);
-2 usage errors (argparse).
+Exit codes: 0 everything worked; 1 some input failed, parsed only partly or was skipped (good files
+are still loaded) or a build failed; 2 usage errors (argparse); 3 the environment is in the way
+(warehouse in use by another process, not a warehouse, no warehouse yet, cannot write).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ def default_db() -> str:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    import duckdb
     from tqdm import tqdm
 
     from .discover import discover
@@ -30,9 +31,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     n_files = len(discover(args.paths).files)
     with tqdm(total=n_files, unit="file", disable=n_files < 50 or None, file=sys.stderr) as bar:
         try:
-            summary = ingest_paths(args.paths, Path(args.db), jobs=args.jobs, progress=bar.update)
+            summary = ingest_paths(
+                args.paths,
+                Path(args.db),
+                jobs=args.jobs,
+                progress=bar.update,
+                batch_size=args.batch_size,
+                max_file_bytes=int(args.max_file_mb * 2**20),
+            )
         except WarehouseBusy as exc:
             print(f"jixiao: {exc}", file=sys.stderr)
+            return EXIT_ENVIRONMENT
+        except (duckdb.Error, OSError) as exc:
+            print(f"jixiao: cannot write the warehouse {args.db}: {exc}", file=sys.stderr)
             return EXIT_ENVIRONMENT
     for line in summary.lines():
         print(line)
@@ -41,14 +52,22 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import run_dbt
+    from .load import WarehouseBusy, check_not_busy
 
     if not Path(args.db).exists():
         print(f"jixiao: no warehouse at {args.db}; run `jixiao ingest PATH` first", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    try:  # dbt would fail on the lock with a page of log; say it in one line instead
+        check_not_busy(Path(args.db))
+    except WarehouseBusy as exc:
+        print(f"jixiao: {exc}", file=sys.stderr)
         return EXIT_ENVIRONMENT
     return EXIT_OK if run_dbt(["build", *args.dbt_args], Path(args.db)) else EXIT_INPUT_FAILED
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    import duckdb
+
     from .export import ExportError, export_marts
 
     formats = [args.format] if args.format else ["xlsx", "csv", "parquet"]
@@ -57,6 +76,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ExportError as exc:
         print(f"jixiao: {exc}", file=sys.stderr)
         return EXIT_ENVIRONMENT
+    except (duckdb.Error, OSError) as exc:  # files are replaced only once complete
+        print(f"jixiao: export failed (no file in {args.out} is left half-written): {exc}", file=sys.stderr)
+        return EXIT_INPUT_FAILED
     for path in written:
         print(path)
     return EXIT_OK
@@ -74,7 +96,23 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_INPUT_FAILED if any("not in the warehouse" in s.problems for s in scores) else EXIT_OK
 
 
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
+    from .pipeline import BATCH_SIZE, MAX_FILE_BYTES
+
     main = argparse.ArgumentParser(
         prog="jixiao", description="Budget performance documents into a DuckDB warehouse."
     )
@@ -85,6 +123,18 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", metavar="PATH")
     ingest.add_argument("--db", default=default_db(), help=db_help)
     ingest.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    ingest.add_argument(
+        "--batch-size",
+        type=positive_int,
+        default=BATCH_SIZE,
+        help=f"documents per load transaction (default: {BATCH_SIZE})",
+    )
+    ingest.add_argument(
+        "--max-file-mb",
+        type=positive_float,
+        default=MAX_FILE_BYTES / 2**20,
+        help=f"larger files are recorded as failed (file_too_large), not parsed (default: {MAX_FILE_BYTES // 2**20})",
+    )
     ingest.set_defaults(run=cmd_ingest)
 
     build = commands.add_parser("build", help="run `dbt build` (models and all data tests) on the warehouse")

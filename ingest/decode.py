@@ -35,59 +35,87 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
+_MAGIC = (b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"%PDF", b"GIF8", b"\x1f\x8b", b"BM", b"\xd0\xcf\x11\xe0")
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\x0c\x1b")
+
+
 def _is_binary(data: bytes) -> bool:
+    """A known binary signature (zip, png, jpeg, pdf, gif, gzip, bmp, old Office), or control bytes:
+    text has almost none, binary data about one byte in ten. A stray NUL does not make text binary."""
+    if data.startswith(_MAGIC):
+        return True
     sample = data[:8192]
-    return b"\x00" in sample or sample.startswith(
-        (b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"%PDF", b"GIF8")
-    )
+    return sum(sample.count(b) for b in _CONTROL) > max(4, len(sample) // 100)
+
+
+# A UTF-8 file with fewer bad sequences than this share of its bytes is damaged UTF-8; with more,
+# GB18030 is tried too and the encoding that decodes more of the file wins.
+_UTF8_DAMAGE_SHARE = 0.01
 
 
 def decode(data: bytes) -> Decoded:
-    """Try, in order: a BOM, strict UTF-8, UTF-16 by NUL pattern, strict GB18030; else damaged UTF-8."""
+    """Try, in order: a BOM, a binary signature, UTF-16 by NUL pattern, strict UTF-8, strict GB18030;
+    else decode as much as possible (UTF-8 or GB18030, whichever loses less) and say where the damage is."""
     if not data:
         return Decoded(None, None, [Issue(Severity.ERROR, "empty_file", "the file is empty")])
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
                 return Decoded(data.decode(encoding), encoding)
-            except UnicodeDecodeError as exc:
-                return _damaged(data, encoding, exc)
-    try:
-        return Decoded(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError as utf8_error:
-        first_error = utf8_error
+            except UnicodeDecodeError:
+                return _damaged(data, encoding)
     utf16 = _looks_utf16(data)
-    if utf16:
-        try:
-            return Decoded(data.decode(utf16), utf16)
-        except UnicodeDecodeError:
-            pass
-    if _is_binary(data):
+    if not utf16 and _is_binary(data):
         return Decoded(
             None,
             None,
             [Issue(Severity.ERROR, "binary_file", "the file is binary (not text); nothing to parse")],
         )
+    if utf16:
+        try:
+            return Decoded(data.decode(utf16), utf16)
+        except UnicodeDecodeError:
+            return _damaged(data, utf16)
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
     try:
         return Decoded(data.decode("gb18030"), "gb18030")
     except UnicodeDecodeError:
         pass
-    return _damaged(data, "utf-8", first_error)
+    utf8 = _damaged(data, "utf-8")
+    if utf8.n_bad <= _UTF8_DAMAGE_SHARE * len(data):
+        return utf8
+    gb18030 = _damaged(data, "gb18030")
+    return gb18030 if gb18030.n_bad < utf8.n_bad else utf8
 
 
-def _damaged(data: bytes, encoding: str, error: UnicodeDecodeError) -> Decoded:
-    """Decode what can be decoded and say where the damage is."""
-    codec = "utf-16" if encoding == "utf-16" else encoding
-    text = data.decode(codec, errors="replace")
+@dataclass
+class _Damaged(Decoded):
+    n_bad: int = 0
+
+
+_SHOWN_LINES = 5
+
+
+def _damaged(data: bytes, encoding: str) -> _Damaged:
+    """Decode what can be decoded, replacing the rest with U+FFFD, and say where the damage is."""
+    text = data.decode(encoding, errors="replace")
+    damaged_lines = [n for n, line in enumerate(split_lines(text), 1) if "\ufffd" in line]
     n_bad = text.count("\ufffd")
-    line_no = data[: error.start].count(b"\n") + 1
+    first = damaged_lines[0] if damaged_lines else None
+    where = ", ".join(map(str, damaged_lines[:_SHOWN_LINES]))
+    if len(damaged_lines) > _SHOWN_LINES:
+        where += f" and {len(damaged_lines) - _SHOWN_LINES} more"
     issue = Issue(
         Severity.WARNING,
         "undecodable_bytes",
-        f"{n_bad} undecodable byte sequence(s) replaced with U+FFFD; first at byte {error.start} (line {line_no})",
-        line_no=line_no,
+        f"{n_bad} undecodable byte sequence(s) in {encoding} replaced with U+FFFD, "
+        f"on line{'s' if len(damaged_lines) > 1 else ''} {where}",
+        line_no=first,
     )
-    return Decoded(text, f"{encoding} (damaged)", [issue])
+    return _Damaged(text, f"{encoding} (damaged)", [issue], n_bad)
 
 
 def split_lines(text: str) -> list[str]:

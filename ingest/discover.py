@@ -14,43 +14,53 @@ class Discovery:
 
 
 def discover(paths: list[str]) -> Discovery:
-    """Regular files under the given paths, sorted within each folder; everything else is skipped with a reason."""
+    """Regular files under the given paths, sorted within each folder; everything else is skipped with a reason.
+
+    Nothing is dropped silently: a file listed twice (the same path given twice, or reached again
+    through a link) is listed twice, and the ingest counts the second one as duplicate content.
+    """
     found = Discovery()
-    seen: set[Path] = set()
     for given in paths:
         path = Path(given)
         if not os.path.lexists(path):
             found.skipped.append((given, "does not exist"))
         elif path.is_dir():
-            _walk(path, found, seen)
+            _walk(path, found)
         else:
-            _add(path, found, seen)
+            _add(path, found)
     return found
 
 
-def _walk(folder: Path, found: Discovery, seen: set[Path]) -> None:
+def _walk(folder: Path, found: Discovery) -> None:
     visited: set[tuple[int, int]] = set()
     for root, dirs, files in os.walk(
         folder,
         followlinks=True,
         onerror=lambda e: found.skipped.append((str(e.filename), f"unreadable folder: {e.strerror}")),
     ):
-        stat = os.stat(root)
+        try:
+            stat = os.stat(root)
+        except OSError as exc:
+            found.skipped.append((root, f"unreadable folder: {exc.strerror}"))
+            dirs[:] = []
+            continue
         if (stat.st_dev, stat.st_ino) in visited:  # a symlink loop: do not walk it again
-            found.skipped.append((root, "symlink loop"))
+            found.skipped.append((root, "symlink loop (folder already walked)"))
             dirs[:] = []
             continue
         visited.add((stat.st_dev, stat.st_ino))
+        for name in sorted(d for d in dirs if d.startswith(".")):
+            found.skipped.append((str(Path(root, name)), "hidden folder"))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             path = Path(root, name)
             if name.startswith("."):
                 found.skipped.append((str(path), "hidden file"))
             else:
-                _add(path, found, seen)
+                _add(path, found)
 
 
-def _add(path: Path, found: Discovery, seen: set[Path]) -> None:
+def _add(path: Path, found: Discovery) -> None:
     try:
         resolved = path.resolve(strict=True)
     except (OSError, RuntimeError) as exc:
@@ -62,7 +72,4 @@ def _add(path: Path, found: Discovery, seen: set[Path]) -> None:
     if not os.access(resolved, os.R_OK):
         found.skipped.append((str(path), "permission denied"))
         return
-    if resolved in seen:
-        return
-    seen.add(resolved)
     found.files.append(path)

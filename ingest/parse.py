@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
+
+import pyarrow as pa
 
 from .decode import decode, split_lines
 from .detect import UNKNOWN, detect_layout
+from .load import RAW_SCHEMAS
 from .model import Document, Issue, Severity
 from .parsers import PARSERS
 
@@ -42,6 +46,7 @@ def parse_bytes(data: bytes, source_path: str) -> Document:
         )
         return document
     document.forms, document.issues = forms, document.issues + issues
+    fit_to_raw(document)
     if not forms:
         document.issues.append(
             Issue(
@@ -51,6 +56,69 @@ def parse_bytes(data: bytes, source_path: str) -> Document:
             )
         )
     return document
+
+
+def _number_columns(table: str) -> dict[str, pa.DataType]:
+    return {
+        f.name: f.type
+        for f in RAW_SCHEMAS[table]
+        if pa.types.is_decimal(f.type) or (pa.types.is_integer(f.type) and f.name not in ("seq", "line_no"))
+    }
+
+
+# The raw column type of every number a parser returns (decimal precision and scale, int32).
+NUMBER_COLUMNS = {table: _number_columns(table) for table in ("projects", "indicators", "budget_items")}
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+
+
+def fit_to_raw(document: Document) -> None:
+    """Make every figure fit its raw column, so one odd figure can never fail a whole load.
+
+    A figure with more decimals than its column keeps (an amount printed "1.234") is rounded half
+    up, with an info issue; one too large for its column (or not finite) is stored as NULL, with a
+    warning. Nothing is changed silently.
+    """
+    for seq, form in enumerate(document.forms, 1):
+        rows = [("projects", form, "")]
+        rows += [("indicators", indicator, f"indicator {k} ") for k, indicator in enumerate(form.indicators, 1)]
+        rows += [("budget_items", item, f"budget line {k} ") for k, item in enumerate(form.budget_items, 1)]
+        for table, row, where in rows:
+            for name, column_type in NUMBER_COLUMNS[table].items():
+                value = getattr(row, name, None)
+                if value is None:
+                    continue
+                fitted = _fit(value, column_type)
+                if fitted == value and type(fitted) is type(value):
+                    continue
+                setattr(row, name, fitted)
+                sql_type = (
+                    f"decimal({column_type.precision},{column_type.scale})"
+                    if pa.types.is_decimal(column_type)
+                    else "integer"
+                )
+                if fitted is None:
+                    severity, code = Severity.WARNING, "number_out_of_range"
+                    message = f"{where}{name} {value} does not fit raw column type {sql_type}; stored as NULL"
+                else:
+                    severity, code = Severity.INFO, "number_rounded"
+                    message = f"{where}{name} {value} has more decimals than {sql_type} keeps; stored as {fitted}"
+                line_no = getattr(row, "line_no", None) or getattr(row, "line_start", None)
+                document.issues.append(Issue(severity, code, message, line_no, seq))
+
+
+def _fit(value: object, column_type: pa.DataType) -> Decimal | int | None:
+    if pa.types.is_integer(column_type):
+        return value if isinstance(value, int) and INT32_MIN <= value <= INT32_MAX else None
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        if not number.is_finite():
+            return None
+        fitted = number.quantize(Decimal(1).scaleb(-column_type.scale), ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return None
+    if len(fitted.as_tuple().digits) > column_type.precision:
+        return None
+    return fitted if fitted != number else number
 
 
 def parse_path(path: Path, source_path: str | None = None) -> Document:

@@ -5,26 +5,41 @@
 - A file whose content hash is already loaded by this parser version is not parsed again.
 - Documents are loaded in batches (each batch one transaction), so memory stays flat however many
   files there are, and an interrupted run leaves only whole documents behind.
+- Every file found is accounted for: a document (parsed, partial or failed), unchanged, a
+  duplicate of content seen in this run, or skipped with a reason. Every path a content was seen
+  under goes to raw.document_paths.
+- A file over ``max_file_bytes`` is not read into memory: it is hashed in chunks and recorded as a
+  failed document with a ``file_too_large`` issue.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+import pyarrow as pa
+
 from . import PARSER_VERSION
+from .detect import UNKNOWN
 from .discover import discover
 from .load import connect, ensure_raw_schema, load_documents
 from .model import Document, Issue, Severity
 from .parse import parse_bytes
 
-BATCH_SIZE = 500  # documents per load transaction
+BATCH_SIZE = 200  # documents per load transaction: bounds the parent's memory (≈350 MB at 200, 510 MB at 500)
 SERIAL_BELOW = 16  # fewer files than this are parsed in-process: a pool costs more than it saves
+CHUNK = 8  # files per task sent to a worker
+CHECKPOINT_MB = 64  # WAL size at which DuckDB writes it into the warehouse file
+IN_FLIGHT = 4  # chunks per worker queued or finished but not yet collected
+MAX_FILE_BYTES = 16 * 1024 * 1024  # larger files are hashed and recorded, not parsed (--max-file-mb)
+HASH_CHUNK = 1024 * 1024
+MAX_NOTES = 50  # per-document lines in the summary; the rest are in raw.parse_issues
 
 
 @dataclass
@@ -38,6 +53,8 @@ class IngestSummary:
     status: Counter = field(default_factory=Counter)
     issues: Counter = field(default_factory=Counter)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # one line per document that needs a look (the first ones)
+    n_notes: int = 0
 
     @property
     def failed(self) -> int:
@@ -56,7 +73,19 @@ class IngestSummary:
             f"+ {len(self.skipped)} skipped",
         ]
         out += [f"skipped {path}: {reason}" for path, reason in self.skipped]
+        out += self.notes
+        if self.n_notes > len(self.notes):
+            out.append(f"… and {self.n_notes - len(self.notes)} more documents with problems: see raw.parse_issues")
         return out
+
+    def recount_as_failed(self, document: Document, record: Document) -> None:
+        """A counted document whose rows could not be loaded: only ``record`` (no forms) was."""
+        self.status[document.status.value] -= 1
+        self.forms -= len(document.forms)
+        self.indicators -= sum(len(form.indicators) for form in document.forms)
+        self.status[record.status.value] += 1
+        self.issues.update(issue.severity.value for issue in record.issues)
+        self.note(document_note(record))
 
     def count(self, document: Document) -> None:
         self.documents += 1
@@ -64,6 +93,32 @@ class IngestSummary:
         self.forms += len(document.forms)
         self.indicators += sum(len(form.indicators) for form in document.forms)
         self.issues.update(issue.severity.value for issue in document.issues)
+        self.note(document_note(document))
+
+    def note(self, line: str | None) -> None:
+        if line:
+            self.n_notes += 1
+            if len(self.notes) < MAX_NOTES:
+                self.notes.append(line)
+
+
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def document_note(document: Document) -> str | None:
+    """One line for a document that failed or parsed partly, or whose bytes were damaged."""
+    status = document.status.value
+    file_level = [i for i in document.issues if i.form_seq is None and i.severity is not Severity.INFO]
+    if status == "parsed" and not file_level:
+        return None
+    worst = min(document.issues, key=lambda i: _RANK[i.severity], default=None)
+    if status == "parsed":
+        worst = min(file_level, key=lambda i: _RANK[i.severity])
+    if worst is None:
+        return f"{status} {document.source_path}"
+    where = f" (line {worst.line_no})" if worst.line_no else ""
+    more = f" (+{len(document.issues) - 1} more issues)" if len(document.issues) > 1 else ""
+    return f"{status} {document.source_path}: {worst.code}{where}: {worst.message}{more}"
 
 
 @dataclass(frozen=True)
@@ -74,35 +129,88 @@ class Unchanged:
     source_path: str
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A file discovery listed but that could not be read."""
+
+    source_path: str
+    reason: str
+
+
 _known_ids: frozenset[str] = frozenset()
+_max_file_bytes: int = MAX_FILE_BYTES
 
 
-def _init_worker(known_ids: frozenset[str]) -> None:
-    global _known_ids
-    _known_ids = known_ids
+def _init_worker(known_ids: frozenset[str], max_file_bytes: int = MAX_FILE_BYTES) -> None:
+    global _known_ids, _max_file_bytes
+    _known_ids, _max_file_bytes = known_ids, max_file_bytes
 
 
-def read_and_parse(path: Path) -> Document | Unchanged:
+def read_and_parse(path: Path) -> Document | Unchanged | Skipped:
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as f:
+            data = f.read(_max_file_bytes + 1)  # never more than the limit in memory
+            too_large = len(data) > _max_file_bytes
+            if too_large:
+                digest, size = _hash_rest(f, data)
     except OSError as exc:
-        document = parse_bytes(b"", str(path))
-        document.issues = [Issue(Severity.ERROR, "unreadable_file", f"cannot read the file: {exc.strerror}")]
-        return document
-    document_id = hashlib.sha256(data).hexdigest()
+        return Skipped(str(path), f"unreadable: {exc.strerror or exc}")
+    document_id = digest if too_large else hashlib.sha256(data).hexdigest()
     if document_id in _known_ids:
         return Unchanged(document_id, str(path))
+    if too_large:
+        return too_large_document(document_id, str(path), size, _max_file_bytes)
     return parse_bytes(data, str(path))
 
 
-def parse_all(files: list[Path], known_ids: frozenset[str], jobs: int) -> Iterator[Document | Unchanged]:
+def _hash_rest(f, head: bytes) -> tuple[str, int]:
+    """sha256 and size of a file whose first bytes are ``head``, reading the rest in chunks."""
+    digest, size = hashlib.sha256(head), len(head)
+    while chunk := f.read(HASH_CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def too_large_document(document_id: str, source_path: str, size: int, limit: int) -> Document:
+    message = (
+        f"the file is {size / 2**20:.1f} MiB, over the {limit / 2**20:.0f} MiB limit: recorded, not parsed "
+        "(split it, or raise the limit with --max-file-mb)"
+    )
+    return Document(
+        document_id, source_path, size, None, UNKNOWN, issues=[Issue(Severity.ERROR, "file_too_large", message)]
+    )
+
+
+def parse_all(
+    files: list[Path], known_ids: frozenset[str], jobs: int, max_file_bytes: int = MAX_FILE_BYTES
+) -> Iterator[Document | Unchanged | Skipped]:
     """Parse results in the order of ``files``, however the work is scheduled."""
     if jobs <= 1 or len(files) < SERIAL_BELOW:
-        _init_worker(known_ids)
+        _init_worker(known_ids, max_file_bytes)
         yield from map(read_and_parse, files)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(known_ids,)) as pool:
-        yield from pool.map(read_and_parse, files, chunksize=8)
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_init_worker, initargs=(known_ids, max_file_bytes)
+    ) as pool:
+        # Not pool.map: it submits every file at once, and finished results wait in memory for
+        # their turn however far loading has fallen behind. Here at most IN_FLIGHT chunks per
+        # worker are queued or waiting, so memory stays flat with any number of files.
+        pending: deque = deque()
+        try:
+            for start in range(0, len(files), CHUNK):
+                pending.append(pool.submit(_read_and_parse_chunk, files[start : start + CHUNK]))
+                if len(pending) >= jobs * IN_FLIGHT:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _read_and_parse_chunk(paths: list[Path]) -> list[Document | Unchanged | Skipped]:
+    return [read_and_parse(path) for path in paths]
 
 
 def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -122,11 +230,16 @@ def ingest_paths(
     jobs: int | None = None,
     progress: Callable[[int], object] | None = None,
     batch_size: int = BATCH_SIZE,
+    max_file_bytes: int = MAX_FILE_BYTES,
 ) -> IngestSummary:
     found = discover(paths)
-    summary = IngestSummary(files_seen=len(found.files) + len(found.skipped), skipped=found.skipped)
+    summary = IngestSummary(files_seen=len(found.files) + len(found.skipped), skipped=list(found.skipped))
     con = connect(db_path)
     try:
+        # DuckDB checkpoints the WAL into the file every 16 MB by default, and a checkpoint's cost
+        # grows with the tables: at 8,000 documents that was 12 s of the loader's 30 s of CPU.
+        # Every 64 MB: a third of the commit time and less memory (bench/, README "Performance").
+        con.execute(f"set checkpoint_threshold = '{CHECKPOINT_MB}MB'")
         ensure_raw_schema(con)
         known = frozenset(
             row[0]
@@ -135,22 +248,68 @@ def ingest_paths(
             ).fetchall()
         )
         seen: set[str] = set()
+        more_paths: list[tuple[str, str]] = []  # (document_id, path) of unchanged and duplicate files
 
         def new_documents() -> Iterator[Document]:
-            for result in parse_all(found.files, known, jobs or os.cpu_count() or 1):
+            for result in parse_all(found.files, known, jobs or os.cpu_count() or 1, max_file_bytes):
                 if progress:
                     progress(1)
-                if isinstance(result, Unchanged):
+                if isinstance(result, Skipped):
+                    summary.skipped.append((result.source_path, result.reason))
+                elif isinstance(result, Unchanged):
                     summary.unchanged += 1
+                    more_paths.append((result.document_id, result.source_path))
                 elif result.document_id in seen:
                     summary.duplicates += 1
+                    more_paths.append((result.document_id, result.source_path))
                 else:
                     seen.add(result.document_id)
                     summary.count(result)
                     yield result
 
         for batch in _batches(new_documents(), batch_size):
-            load_documents(con, batch)
+            for document, record in _load_batch(con, batch, more_paths):
+                summary.recount_as_failed(document, record)
+            more_paths.clear()
+        if more_paths:
+            load_documents(con, [], paths=more_paths)
     finally:
         con.close()
     return summary
+
+
+LOAD_ERRORS = (duckdb.Error, pa.ArrowException, ValueError, TypeError, OverflowError)
+
+
+def _load_batch(
+    con: duckdb.DuckDBPyConnection, batch: list[Document], paths: list[tuple[str, str]]
+) -> list[tuple[Document, Document]]:
+    """Load a batch in one transaction. If that fails, load its documents one by one, so one bad
+    document cannot sink the rest: a document whose rows cannot be loaded is recorded as failed,
+    with a ``load_failed`` issue. Returns those (document, record) pairs."""
+    try:
+        load_documents(con, batch, paths=paths)
+        return []
+    except LOAD_ERRORS:
+        pass
+    failed = []
+    for document in batch:
+        own = [(d, p) for d, p in paths if d == document.document_id]
+        try:
+            load_documents(con, [document], paths=own)
+        except LOAD_ERRORS as exc:
+            record = Document(
+                document.document_id,
+                document.source_path,
+                document.byte_size,
+                document.encoding,
+                document.layout,
+                issues=[Issue(Severity.ERROR, "load_failed", f"the parsed rows could not be loaded: {exc}")],
+            )
+            load_documents(con, [record], paths=own)
+            failed.append((document, record))
+    ids = {document.document_id for document in batch}
+    others = [(d, p) for d, p in paths if d not in ids]
+    if others:
+        load_documents(con, [], paths=others)
+    return failed

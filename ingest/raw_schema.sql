@@ -79,3 +79,12 @@ create table if not exists raw.parse_issues (
     message varchar not null,
     line_no integer
 );
+
+-- Every path a document's content was seen under: the same bytes under two names are one
+-- document with two rows here. A path belongs to one document at a time (its content as last
+-- ingested); seen_at is when that content was first seen under that path.
+create table if not exists raw.document_paths (
+    document_id varchar not null,
+    source_path varchar not null,
+    seen_at timestamp not null
+);
