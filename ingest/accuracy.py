@@ -19,21 +19,10 @@ from pathlib import Path
 
 import duckdb
 
-BUDGET_FIELDS = (
-    "budget_total",
-    "budget_current",
-    "prior_year_budget",
-    "prior_year_executed",
-    "initial_budget",
-    "full_year_budget",
-    "executed",
-    "execution_rate_stated",
-    "total_score",
-    "fiscal_year",
-    "unit_name",
-    "form_type",
-)
-DECIMAL_FIELDS = frozenset(BUDGET_FIELDS[:9])
+from .model import FIGURE_FIELDS
+
+BUDGET_FIELDS = (*FIGURE_FIELDS, "fiscal_year", "unit_name", "form_type")
+DECIMAL_FIELDS = frozenset(FIGURE_FIELDS)
 
 
 @dataclass

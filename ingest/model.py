@@ -64,6 +64,20 @@ class BudgetItem:
     note: str | None = None
 
 
+# Form attributes that hold printed figures (Decimal, in the form's amount_unit or as printed).
+FIGURE_FIELDS = (
+    "budget_total",
+    "budget_current",
+    "prior_year_budget",
+    "prior_year_executed",
+    "initial_budget",
+    "full_year_budget",
+    "executed",
+    "execution_rate_stated",
+    "total_score",
+)
+
+
 @dataclass
 class Form:
     form_type: FormType

@@ -20,6 +20,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from ingest.model import FIGURE_FIELDS
+
 EXPECTED_DIR = Path(__file__).resolve().parent / "expected"
 
 # Form attributes compared as text / plain values (None must stay None).
@@ -35,17 +37,7 @@ FORM_VALUE_FIELDS = (
     "is_complete",
 )
 # Form attributes compared as Decimal: "26470288" equals Decimal("26470288.00").
-FORM_DECIMAL_FIELDS = (
-    "budget_total",
-    "budget_current",
-    "prior_year_budget",
-    "prior_year_executed",
-    "initial_budget",
-    "full_year_budget",
-    "executed",
-    "execution_rate_stated",
-    "total_score",
-)
+FORM_DECIMAL_FIELDS = FIGURE_FIELDS
 # Where the form sits in the source; compared only when asked (see compare_form).
 FORM_LOCATION_FIELDS = ("line_start", "line_end")
 

@@ -49,7 +49,7 @@ from hypothesis import strategies as st
 from ingest.decode import decode, split_lines
 from ingest.detect import detect_layout
 from ingest.load import to_tables
-from ingest.model import Document
+from ingest.model import FIGURE_FIELDS, Document
 from ingest.parse import fit_to_raw, parse_bytes
 from ingest.parsers import PARSERS
 from tests.conftest import REPO, SAMPLES
@@ -136,7 +136,19 @@ def mutate(draw: st.DrawFn, chunk: list[str], lines: list[str]) -> None:
     j = min(n, i + draw(st.integers(1, 6)))
     op = draw(
         st.sampled_from(
-            ["delete", "duplicate", "shuffle", "swap", "replace", "insert", "split", "join", "cut", "cells", "foreign"]
+            [
+                "delete",
+                "duplicate",
+                "shuffle",
+                "swap",
+                "replace",
+                "insert",
+                "split",
+                "join",
+                "cut",
+                "cells",
+                "foreign",
+            ]
         )
     )
     if op == "insert" or not chunk:
@@ -175,9 +187,13 @@ def mutate(draw: st.DrawFn, chunk: list[str], lines: list[str]) -> None:
 
 
 NUMBER_TEXT = st.one_of(
-    st.decimals(allow_nan=False, allow_infinity=False, places=2, min_value=-10**22, max_value=10**22).map(str),
-    st.integers(-10**25, 10**25).map(lambda n: f"{n:,}"),
-    st.sampled_from(["100%", "=100%", "95.00%", "1.234", "0.012345", "1e30", "NaN", "-", "—", "250万", "16万元"]),
+    st.decimals(allow_nan=False, allow_infinity=False, places=2, min_value=-(10**22), max_value=10**22).map(
+        str
+    ),
+    st.integers(-(10**25), 10**25).map(lambda n: f"{n:,}"),
+    st.sampled_from(
+        ["100%", "=100%", "95.00%", "1.234", "0.012345", "1e30", "NaN", "-", "—", "250万", "16万元"]
+    ),
 )
 CELL = st.one_of(st.sampled_from(CELLS), NUMBER_TEXT, TEXT)
 ARBITRARY_LINES = st.lists(
@@ -224,18 +240,7 @@ def _not_null_columns() -> dict[str, set[str]]:
 
 
 NOT_NULL = _not_null_columns()
-FORM_NUMBERS = (
-    "budget_total",
-    "budget_current",
-    "prior_year_budget",
-    "prior_year_executed",
-    "initial_budget",
-    "full_year_budget",
-    "executed",
-    "execution_rate_stated",
-    "total_score",
-    "fiscal_year",
-)
+FORM_NUMBERS = (*FIGURE_FIELDS, "fiscal_year")
 _DIGIT_SEPARATOR = re.compile(r"(?<=\d)[,，](?=\d)")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 WAN = Decimal(10000)
@@ -336,7 +341,10 @@ def test_parse_bytes_survives_damaged_and_random_bytes(data: bytes) -> None:
 FINDINGS = [
     pytest.param(
         "tsv_self_eval",
-        ["\t得分\t二级 指标\t三级指标\t\t年度指标值\t实际完成值\t分值\t一级 指标\t\t", "\t度指 标\t\t\t\t\t意度"],
+        [
+            "\t得分\t二级 指标\t三级指标\t\t年度指标值\t实际完成值\t分值\t一级 指标\t\t",
+            "\t度指 标\t\t\t\t\t意度",
+        ],
         id="self_eval_score_left_of_weight",
     ),
 ]
