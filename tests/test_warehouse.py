@@ -85,6 +85,13 @@ def test_forms_shared_by_000_and_001_are_counted_once_with_both_sources(warehous
     )
     assert len(rows) == 4
     assert all(n == 2 and k == 2 for _, n, k in rows), rows
+    reasons = query(
+        warehouse,
+        "select distinct winner_reason, has_conflicting_figures from marts.fct_budget_yoy "
+        "where unit_name = '上海市房屋管理局' and fiscal_year = 2020",
+    )
+    # 000 and 001 print the same figures and indicators, so the tie-break decides and says so
+    assert reasons == [("tie on completeness, indicators and budget figures; smallest document_id", False)]
     (n_indicators,) = query(
         warehouse,
         "select count(*) from marts.fct_indicators where unit_name = '上海市房屋管理局' and fiscal_year = 2020",
