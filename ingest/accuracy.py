@@ -173,11 +173,15 @@ def accuracy_report(db_path: Path, expected_dir: Path) -> tuple[list[DocumentSco
 
 
 def format_report(scores: list[DocumentScore], total: DocumentScore, verbose: bool = False) -> list[str]:
-    header = f"{'document':<34} {'forms':>9} {'spurious':>8} {'budget fields':>14} {'indicator recall':>17} {'target+level ok':>16}"
+    width = max(len(score.document) for score in [*scores, total]) + 2
+    header = (
+        f"{'document':<{width}} {'forms':>9} {'spurious':>8} {'budget fields':>14} "
+        f"{'indicator recall':>17} {'target+level ok':>16}"
+    )
     lines = [header, "-" * len(header)]
     for score in [*scores, total]:
         lines.append(
-            f"{score.document:<34} {score.forms_found:>4}/{score.forms_expected:<4} {score.forms_spurious:>8} "
+            f"{score.document:<{width}} {score.forms_found:>4}/{score.forms_expected:<4} {score.forms_spurious:>8} "
             f"{_pct(score.fields_right, score.fields_total):>14} "
             f"{_pct(score.indicators_found, score.indicators_expected):>17} "
             f"{_pct(score.indicators_right, score.indicators_found):>16}"
