@@ -1,0 +1,1 @@
+"""Benchmark of jixiao at scale: a synthetic collection generator and a timing script (`make bench`)."""
