@@ -45,8 +45,13 @@ def fold(text: str) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", text))
 
 
+@lru_cache(maxsize=1 << 12)  # the reader looks at each line many times while it places rows
+def _cells_of(line: str) -> tuple[str, ...]:
+    return tuple(clean_cell(cell) for cell in line.split("\t"))
+
+
 def cells_of(line: str) -> list[str]:
-    return [clean_cell(cell) for cell in line.split("\t")]
+    return list(_cells_of(line))  # a fresh list: callers may edit it
 
 
 def _label_pattern(label: str) -> re.Pattern[str]:

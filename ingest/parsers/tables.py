@@ -93,6 +93,8 @@ class FieldReader:
         consumed = False
         for i, cell in enumerate(cells):
             head, tail = split_label(cell)
+            if len(head) > _MAX_LABEL_CHARS:
+                continue
             key = label_key(head)
             attr = lexicon.FIELD_LABELS.get(key) or lexicon.BUDGET_LABELS.get(key)
             if attr is None:
@@ -228,8 +230,12 @@ def is_category_label(text: str) -> bool:
     return key in lexicon.LEVEL1_LABELS or key in lexicon.LEVEL2_LABELS or key in lexicon.WRAPPER_LABELS
 
 
+# No label is longer than this; longer cells are prose and are not folded while looking for labels.
+_MAX_LABEL_CHARS = 40
+
+
 def header_roles(cells: list[str], header: dict[str, str]) -> list[str | None]:
-    return [header.get(fold(cell)) for cell in cells]
+    return [header.get(fold(cell)) if len(cell) <= _MAX_LABEL_CHARS else None for cell in cells]
 
 
 def is_indicator_header(cells: list[str]) -> bool:
