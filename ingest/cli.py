@@ -24,27 +24,33 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     import duckdb
     from tqdm import tqdm
 
-    from .discover import discover
     from .load import WarehouseBusy
     from .pipeline import ingest_paths
 
-    n_files = len(discover(args.paths).files)
-    with tqdm(total=n_files, unit="file", disable=n_files < 50 or None, file=sys.stderr) as bar:
-        try:
-            summary = ingest_paths(
-                args.paths,
-                Path(args.db),
-                jobs=args.jobs,
-                progress=bar.update,
-                batch_size=args.batch_size,
-                max_file_bytes=int(args.max_file_mb * 2**20),
-            )
-        except WarehouseBusy as exc:
-            print(f"jixiao: {exc}", file=sys.stderr)
-            return EXIT_ENVIRONMENT
-        except (duckdb.Error, OSError) as exc:
-            print(f"jixiao: cannot write the warehouse {args.db}: {exc}", file=sys.stderr)
-            return EXIT_ENVIRONMENT
+    bars: list[tqdm] = []
+
+    def start(n_files: int) -> None:  # the pipeline walks the paths once and says how many files it found
+        bars.append(tqdm(total=n_files, unit="file", disable=n_files < 50 or None, file=sys.stderr))
+
+    try:
+        summary = ingest_paths(
+            args.paths,
+            Path(args.db),
+            jobs=args.jobs,
+            on_start=start,
+            progress=lambda n: bars[0].update(n),
+            batch_size=args.batch_size,
+            max_file_bytes=int(args.max_file_mb * 2**20),
+        )
+    except WarehouseBusy as exc:
+        print(f"jixiao: {exc}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    except (duckdb.Error, OSError) as exc:
+        print(f"jixiao: cannot write the warehouse {args.db}: {exc}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    finally:
+        for bar in bars:
+            bar.close()
     for line in summary.lines():
         print(line)
     return EXIT_INPUT_FAILED if summary.failed or summary.skipped else EXIT_OK

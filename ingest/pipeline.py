@@ -231,8 +231,12 @@ def ingest_paths(
     progress: Callable[[int], object] | None = None,
     batch_size: int = BATCH_SIZE,
     max_file_bytes: int = MAX_FILE_BYTES,
+    on_start: Callable[[int], object] | None = None,
 ) -> IngestSummary:
+    """Ingest every file under paths; ``on_start(n_files)`` once they are found, ``progress(1)`` per file."""
     found = discover(paths)
+    if on_start:
+        on_start(len(found.files))
     summary = IngestSummary(files_seen=len(found.files) + len(found.skipped), skipped=list(found.skipped))
     con = connect(db_path)
     try:
