@@ -8,6 +8,20 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+# The tables CONTRACT.md promises (binding names), checked by several test files.
+RAW_TABLES = ("documents", "projects", "indicators", "budget_items", "parse_issues")
+MARTS = frozenset(
+    {
+        "dim_units",
+        "dim_projects",
+        "fct_budget_yoy",
+        "fct_execution",
+        "fct_indicators",
+        "agg_indicator_coverage",
+        "agg_unit_rollup",
+    }
+)
 SAMPLES = REPO / "data" / "samples"
 
 

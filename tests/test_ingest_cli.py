@@ -8,9 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.conftest import sample
-
-RAW_TABLES = ("documents", "projects", "indicators", "budget_items", "parse_issues")
+from tests.conftest import RAW_TABLES, sample
 
 
 def jixiao(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -23,11 +23,10 @@ import pytest
 
 from ingest.load import RAW_SCHEMAS, to_tables
 from ingest.parse import parse_bytes, parse_path
-from tests.conftest import SAMPLES, sample
+from tests.conftest import RAW_TABLES, SAMPLES, sample
 
 N_COPIES = 40  # of each of the five samples: 200 documents, 2,600 forms
 BATCH = 10  # documents per transaction, so a run commits many times
-RAW_TABLES = ("documents", "projects", "indicators", "budget_items", "parse_issues")
 
 
 def make_collection(folder: Path) -> list[Path]:

@@ -14,18 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import SAMPLES
-
-RAW_TABLES = {"documents", "projects", "indicators", "budget_items", "parse_issues"}
-MARTS = {
-    "dim_units",
-    "dim_projects",
-    "fct_budget_yoy",
-    "fct_execution",
-    "fct_indicators",
-    "agg_indicator_coverage",
-    "agg_unit_rollup",
-}
+from tests.conftest import MARTS, RAW_TABLES, SAMPLES
 
 
 def jixiao(*args: str) -> subprocess.CompletedProcess:
