@@ -11,8 +11,9 @@ import pyarrow as pa
 from .decode import decode, split_lines
 from .detect import UNKNOWN, detect_layout
 from .load import RAW_SCHEMAS
-from .model import Document, Issue, Severity
+from .model import FIGURE_FIELDS, Document, Form, Issue, Severity
 from .parsers import PARSERS
+from .reader.form import read_forms
 
 
 def parse_bytes(data: bytes, source_path: str) -> Document:
@@ -29,22 +30,10 @@ def parse_bytes(data: bytes, source_path: str) -> Document:
     if decoded.text is None:
         return document
     lines = split_lines(decoded.text.lstrip("\ufeff"))
-    document.layout = detect_layout(lines)
-    parser = PARSERS.get(document.layout)
-    if parser is None:
-        document.issues.append(_no_parser_issue(document.layout))
+    readings = _readings(lines, detect_layout(lines), document)
+    if not readings:
         return document
-    try:
-        forms, issues = parser(lines)
-    except Exception as exc:  # a parser bug must not lose the document: record it and go on
-        document.issues.append(
-            Issue(
-                Severity.ERROR,
-                "parser_crashed",
-                f"{document.layout} parser failed: {type(exc).__name__}: {exc}",
-            )
-        )
-        return document
+    document.layout, forms, issues = _choose(readings)
     document.forms, document.issues = forms, document.issues + issues
     fit_to_raw(document)
     if not forms:
@@ -52,10 +41,65 @@ def parse_bytes(data: bytes, source_path: str) -> Document:
             Issue(
                 Severity.ERROR,
                 "no_form_found",
-                f"layout {document.layout}, but no form title or form table found",
+                "no form title, project-name label or indicator table found",
             )
         )
     return document
+
+
+# The layout name of a document read by the one form reader (ingest/reader).
+FORM_READER = "form_reader"
+
+
+def _readings(lines: list[str], layout: str, document: Document) -> list[tuple[str, list[Form], list[Issue]]]:
+    """Candidate readings of the text: the form reader's, and a layout front-end's where the text has
+    one of the sample layouts. The caller keeps the fuller reading."""
+    readings = []
+    for name, parser in ((layout, PARSERS.get(layout)), (FORM_READER, read_forms)):
+        if parser is None:
+            continue
+        try:
+            forms, issues = parser(lines)
+        except Exception as exc:  # a parser bug must not lose the document: record it and go on
+            document.issues.append(
+                Issue(Severity.ERROR, "parser_crashed", f"{name} reader failed: {type(exc).__name__}: {exc}")
+            )
+            continue
+        readings.append((name, forms, issues))
+    if not readings and layout == UNKNOWN:
+        document.issues.append(_no_parser_issue(layout))
+    return readings
+
+
+def _choose(readings: list[tuple[str, list[Form], list[Issue]]]) -> tuple[str, list[Form], list[Issue]]:
+    """A layout front-end's reading where it read the text as its layout (every form named, an
+    indicator table found) and at least half as much as the form reader; else the fuller reading."""
+    best = max(readings, key=lambda reading: _quality(reading[1]))
+    front_end = readings[0]
+    trusted = front_end[0] != FORM_READER and _is_substantial(front_end[1])
+    if trusted and _quality(front_end[1]) >= 0.5 * _quality(best[1]):
+        return front_end
+    return best
+
+
+def _is_substantial(forms: list[Form]) -> bool:
+    named = sum(form.project_name is not None for form in forms)
+    return bool(forms) and named >= 0.8 * len(forms) and any(form.indicators for form in forms)
+
+
+def _quality(forms: list[Form]) -> float:
+    """How much of each form a reading found: its name, unit, year, figures and indicators with
+    targets. Layout front-ends come first in the list, so they win ties."""
+    score = 0.0
+    for form in forms:
+        score += (
+            2 * (form.project_name is not None)
+            + (form.unit_name is not None)
+            + (form.fiscal_year is not None)
+        )
+        score += 0.5 * sum(getattr(form, name) is not None for name in FIGURE_FIELDS)
+        score += sum(0.3 + 0.2 * (i.target is not None) for i in form.indicators)
+    return score
 
 
 def _number_columns(table: str) -> dict[str, pa.DataType]:
@@ -80,7 +124,9 @@ def fit_to_raw(document: Document) -> None:
     """
     for seq, form in enumerate(document.forms, 1):
         rows = [("projects", form, "")]
-        rows += [("indicators", indicator, f"indicator {k} ") for k, indicator in enumerate(form.indicators, 1)]
+        rows += [
+            ("indicators", indicator, f"indicator {k} ") for k, indicator in enumerate(form.indicators, 1)
+        ]
         rows += [("budget_items", item, f"budget line {k} ") for k, item in enumerate(form.budget_items, 1)]
         for table, row, where in rows:
             for name, column_type in NUMBER_COLUMNS[table].items():
@@ -101,7 +147,9 @@ def fit_to_raw(document: Document) -> None:
                     message = f"{where}{name} {value} does not fit raw column type {sql_type}; stored as NULL"
                 else:
                     severity, code = Severity.INFO, "number_rounded"
-                    message = f"{where}{name} {value} has more decimals than {sql_type} keeps; stored as {fitted}"
+                    message = (
+                        f"{where}{name} {value} has more decimals than {sql_type} keeps; stored as {fitted}"
+                    )
                 line_no = getattr(row, "line_no", None) or getattr(row, "line_start", None)
                 document.issues.append(Issue(severity, code, message, line_no, seq))
 

@@ -1,0 +1,198 @@
+"""Cells out of text: the one cell model, and small front-ends for each shape a line may have.
+
+Every front-end turns a line into cells with their position (line, row, order). A document may
+change shape from line to line, so the shape is decided per line:
+
+* **tab-separated** and **pipe rows** (``| a | b |``, with empty cells kept or dropped): the
+  separators are the cell boundaries;
+* **runs of spaces** (pdftotext, padded web text): whitespace is the boundary, and label words
+  that a wrap split apart ("一级 指标", "产 出 指 标") are put back together;
+* **one cell per line**, with or without blank lines or a trailing ``|``: the same rule, a line
+  being a one-cell row;
+* **run-together text** with no separators at all ("项目名称农村义务教育…年度资金总额:16"): cut
+  before and after every label of the vocabulary; the values left between labels are split later
+  by the reader, which knows the table's columns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..text import fold, strip_tags
+from . import vocabulary as vocab
+
+# A label may carry a unit marker or a column letter: "项目总预算(万元)", "全年预算数(A)", "执行率(B/A)".
+_LABEL_SUFFIX = r"(?:\((?:万元|元|[A-Z/]{1,5}|\d+分|%)\))?"
+_SUFFIX = re.compile(r"\((?:万元|元|[A-Z/]{1,5}|\d+分|%)\)$")
+_COLON = re.compile(r"[:：]")
+# Page numbers and preview-site page markers, which split a row in two.
+_PAGE_MARKER = re.compile(r"^(?:[-—]\s*\d+\s*[-—]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)$")
+_LINE_MARKER = re.compile(r"^\d{1,2}、(?=\S)")
+
+
+@dataclass(slots=True)
+class Cell:
+    text: str  # as printed (tags stripped, surrounding space removed)
+    line_no: int  # 1-based line of the source text
+    row: int  # physical row: cells of one row share it
+    glued: bool = False  # cut out of run-together text: values may follow its words without a break
+
+    @property
+    def key(self) -> str:
+        return label_key(self.text)
+
+
+@lru_cache(maxsize=1 << 15)
+def label_key(text: str) -> str:
+    """Folded text with a trailing unit marker or column letter removed: the key labels are looked up by."""
+    key = fold(text).replace("(盖章)", "")
+    key = _SUFFIX.sub("", key)
+    return key.rstrip(":")
+
+
+def _labels() -> list[str]:
+    words = set(vocab.FIELDS) | set(vocab.AMOUNTS) | set(vocab.FUND_COLUMNS) | set(vocab.FUND_TOTAL_ROWS)
+    words |= set(vocab.INDICATOR_HEADER) | set(vocab.TABLE_WRAPPERS) | set(vocab.STOP_LABELS)
+    words |= {w for w in vocab.FUND_SUB_ROWS if len(w) >= 4}
+    words |= {w for w in vocab.LEVEL1 | vocab.LEVEL2 if len(w) >= 4}
+    words |= {title for title, _ in vocab.TITLES if len(title) >= 5}
+    words |= set(vocab.REASON_HEADER_PREFIXES[:2]) | {
+        "其中",
+        "总分",
+        "评分等级",
+        "单位:万元",
+        "单位:元",
+        "注:",
+    }
+    return sorted((w for w in words if len(w) >= 2), key=len, reverse=True)
+
+
+# Two-character labels that still cut run-together text: they never occur inside a name.
+_GLUED_SHORT = frozenset({"其中", "总分", "注:"})
+# Short column labels that also occur inside indicator names ("…严格执行率"): cut out of run-together
+# text only beside another label, as in a header row.
+_NAME_WORDS = frozenset(w for w in vocab.FUND_COLUMNS if len(w) <= 3)
+# Labels that cut run-together text; the longest match at a position wins ("同名项目上年预算执行数"
+# before "上年预算执行数" before "执行数").
+_GLUED_LABEL = re.compile(
+    "(" + "|".join(re.escape(w) + _LABEL_SUFFIX for w in _labels() if len(w) >= 3 or w in _GLUED_SHORT) + ")"
+)
+_ALL_LABELS = frozenset(_labels())
+_SHORT_LABELS = frozenset(w for w in _ALL_LABELS if len(w) <= 6)
+
+
+def cells_of(lines: list[str]) -> list[Cell]:
+    """The document as one stream of cells, whatever shape each line has."""
+    cells: list[Cell] = []
+    texts = [strip_tags(line).replace("\u3000", " ").strip() for line in lines]
+    # A preview that runs a form together wraps it with spaces inside words; once one line shows it,
+    # the document's other long lines are read the same way.
+    wraps = any(_wrapped_run(text, 200, 8) for text in texts)
+    for row, text in enumerate(texts):
+        if not text:
+            continue
+        line_no = row + 1
+        if "\t" in text:
+            parts, shape = text.split("\t"), "separated"
+        elif "|" in text:
+            parts, shape = text.split("|"), "separated"
+        elif wraps and _wrapped_run(text, 40, 3):
+            parts, shape = [re.sub(r"\s+", "", text)], "spaced"
+        else:
+            parts, shape = _rejoin_labels(text.split()), "spaced"
+        parts = [part.strip() for part in parts if part.strip()]
+        if len(parts) == 1 and _PAGE_MARKER.match(parts[0]):
+            continue
+        alone = len(parts) == 1
+        for part in parts:
+            if shape == "separated":
+                cells.extend(Cell(piece, line_no, row) for piece in _split_colon(part))
+            else:
+                cells.extend(_cut_glued(part, line_no, row, alone))
+    return cells
+
+
+def _wrapped_run(text: str, min_length: int, min_word: float) -> bool:
+    """A long run-together line whose only spaces are wraps inside words (a document preview): its
+    words are long, as no space separates cells."""
+    words = text.split()
+    return (
+        len(text) > min_length and len(words) > 1 and len(text) / len(words) > min_word and "  " not in text
+    )
+
+
+def _rejoin_labels(words: list[str]) -> list[str]:
+    """Put back label words a wrap split with spaces: "一级 指标" → "一级指标", "产 出 指 标" → "产出指标"."""
+    if len(words) < 2:
+        return words
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        joined = None
+        if len(words[i]) <= 4:
+            for j in range(min(len(words), i + 6), i + 1, -1):
+                candidate = "".join(words[i:j])
+                if all(len(w) <= 4 for w in words[i:j]) and label_key(candidate) in _SHORT_LABELS:
+                    joined = (candidate, j)
+                    break
+        if joined:
+            out.append(joined[0])
+            i = joined[1]
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def _merge_name_words(pieces: list[str]) -> list[str]:
+    def is_label(k: int) -> bool:
+        return 0 <= k < len(pieces) and label_key(pieces[k]) in _ALL_LABELS
+
+    out: list[str] = []
+    k = 0
+    while k < len(pieces):
+        piece = pieces[k]
+        if label_key(piece) in _NAME_WORDS and not is_label(k - 1) and not is_label(k + 1):
+            merged = (out.pop() if out and not is_label(k - 1) else "") + piece
+            if k + 1 < len(pieces):
+                merged += pieces[k + 1]
+                k += 1
+            out.append(merged)
+        else:
+            out.append(piece)
+        k += 1
+    return out
+
+
+def _split_colon(part: str) -> list[str]:
+    """'年度资金总额:16' → ['年度资金总额', '16'] where the head is a label; other cells stay whole."""
+    match = _COLON.search(part)
+    if not match:
+        return [part]
+    head, tail = part[: match.start()].strip(), part[match.end() :].strip()
+    if head in ("其中",) or label_key(head) in _SHORT_LABELS:
+        pieces = [head] if head != "其中" else []
+        return pieces + (_split_colon(tail) if tail else [])
+    return [part]
+
+
+def _cut_glued(part: str, line_no: int, row: int, alone: bool) -> list[Cell]:
+    """Cut a space-free run of text before and after each label it holds. A run alone on its line
+    may hold a row's values after its words ("学校满意度≥90%"): it is marked glued."""
+    part = _LINE_MARKER.sub("", part) if row else part
+    folded = fold(part) if len(part) > 1 else part
+    pieces = [p for p in _GLUED_LABEL.split(folded) if p]
+    if len(pieces) == 1:
+        return [Cell(piece, line_no, row, glued=alone) for piece in _split_colon(part)]
+    pieces = _merge_name_words(pieces)
+    if len(pieces) == 1:
+        return [Cell(pieces[0], line_no, row, glued=alone)]
+    cells: list[Cell] = []
+    for piece in pieces:
+        for sub in _split_colon(piece):
+            sub = sub.strip(":")
+            if sub:
+                cells.append(Cell(sub, line_no, row, glued=True))
+    return cells

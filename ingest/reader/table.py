@@ -1,0 +1,325 @@
+"""The indicator table: columns from its header, 一级/二级 from their labels, rows split by what the
+cells are.
+
+Whatever the text shape, the table arrives as a stream of cells. Category cells are known by the
+label vocabulary of both frameworks and carried down; the data cells between two category cells
+are one or more rows. Empty cells may have been dropped and runs of text may hold a whole row, so
+rows are not taken by position: ``split_rows`` chooses, over every way of cutting the run into
+rows, the one whose cells best fit their columns (a name is words, a target a sign, number or
+qualitative word, a weight a number no larger than 100 …).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+
+from .. import lexicon
+from ..model import Indicator
+from ..parsers.tables import compose_target
+from . import values as v
+from . import vocabulary as vocab
+from .cells import Cell, label_key
+
+_SCORE_NOTE = re.compile(r"\(\d+(?:\.\d+)?分\)$")
+_NAME_PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：]|\d+[、.．])\s*")
+_L2_PATTERN = re.compile(r"^.{0,10}(?:" + "|".join(vocab.LEVEL2_STEMS) + r")(?:指标|目标)(?:等|类)?$")
+_VALUE_ROLES = ("target_operator", "target", "target_unit", "actual", "weight", "score",
+                "deviation_reason", "note", "standard")  # fmt: skip
+_MISSING = {"target": -2.5, "actual": -0.3, "weight": -0.3, "score": -0.3}
+_NEG = float("-inf")
+
+
+def header_role(key: str) -> str | None:
+    role = vocab.INDICATOR_HEADER.get(key)
+    if role:
+        return role
+    if key.startswith(vocab.REASON_HEADER_PREFIXES) and len(key) <= 20:
+        return "deviation_reason"
+    if key in vocab.TABLE_WRAPPERS:
+        return "wrapper"
+    return None
+
+
+def value_slots(roles: list[str]) -> list[str]:
+    """The value columns after the indicator name, in printed order; a target printed over
+    指标性质 / 指标值 / 度量单位 becomes three slots where the target is."""
+    split_target = "target_operator" in roles or "target_unit" in roles
+    slots: list[str] = []
+    for role in roles:
+        if role not in _VALUE_ROLES or role in slots:
+            continue
+        if role in ("target_operator", "target_unit") and split_target and "target" in roles:
+            continue
+        if role == "target" and split_target:
+            slots += ["target_operator", "target", "target_unit"]
+        else:
+            slots.append(role)
+    if "target" not in slots:
+        slots.insert(0, "target")
+    return slots
+
+
+def level1_of(cell: Cell) -> str | None:
+    text = _SCORE_NOTE.sub("", v.nfkc(cell.text).replace(" ", ""))
+    return text if label_key(text) in vocab.LEVEL1 else None
+
+
+def is_level2(cell: Cell) -> bool:
+    key = cell.key
+    return key in vocab.LEVEL2 or (len(key) <= 16 and bool(_L2_PATTERN.match(key)))
+
+
+@dataclass
+class Tok:
+    text: str
+    atom: bool  # a printed value (sign, number, unit) or qualitative target word
+    cell: int  # index of the cell it was cut from
+    row_start: bool  # the first data cell of a physical row holding several cells
+    in_row: bool = False  # from a physical row holding several cells
+    glued: bool = False
+
+
+@dataclass
+class IndicatorTable:
+    slots: list[str]
+    self_eval: bool
+    cells: list[Cell] = field(default_factory=list)
+
+    @classmethod
+    def from_header(cls, header: list[Cell], self_eval: bool) -> IndicatorTable:
+        roles = [header_role(cell.key) or "" for cell in header]
+        return cls(value_slots(roles), self_eval or "actual" in roles or "score" in roles)
+
+    def indicators(self) -> list[Indicator]:
+        out: list[Indicator] = []
+        level1 = level2 = None
+        run: list[Cell] = []
+        for k, cell in enumerate(self.cells):
+            l1 = level1_of(cell)
+            if l1 and l1 in vocab.LEVEL2 | {"成本指标"} and level1 and not self._next_is_level2(k):
+                l1 = None  # 成本指标 under 产出指标 (2020 template) is a 二级
+            if l1 or is_level2(cell) or header_role(cell.key):
+                out += split_rows(run, self.slots, self.self_eval, level1, level2)
+                run = []
+                if l1:
+                    level1, level2 = l1, None
+                elif is_level2(cell):
+                    level2 = v.nfkc(cell.text).replace(" ", "")
+                continue
+            if level1 is None and level2 is None:
+                continue  # words between the header and the first category (a header cell's tail)
+            run.append(cell)
+        out += split_rows(run, self.slots, self.self_eval, level1, level2)
+        return out
+
+    def _next_is_level2(self, k: int) -> bool:
+        return k + 1 < len(self.cells) and is_level2(self.cells[k + 1]) and not level1_of(self.cells[k + 1])
+
+
+def tokens_of(cells: list[Cell]) -> list[Tok]:
+    toks: list[Tok] = []
+    rows_with_many = {c.row for c in cells if sum(1 for d in cells if d.row == c.row) > 1}
+    seen_rows: set[int] = set()
+    for k, cell in enumerate(cells):
+        start = cell.row in rows_with_many and cell.row not in seen_rows
+        seen_rows.add(cell.row)
+        text = cell.text.strip()
+        if not cell.glued:
+            toks.append(Tok(text, v.looks_like_target(text), k, start, cell.row in rows_with_many))
+            continue
+        position = 0
+        folded = v.nfkc(text)
+        for match in _accepted_atoms(folded):
+            if match.start() > position:
+                toks.append(Tok(folded[position : match.start()], False, k, start, glued=True))
+                start = False
+            toks.append(Tok(match.group(), True, k, start, glued=True))
+            start = False
+            position = match.end()
+        if position < len(folded):
+            toks.append(Tok(folded[position:], False, k, start, glued=True))
+    return toks
+
+
+def _accepted_atoms(text: str) -> list[re.Match]:
+    """The values inside a run-together cell. Numbers always; a qualitative word ("提升", "合格")
+    only where it cannot be part of a name: at the end of the cell or beside another value."""
+    matches = list(v.ATOM.finditer(text))
+    accepted = [bool(re.search(r"\d", m.group())) for m in matches]
+    changed = True
+    while changed:
+        changed = False
+        for k, match in enumerate(matches):
+            if accepted[k]:
+                continue
+            at_end = match.end() == len(text)
+            before = k > 0 and accepted[k - 1] and matches[k - 1].end() == match.start()
+            after = k + 1 < len(matches) and accepted[k + 1] and matches[k + 1].start() == match.end()
+            if at_end or before or after:
+                accepted[k] = changed = True
+    return [m for m, ok in zip(matches, accepted, strict=True) if ok]
+
+
+def split_rows(
+    cells: list[Cell], slots: list[str], self_eval: bool, level1: str | None, level2: str | None
+) -> list[Indicator]:
+    """The rows of a run of data cells under one 一级/二级: the best-fitting cut (see module doc)."""
+    if not cells:
+        return []
+    toks = tokens_of(cells)
+    n, m = len(toks), len(slots)
+    best: dict[int, tuple[float, list]] = {n: (0.0, [])}
+    fill: dict[tuple[int, int], tuple[float, list, int]] = {}
+
+    def row_at(i: int) -> tuple[float, list]:
+        """Best score and rows for the tokens from i on."""
+        if i in best:
+            return best[i]
+        skipped = row_at(i + 1)
+        result = (skipped[0] - 3.0, skipped[1])  # a token no row takes
+        for end in _name_ends(toks, i):
+            fit = _name_fit("".join(t.text for t in toks[i:end]))
+            if fit == _NEG:
+                continue
+            fit += 0.5 if toks[i].row_start else (-1.0 if toks[i].in_row and not toks[i].glued else 0.0)
+            total, values, after = fill_at(end, 0)
+            if fit + total > result[0]:
+                result = (fit + total, [(i, end, values), *row_at(after)[1]])
+        best[i] = result
+        return result
+
+    def fill_at(j: int, s: int) -> tuple[float, list, int]:
+        """Best score for the row's values from token j and slot s on, plus all rows after it."""
+        if (j, s) in fill:
+            return fill[(j, s)]
+        missing = sum(_MISSING.get(slot, 0.0) for slot in slots[s:] if self_eval or slot == "target")
+        result = (missing + row_at(j)[0], [], j)
+        if s < m:
+            skip = _MISSING.get(slots[s], 0.0) if (self_eval or slots[s] == "target") else 0.0
+            total, plan, after = fill_at(j, s + 1)
+            if total + skip > result[0]:
+                result = (total + skip, plan, after)
+            if j < n:
+                fit = _slot_fit(toks[j], slots[s])
+                if fit != _NEG:
+                    total, plan, after = fill_at(j + 1, s + 1)
+                    if fit + total > result[0]:
+                        result = (fit + total, [(slots[s], toks[j].text), *plan], after)
+                if toks[j].atom and s + 1 < m:
+                    for first, second in _two_values(toks[j].text):
+                        fit2 = _slot_fit(Tok(first, True, 0, False), slots[s])
+                        fit2 += _slot_fit(Tok(second, True, 0, False), slots[s + 1])
+                        if fit2 == _NEG:
+                            continue
+                        # two values printed together are believed when they repeat: target = actual
+                        # ("100%100%"), or the second equals the value after it
+                        fit2 += -2.5 + (
+                            2.0 if first == second or (j + 1 < n and toks[j + 1].text == second) else 0.0
+                        )
+                        total, plan, after = fill_at(j + 1, s + 2)
+                        if fit2 + total > result[0]:
+                            result = (fit2 + total, [(slots[s], first), (slots[s + 1], second), *plan], after)
+        fill[(j, s)] = result
+        return result
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
+    _, plan = row_at(0)
+    rows = []
+    for i, end, values in plan:
+        name = _NAME_PREFIX.sub("", "".join(t.text for t in toks[i:end]).strip())
+        rows.append(_indicator(name, dict(values), level1, level2, cells[toks[i].cell].line_no))
+    return rows
+
+
+def _name_ends(toks: list[Tok], i: int) -> list[int]:
+    """Where a name starting at token i may end: the token itself, or, inside one run-together
+    cell, at a later switch from words to values."""
+    ends = [i + 1]
+    k = i + 1
+    while k < len(toks) and toks[k].cell == toks[i].cell and k - i < 6:
+        if not toks[k].atom:
+            ends.append(k + 1)
+        k += 1
+    return ends
+
+
+def _name_fit(text: str) -> float:
+    text = text.strip()
+    if len(text) < 2 or not v.has_han(text):
+        return _NEG
+    if (
+        v.looks_like_target(text)
+        and len(re.findall(r"[\u3400-\u9fff]", text)) < 4
+        or text in vocab.TARGET_PHRASES
+    ):
+        return -3.0
+    if v.is_unit(text):
+        return -3.0
+    fit = 2.0
+    if text.endswith(lexicon.INDICATOR_NAME_SUFFIXES):
+        fit += 0.5
+    if text[-1] in "、,,。(（":
+        fit -= 1.5
+    return fit
+
+
+def _slot_fit(tok: Tok, slot: str) -> float:
+    text = tok.text.strip()
+    if not text:
+        return _NEG
+    if slot == "target_operator":
+        return 1.5 if v.is_operator(text) else _NEG
+    if slot == "target_unit":
+        return 1.0 if v.is_unit(text) else _NEG
+    if slot in ("weight", "score"):
+        value = v.number(text)
+        return 1.5 if value is not None and value <= 100 else _NEG
+    if v.is_operator(text) or text == "%":
+        return _NEG
+    if slot == "target":
+        if tok.atom or v.looks_like_target(text):
+            return 2.0
+        return 0.8 if len(text) <= 30 else 0.3
+    if slot == "actual":
+        if tok.atom or v.looks_like_target(text):
+            return 1.5
+        return 0.5 if len(text) <= 30 else 0.2
+    if slot == "standard":
+        return 0.6 if not tok.atom and len(text) <= 12 else 0.1
+    return 0.2 if not tok.atom else _NEG  # reason, note: words
+
+
+def _two_values(text: str) -> list[tuple[str, str]]:
+    """A value atom that may be two values printed together: "20100%" → ("20", "100%"),
+    "1020万元" → ("10", "20万元"), "00" → ("0", "0")."""
+    match = re.fullmatch(r"([\d.]+)(%|[^\d.%]*)", text)
+    if not match or len(match.group(1)) < 2:
+        return []
+    digits, unit = match.groups()
+    out = []
+    for first, second in v.split_run(digits + ("%" if unit == "%" else ""), 2):
+        out.append((first, second + ("" if unit == "%" else unit)))
+    return out
+
+
+def _indicator(name: str, values: dict[str, str], level1, level2, line_no: int) -> Indicator:
+    if "target_operator" in values or "target_unit" in values:
+        target = compose_target(
+            values.get("target_operator"), values.get("target"), values.get("target_unit")
+        )
+    else:
+        target = values.get("target")
+    return Indicator(
+        level1=level1,
+        level2=level2,
+        name=name,
+        target=None if target is None or v.is_blank(target) and target != "无" else target,
+        line_no=line_no,
+        actual=values.get("actual"),
+        weight=v.number(values.get("weight")),
+        score=v.number(values.get("score")),
+        deviation_reason=values.get("deviation_reason"),
+        note=values.get("note"),
+    )

@@ -1,0 +1,118 @@
+"""Typed values in form cells: amounts, rates, scores, targets, and runs of values printed together.
+
+A cell is never guessed at in isolation when the form says more: ``split_run`` offers every way a
+run of digits printed without separators ("202010100.00%10") can be cut, and the callers keep the
+cut that the form's own arithmetic confirms.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from .. import lexicon
+from .vocabulary import TARGET_PHRASES, VALUE_UNITS
+
+OPERATORS = "".join(sorted(lexicon.TARGET_OPERATORS))
+_OP = f"[{re.escape(OPERATORS)}]"
+_NUMBER = r"\d+(?:\.\d+)?"
+_UNITS = "|".join(re.escape(unit) for unit in VALUE_UNITS)
+# One printed value: an optional comparison sign, a number, an optional unit ("≥95%", "20万元", "10").
+VALUE_ATOM = re.compile(rf"{_OP}*(?:{_NUMBER})(?:{_UNITS})?")
+_PHRASES = "|".join(re.escape(p) for p in TARGET_PHRASES)
+# A value or a qualitative target ("显著提升") at a position of a run-together row.
+ATOM = re.compile(rf"{_OP}*(?:{_NUMBER}(?:[-~至]{_NUMBER})?(?:{_UNITS})?|{_PHRASES})")
+_PLAIN_NUMBER = re.compile(rf"^[-+]?{_NUMBER}$")
+_RATE = re.compile(rf"^({_NUMBER})%$")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_BLANKS = frozenset({"", "-", "—", "--", "/", "—-", "无", "——"})
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def number(text: str | None) -> Decimal | None:
+    """A plain printed number ("1,125.00", "10") as Decimal; None for anything else."""
+    if text is None:
+        return None
+    cleaned = re.sub(r"(?<=\d),(?=\d{3})", "", nfkc(text)).replace(" ", "")
+    if not _PLAIN_NUMBER.match(cleaned):
+        return None
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        return None
+
+
+def rate(text: str | None) -> Decimal | None:
+    """'100.00%' → 100.00 (percent as printed)."""
+    if text is None:
+        return None
+    match = _RATE.match(nfkc(text).replace(" ", ""))
+    return Decimal(match.group(1)) if match else None
+
+
+def is_blank(text: str | None) -> bool:
+    return text is None or nfkc(text).strip() in _BLANKS
+
+
+def is_operator(text: str) -> bool:
+    stripped = text.replace(" ", "")
+    return bool(stripped) and all(ch in OPERATORS for ch in stripped)
+
+
+def is_unit(text: str) -> bool:
+    return nfkc(text).strip() in VALUE_UNITS or (
+        len(text) <= 3 and not re.search(r"\d", text) and bool(_HAN.search(text))
+    )
+
+
+def looks_like_target(text: str) -> bool:
+    """A target or result value: a sign, a number, a percentage, a date, or a known qualitative word."""
+    folded = nfkc(text).replace(" ", "")
+    if not folded:
+        return False
+    if folded[0] in OPERATORS or folded[0].isdigit():
+        return True
+    return folded in TARGET_PHRASES or folded.endswith("%")
+
+
+def has_han(text: str) -> bool:
+    return bool(_HAN.search(text))
+
+
+def split_run(run: str, count: int) -> list[list[str]]:
+    """Every way to cut a run of numbers printed without separators into ``count`` numbers.
+
+    "202010100.00%10" into 5 gives, among others, ["20", "20", "10", "100.00%", "10"]. Numbers
+    keep a "%" that follows them; no number starts with a 0 unless it is 0 or 0.x.
+    """
+    run = nfkc(run).replace(" ", "")
+    if count <= 0 or len(run) > 40:
+        return []
+    if count == 1:
+        return [[run]] if _valid_piece(run) else []
+    cuts: list[list[str]] = []
+    for positions in itertools.combinations(range(1, len(run)), count - 1):
+        bounds = (0, *positions, len(run))
+        pieces = [run[a:b] for a, b in itertools.pairwise(bounds)]
+        if all(_valid_piece(piece) for piece in pieces):
+            cuts.append(pieces)
+            if len(cuts) > 2000:
+                break
+    return cuts
+
+
+def _valid_piece(piece: str) -> bool:
+    body = piece[:-1] if piece.endswith("%") else piece
+    if not re.fullmatch(_NUMBER, body):
+        return False
+    return not (len(body) > 1 and body[0] == "0" and body[1] != ".")
+
+
+def is_number_run(text: str) -> bool:
+    """Digits, dots and percent signs only: possibly several numbers printed together."""
+    return bool(re.fullmatch(r"[\d.%]+", nfkc(text).replace(" ", ""))) and any(c.isdigit() for c in text)

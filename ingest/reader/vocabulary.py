@@ -1,0 +1,244 @@
+"""Every label the form reader recognises, as data: the national templates' and the provinces' variants.
+
+Keys are folded (``text.fold``: NFKC, no whitespace, no trailing colon) with any unit marker
+("(万元)", "(元)") and column letter ("(A)", "(B/A)") removed. Nothing here names a file, a unit or a
+project: only the words the forms print.
+"""
+
+from __future__ import annotations
+
+from .. import lexicon
+
+# Form titles, checked with `in` against a folded cell; the first match decides the type.
+TITLES: tuple[tuple[str, str], ...] = (
+    ("绩效目标自评表", "self_eval"),
+    ("绩效自评表", "self_eval"),
+    ("自评表", "self_eval"),
+    ("绩效目标申报明细表", "target"),
+    ("绩效目标申报表", "target"),
+    ("绩效目标表", "target"),
+    ("绩效目标管理表", "target"),
+    ("绩效目标批复表", "target"),
+)
+
+# Header fields → Form attribute.
+FIELDS: dict[str, str] = {
+    "项目名称": "project_name",
+    "项目支出名称": "project_name",
+    "专项资金名称": "project_name",
+    "资金名称": "project_name",
+    "专项名称": "project_name",
+    "项目(资金)名称": "project_name",
+    "主管部门": "supervisor_name",
+    "项目主管部门": "supervisor_name",
+    "县级主管部门": "supervisor_name",
+    "市级主管部门": "supervisor_name",
+    "主管部门及代码": "supervisor_name",
+    "主管部门及编码": "supervisor_name",
+    "主管单位": "supervisor_name",
+    "预算部门": "unit_name",
+    "实施单位": "unit_name",
+    "项目实施单位": "unit_name",
+    "项目执行单位": "unit_name",
+    "执行单位": "unit_name",
+    "申报单位": "unit_name",
+    "申报单位名称": "unit_name",
+    "填报单位": "unit_name",
+    "预算单位": "unit_name",
+    "单位名称": "unit_name",
+    "项目单位": "unit_name",
+    "部门": "unit_name",
+    "项目类别": "project_category",
+    "项目类型": "project_category",
+    "项目属性": "project_category",
+}
+# Which of two labels for the same field wins: the executing unit over the department that files.
+FIELD_PRIORITY: dict[str, int] = {
+    "实施单位": 3, "项目实施单位": 3, "项目执行单位": 3, "执行单位": 3, "部门": 0, "预算部门": 1,
+}  # fmt: skip
+# The continuation of a label split over two cells ("主管部门" | "及编码").
+LABEL_TAILS: frozenset[str] = frozenset({"及编码", "及代码", "(盖章)", "名称", "盖章"})
+
+# Budget figures of a target form → Form attribute.
+AMOUNTS: dict[str, str] = {
+    "项目总预算": "budget_total",
+    "总预算": "budget_total",
+    "项目资金总额": "budget_total",
+    "资金总额": "budget_total",
+    "中期资金总额": "budget_total",
+    "实施期资金总额": "budget_total",
+    "项目当年预算": "budget_current",
+    "当年预算": "budget_current",
+    "年度资金总额": "budget_current",
+    "当年资金总额": "budget_current",
+    "年度本级预算金额": "budget_current",
+    "年度预算金额": "budget_current",
+    "本年预算": "budget_current",
+    "同名项目上年预算额": "prior_year_budget",
+    "上年预算额": "prior_year_budget",
+    "上年预算数": "prior_year_budget",
+    "同名项目上年预算执行数": "prior_year_executed",
+    "上年预算执行数": "prior_year_executed",
+    "上年执行数": "prior_year_executed",
+}
+
+# Sub-rows of the fund block whose figures are read by no field but must not be taken by another.
+FUND_SUB_ROWS: frozenset[str] = frozenset(
+    {
+        "财政拨款", "当年财政拨款", "本年财政拨款", "上级资金", "上级财政补助资金", "同级财政资金",
+        "其他资金", "当年其他资金", "上年结转资金", "财政专户管理资金", "单位资金", "其他", "财政资金",
+        "该项目支出上级资金", "上级补助资金", "本级财政资金", "自筹资金", "社会资金", "项目资金来源情况",
+        "中央、省、市补助县级资金", "中央补助资金", "省级补助资金", "市级补助资金", "县级资金",
+    }
+)  # fmt: skip
+
+# Self-evaluation fund columns → meaning.
+FUND_COLUMNS: dict[str, str] = {
+    "年初预算数": "initial_budget",
+    "年初预算": "initial_budget",
+    "年初预算金额": "initial_budget",
+    "全年预算数": "full_year_budget",
+    "调整后预算数": "full_year_budget",
+    "调整后预算": "full_year_budget",
+    "全年预算": "full_year_budget",
+    "全年执行数": "executed",
+    "预算执行数": "executed",
+    "全年执行": "executed",
+    "实际执行数": "executed",
+    "执行数": "executed",
+    "分值": "weight",
+    "权重": "weight",
+    "执行率": "rate",
+    "预算执行率": "rate",
+    "得分": "score",
+}
+# Rows of the fund block that carry the project's totals.
+FUND_TOTAL_ROWS: frozenset[str] = frozenset({"年度资金总额", "总额", "资金总额", "合计", "年度资金总额合计"})
+
+# Indicator table header cells → role. "long_*" are the 长期 (medium-term) columns, read by nothing.
+INDICATOR_HEADER: dict[str, str] = {
+    "一级指标": "level1",
+    "一级目标": "level1",
+    "二级指标": "level2",
+    "二级目标": "level2",
+    "二级指标(年度)": "level2",
+    "三级指标": "name",
+    "三级目标": "name",
+    "三级指标(年度)": "name",
+    "指标名称": "name",
+    "指标内容": "name",
+    "绩效指标名称": "name",
+    "指标值": "target",
+    "指标目标值": "target",
+    "目标值": "target",
+    "年度指标值": "target",
+    "年度目标值": "target",
+    "指标值(年度)": "target",
+    "指标值及单位": "target",
+    "预期目标值": "target",
+    "绩效目标值": "target",
+    "计划指标值": "target",
+    "指标性质": "target_operator",
+    "度量单位": "target_unit",
+    "计量单位": "target_unit",
+    "实际完成值": "actual",
+    "全年实际值": "actual",
+    "全年完成值": "actual",
+    "完成值": "actual",
+    "实际值": "actual",
+    "实际完成情况": "actual",
+    "年度实际完成值": "actual",
+    "分值": "weight",
+    "权重": "weight",
+    "权重(分)": "weight",
+    "得分": "score",
+    "评分": "score",
+    "绩效标准": "standard",
+    "评分标准": "standard",
+    "备注": "note",
+    "二级指标(长期)": "long",
+    "三级指标(长期)": "long",
+    "指标值(长期)": "long",
+}
+# Header cells that begin with these words state the deviation reason column, however they go on
+# (偏差原因分析及改进措施, 未完成原因和改进措施, 未完成原因及拟采取的改进措施 …).
+REASON_HEADER_PREFIXES = ("偏差原因", "未完成原因", "原因分析", "偏差")
+# Cells that wrap the table without being a column of it.
+TABLE_WRAPPERS: frozenset[str] = frozenset(
+    {
+        "绩效指标",
+        "年度绩效指标",
+        "本年度绩效指标",
+        "绩效目标",
+        "年度绩效目标",
+        "绩效项目指标表",
+        "项目绩效指标",
+    }
+)
+
+LEVEL1: frozenset[str] = lexicon.LEVEL1_LABELS | frozenset(
+    {"产出", "效益", "满意度", "成本", "投入和管理指标"}
+)
+LEVEL2: frozenset[str] = lexicon.LEVEL2_LABELS | frozenset(
+    {
+        "社会公众满意度指标", "服务对象满意度", "社会公众或服务对象满意度", "可持续影响",
+        "经济效益", "社会效益", "生态效益", "可持续发展指标", "产出数量", "产出质量", "产出时效",
+        "产出成本",
+    }
+)  # fmt: skip
+# 二级 words a printed label may wrap ("服务对象满意度指标等"): a cell made of one of these plus
+# 指标/目标 and a short tail is a 二级 label as printed.
+LEVEL2_STEMS = ("数量", "质量", "时效", "成本", "经济效益", "社会效益", "生态效益", "可持续影响", "满意度")
+
+# Cells that end the indicator table.
+TABLE_END: tuple[str, ...] = (
+    "总分", "合计", "注:", "注:", "说明", "填表人", "填报人", "财政部门审核意见", "其他需要说明事项",
+    "评价结论", "存在问题", "附件", "单位负责人", "项目负责人", "财务负责人", "审核意见",
+)  # fmt: skip
+
+TOTAL_SCORE = "总分"
+GRADES = frozenset({"优", "良", "中", "差", "优秀", "良好", "合格", "不合格"})
+
+# Qualitative targets a run-together row may end with (longest first when matched).
+TARGET_PHRASES: tuple[str, ...] = tuple(
+    sorted(
+        lexicon.TARGET_WORDS
+        | {
+            "稳步提高", "显著提升", "显著提高", "显著改善", "持续改善", "持续提高", "持续保障", "巩固提高",
+            "逐步提高", "有所提高", "明显提高", "明显改善", "有效提升", "有效改善", "有效提高", "优良", "良好",
+            "高", "较高", "提升", "改善", "达到", "按时完成", "按期完成", "全部完成", "长期", "持续", "稳定",
+            "逐步改善", "大幅提升", "正常运行", "安全", "有效保障",
+        }
+        ,
+        key=len,
+        reverse=True,
+    )
+)  # fmt: skip
+
+# Measurement units a target or actual value may end with (after its number).
+VALUE_UNITS: tuple[str, ...] = tuple(
+    sorted(
+        {
+            "%", "万元", "元", "亿元", "千元", "人次", "人", "户", "个", "家", "所", "项", "件", "套", "台", "辆",
+            "次", "天", "日", "月", "年", "小时", "分钟", "米", "厘米", "公里", "千米", "平方米", "亩", "吨",
+            "公斤", "千克", "起", "场", "期", "份", "篇", "册", "本", "条", "处", "座", "间", "张", "批", "名",
+            "m", "M", "km", "㎡", "平米", "万人", "万人次", "周", "分", "例", "只", "头", "株", "棵", "顿",
+        }
+        ,
+        key=len,
+        reverse=True,
+    )
+)  # fmt: skip
+
+# Row labels read by no field: they end the value of the label before them.
+STOP_LABELS: frozenset[str] = frozenset(
+    {
+        "项目负责人", "负责人及电话", "项目负责人及电话", "联系电话", "联系人", "联系人及电话", "项目起止时间",
+        "项目期", "起始日期", "结束日期", "项目概况", "立项依据", "年度目标", "总体目标", "年度总体目标",
+        "中期目标", "实施期绩效目标", "本年度绩效目标", "项目基本情况", "资金情况", "项目资金", "年初设定目标",
+        "全年实际完成情况", "预期目标", "实际完成情况", "项目支出实施期", "项目实施期", "年度总体目标完成情况综述",
+        "年度总体目标完成情况", "项目年度目标", "年度目标完成情况", "项目绩效目标", "长期目标", "项目编码",
+        "项目代码", "预算级次", "资金来源", "填报日期", "申报日期", "评分等级", "项目资金情况",
+        "项目资金来源", "资金投入情况", "预算执行情况", "绩效目标完成情况",
+    }
+)  # fmt: skip
