@@ -91,15 +91,46 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .accuracy import accuracy_report, format_report
+    from .accuracy import (
+        accuracy_report,
+        expectation_files,
+        format_gold_report,
+        format_report,
+        gold_report,
+    )
 
     if not Path(args.db).exists():
         print(f"jixiao: no warehouse at {args.db}; run `jixiao ingest PATH` first", file=sys.stderr)
         return EXIT_ENVIRONMENT
-    scores, total = accuracy_report(Path(args.db), Path(args.expected))
-    for line in format_report(scores, total, verbose=args.verbose):
-        print(line)
-    return EXIT_INPUT_FAILED if any("not in the warehouse" in s.problems for s in scores) else EXIT_OK
+    paths = args.expected or ["tests/expected"]
+    missing = [path for path in paths if not Path(path).exists()]
+    if missing:
+        print(f"jixiao: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        expectations, golds = expectation_files(paths)
+    except (OSError, ValueError) as exc:  # ValueError: a file that is not JSON
+        print(f"jixiao: cannot read the expectation files: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not expectations and not golds:
+        print(f"jixiao: no expectation or gold files in {', '.join(paths)}", file=sys.stderr)
+        return EXIT_USAGE
+    all_scores = []
+    if expectations:
+        scores, total = accuracy_report(Path(args.db), [path for path, _ in expectations])
+        for line in format_report(scores, total, verbose=args.verbose):
+            print(line)
+        all_scores += scores
+    if golds:
+        if expectations:
+            print()
+        scores, total = gold_report(
+            Path(args.db), [path for path, _ in golds], lenient_total=not args.strict_total
+        )
+        for line in format_gold_report(scores, total, verbose=args.verbose):
+            print(line)
+        all_scores += scores
+    return EXIT_INPUT_FAILED if any("not in the warehouse" in s.problems for s in all_scores) else EXIT_OK
 
 
 def positive_int(text: str) -> int:
@@ -157,11 +188,29 @@ def parser() -> argparse.ArgumentParser:
     export.set_defaults(run=cmd_export)
 
     check = commands.add_parser(
-        "check", help="accuracy report: the warehouse against hand-verified expectation files"
+        "check",
+        help="accuracy report: the warehouse against hand-verified expectation files or gold files",
+        description=(
+            "Compares the warehouse with hand-verified answers: expectation files (tests/expected/README.md) "
+            "and gold files of real documents (*.gold.json, tests/real/shared/README.md), told apart by "
+            "name and content. Gold files are scored as tests/real/score_real.py scores them."
+        ),
     )
-    check.add_argument("--expected", default="tests/expected", help="folder of expectation JSON files")
+    check.add_argument(
+        "--expected",
+        action="extend",
+        nargs="+",
+        metavar="PATH",
+        help="expectation or gold files, or folders of them (their *.json; default: tests/expected)",
+    )
     check.add_argument("--db", default=default_db(), help=db_help)
     check.add_argument("-v", "--verbose", action="store_true", help="list every difference")
+    check.add_argument(
+        "--strict-total",
+        action="store_true",
+        help="gold files: 年度资金总额 must be in the field the gold names (by default, as score_real.py "
+        "--lenient-total, a form's one annual figure may be in budget_total or budget_current)",
+    )
     check.set_defaults(run=cmd_check)
     return main
 

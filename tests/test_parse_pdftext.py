@@ -5,7 +5,8 @@ lines, one indicator per line, 一级/二级 on lines of their own, wrapped name
 marker. Its expectation (tests/expected/001_2ab2fb072167c06b.json) was read off 001's own lines.
 The constructed documents under tests/documents/ are typed in the same shape with other labels
 (填报单位, 项目类型, 主管部门, the national 产出指标/效益指标 framework, 万元) and with forms cut off at
-either end; each has its expectation beside it.
+either end; each has its expectation beside it. tests/test_expectations.py holds every one of them to
+its expectation; here are the layout, the expectation's totals and literal checks against the lines.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from expectations import compare_document, compare_form, form_label, load_expectation
+from expectations import load_expectation
 
 TESTS = Path(__file__).resolve().parent
 SAMPLES = TESTS.parent / "data" / "samples"
@@ -24,11 +25,6 @@ CONSTRUCTED = TESTS / "documents"
 DOC_001 = SAMPLES / "001_2ab2fb072167c06b.txt"
 CONSTRUCTED_DOCS = sorted(CONSTRUCTED.glob("constructed_pdftext_*.txt"))
 DOCUMENTS = (DOC_001, *CONSTRUCTED_DOCS)
-
-
-def expectation_for(document: Path):
-    beside = document.with_suffix(".json")
-    return load_expectation(beside if beside.exists() else document.name)
 
 
 @cache
@@ -52,36 +48,12 @@ def test_constructed_documents_are_there():
     assert all(doc.with_suffix(".json").exists() for doc in CONSTRUCTED_DOCS)
 
 
-# --- the parse against the expectations -----------------------------------------------------------
+# --- layout and the expectation file ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: p.stem)
 def test_layout_detected(document):
     assert parsed(document).layout == "pdftext_target"
-
-
-@pytest.mark.parametrize(
-    ("document", "expected_form"),
-    [
-        pytest.param(document, form, id=f"{document.stem}-form{form['seq']:02d}")
-        for document in DOCUMENTS
-        for form in expectation_for(document)["forms"]
-    ],
-)
-def test_form_matches_expectation(document, expected_form):
-    forms = parsed(document).forms
-    seq = expected_form["seq"]
-    if len(forms) < seq:
-        pytest.fail(
-            f"{document.name} {form_label(expected_form)}: not found, the parse has {len(forms)} forms"
-        )
-    differences = compare_form(forms[seq - 1], expected_form, check_location=True)
-    assert not differences, f"{document.name} {form_label(expected_form)}:\n" + "\n".join(differences)
-
-
-@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: p.stem)
-def test_whole_document_matches_expectation(document):
-    assert compare_document(parsed(document), expectation_for(document), check_location=True) == []
 
 
 def test_expectation_001_totals():

@@ -4,8 +4,9 @@ Sample 002 is OCR of 15 项目支出绩效自评表 (2024, 万元); its expectat
 and checked with each form's own arithmetic (indicator weights add up to 90, indicator scores plus
 the execution score to 总分, 执行率 = 全年执行数 / 全年预算数). tests/documents/constructed_self_eval_*
 are clean forms typed from the structure of real ones, with their expectations beside them.
-Then literal checks a reviewer can verify against the sample at a glance, and a check that every
-repair the parser makes to the OCR text is recorded as an issue.
+tests/test_expectations.py holds each parse to its expectation; here are the layout, the accuracy
+bar on 002, then literal checks a reviewer can verify against the sample at a glance, and a check
+that every repair the parser makes to the OCR text is recorded as an issue.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from expectations import compare_document, compare_form, form_label, load_expectation
+from expectations import form_label, load_expectation
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
@@ -100,34 +101,9 @@ def test_expectations_obey_the_forms_arithmetic(document):
 # --- the parse against the expectations -----------------------------------------------------------
 
 
-def expected_forms():
-    return [
-        pytest.param(document, form, id=f"{document[:-4]}-form{form['seq']:02d}")
-        for document in (DOC_002, *CONSTRUCTED)
-        for form in expectation(document)["forms"]
-    ]
-
-
 @pytest.mark.parametrize("document", [DOC_002, *CONSTRUCTED])
-def test_layout_and_number_of_forms(document):
-    doc = parsed(document)
-    assert doc.layout == "tsv_self_eval"
-    assert len(doc.forms) == expectation(document)["n_forms"]
-
-
-@pytest.mark.parametrize(("document", "expected_form"), expected_forms())
-def test_form_matches_expectation(document, expected_form):
-    forms = parsed(document).forms
-    seq = expected_form["seq"]
-    if len(forms) < seq:
-        pytest.fail(f"{document} {form_label(expected_form)}: not found, the parse has {len(forms)} forms")
-    differences = compare_form(forms[seq - 1], expected_form)
-    assert not differences, f"{document} {form_label(expected_form)}:\n" + "\n".join(differences)
-
-
-@pytest.mark.parametrize("document", [DOC_002, *CONSTRUCTED])
-def test_whole_document_and_form_starts(document):
-    assert compare_document(parsed(document), expectation(document), check_location=True) == []
+def test_layout_detected(document):
+    assert parsed(document).layout == "tsv_self_eval"
 
 
 def test_accuracy_on_002_meets_the_bar():
