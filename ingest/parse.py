@@ -30,18 +30,23 @@ def parse_bytes(data: bytes, source_path: str) -> Document:
     if decoded.text is None:
         return document
     lines = split_lines(decoded.text.lstrip("\ufeff"))
-    readings = _readings(lines, detect_layout(lines), document)
+    layout = detect_layout(lines)
+    readings = _readings(lines, layout, document)
     if not readings:
-        return document
-    document.layout, forms, issues = _choose(readings)
+        return document  # every reader crashed: recorded as parser_crashed
+    reader, forms, issues = _choose(readings)
+    # the layout is the text's shape as detected; the form reader reads every shape
+    document.layout = layout if layout != UNKNOWN or not forms else reader
     document.forms, document.issues = forms, document.issues + issues
     fit_to_raw(document)
-    if not forms:
+    if not forms and layout == UNKNOWN:
+        document.issues.append(_no_parser_issue(layout))
+    elif not forms:
         document.issues.append(
             Issue(
                 Severity.ERROR,
                 "no_form_found",
-                "no form title, project-name label or indicator table found",
+                f"layout {layout}, but no form title, project-name label or indicator table found",
             )
         )
     return document
@@ -52,12 +57,15 @@ FORM_READER = "form_reader"
 
 
 def _readings(lines: list[str], layout: str, document: Document) -> list[tuple[str, list[Form], list[Issue]]]:
-    """Candidate readings of the text: the form reader's, and a layout front-end's where the text has
-    one of the sample layouts. The caller keeps the fuller reading."""
+    """Candidate readings of the text: a layout front-end's where the text has one of the sample
+    layouts, and the form reader's unless that front-end read the text as its layout (every form
+    named, an indicator table found), which saves reading the text twice."""
     readings = []
     for name, parser in ((layout, PARSERS.get(layout)), (FORM_READER, read_forms)):
         if parser is None:
             continue
+        if readings and _is_substantial(readings[0][1]):
+            break
         try:
             forms, issues = parser(lines)
         except Exception as exc:  # a parser bug must not lose the document: record it and go on
@@ -66,20 +74,14 @@ def _readings(lines: list[str], layout: str, document: Document) -> list[tuple[s
             )
             continue
         readings.append((name, forms, issues))
-    if not readings and layout == UNKNOWN:
-        document.issues.append(_no_parser_issue(layout))
     return readings
 
 
 def _choose(readings: list[tuple[str, list[Form], list[Issue]]]) -> tuple[str, list[Form], list[Issue]]:
-    """A layout front-end's reading where it read the text as its layout (every form named, an
-    indicator table found) and at least half as much as the form reader; else the fuller reading."""
-    best = max(readings, key=lambda reading: _quality(reading[1]))
-    front_end = readings[0]
-    trusted = front_end[0] != FORM_READER and _is_substantial(front_end[1])
-    if trusted and _quality(front_end[1]) >= 0.5 * _quality(best[1]):
-        return front_end
-    return best
+    """The fuller reading; the layout front-end's, listed first, on a tie. A text with no form keeps
+    the layout detection gave it."""
+    name, forms, issues = max(readings, key=lambda reading: _quality(reading[1]))
+    return name, forms, issues
 
 
 def _is_substantial(forms: list[Form]) -> bool:
@@ -123,6 +125,7 @@ def fit_to_raw(document: Document) -> None:
     warning. Nothing is changed silently.
     """
     for seq, form in enumerate(document.forms, 1):
+        _keep_wan_decimals(form, seq, document)
         rows = [("projects", form, "")]
         rows += [
             ("indicators", indicator, f"indicator {k} ") for k, indicator in enumerate(form.indicators, 1)
@@ -152,6 +155,32 @@ def fit_to_raw(document: Document) -> None:
                     )
                 line_no = getattr(row, "line_no", None) or getattr(row, "line_start", None)
                 document.issues.append(Issue(severity, code, message, line_no, seq))
+
+
+_AMOUNT_FIELDS = FIGURE_FIELDS[:7]
+
+
+def _keep_wan_decimals(form: Form, seq: int, document: Document) -> None:
+    """Amounts printed in 万元 to four decimals (153.5184) are exact yuan: store the form in 元 rather
+    than round them to the raw column's two decimals."""
+    amounts = [getattr(form, name) for name in _AMOUNT_FIELDS]
+    exponents = [a.as_tuple().exponent for a in amounts if a is not None]
+    if form.amount_unit != "万元" or not exponents or min(exponents) >= -2 or min(exponents) < -6:
+        return
+    for name in _AMOUNT_FIELDS:
+        value = getattr(form, name)
+        if value is not None:
+            setattr(form, name, value * 10000)
+    form.amount_unit = "元"
+    document.issues.append(
+        Issue(
+            Severity.INFO,
+            "amounts_stored_in_yuan",
+            "amounts printed in 万元 with more than two decimals; stored in 元 so no digit is lost",
+            form.line_start,
+            seq,
+        )
+    )
 
 
 def _fit(value: object, column_type: pa.DataType) -> Decimal | int | None:

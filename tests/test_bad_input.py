@@ -166,7 +166,10 @@ def test_the_run_finishes_with_exit_code_1_and_no_traceback(bad_run) -> None:
 def test_reconciliation_adds_up_and_counts_every_entry(bad_run) -> None:
     result, db, files, tmp = bad_run
     r = reconciliation(result.stdout)
-    assert r["seen"] == r["parsed"] + r["partial"] + r["failed"] + r["unchanged"] + r["duplicates"] + r["skipped"]
+    assert (
+        r["seen"]
+        == r["parsed"] + r["partial"] + r["failed"] + r["unchanged"] + r["duplicates"] + r["skipped"]
+    )
     # 14 documents' files, the six entries of SKIPPED and the path that does not exist.
     assert r["seen"] == len(files) + len(SKIPPED) + 1
     assert r["duplicates"] == 1 and r["unchanged"] == 0
@@ -245,7 +248,8 @@ def test_undecodable_bytes_are_replaced_and_located_and_the_rest_is_read(bad_run
     assert doc["encoding"] == "utf-8 (damaged)"
     assert ("warning", "undecodable_bytes", line_no) in issues(db, doc["document_id"])
     message = query(
-        db, "select message from raw.parse_issues where document_id = ? and code = 'undecodable_bytes'",
+        db,
+        "select message from raw.parse_issues where document_id = ? and code = 'undecodable_bytes'",
         [doc["document_id"]],
     )[0][0]
     assert f"line {line_no}" in message
@@ -310,7 +314,9 @@ print(os.waitstatus_to_exitcode(status), usage.ru_maxrss * 1024)
 
 def run_measured(args: list[str]) -> tuple[int, str, int]:
     """Run the CLI; return its exit code, stdout and peak resident memory in bytes (with children)."""
-    result = subprocess.run([sys.executable, "-c", _MEASURE, *args], capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *args], capture_output=True, text=True, timeout=600
+    )
     out, _, last = result.stdout.rstrip("\n").rpartition("\n")
     code, peak = (int(x) for x in last.split())
     return code, out, peak
@@ -333,7 +339,11 @@ def test_a_200_mb_file_is_recorded_not_read_and_memory_stays_bounded(tmp_path: P
         while chunk := f.read(2**20):
             digest.update(chunk)
     doc = document(db, big)
-    assert (doc["document_id"], doc["byte_size"], doc["status"]) == (digest.hexdigest(), 200 * 2**20, "failed")
+    assert (doc["document_id"], doc["byte_size"], doc["status"]) == (
+        digest.hexdigest(),
+        200 * 2**20,
+        "failed",
+    )
     assert [code for _, code, _ in issues(db, doc["document_id"])] == ["file_too_large"]
     assert f"failed {big}: file_too_large" in out
     assert document(db, small)["status"] == "parsed"  # the rest of the run goes on
@@ -405,7 +415,9 @@ def test_a_binary_signature_wins_even_when_the_bytes_are_valid_utf8() -> None:
 
 
 def test_a_stray_nul_does_not_make_text_binary() -> None:
-    data = ORIGINAL.encode("utf-8").replace("项目名称".encode(), b"\x00\xe9\xa1\xb9\xe7\x9b\xae\xe5\x90\x8d\xe7\xa7\xb0", 1)
+    data = ORIGINAL.encode("utf-8").replace(
+        "项目名称".encode(), b"\x00\xe9\xa1\xb9\xe7\x9b\xae\xe5\x90\x8d\xe7\xa7\xb0", 1
+    )
     document = parse_bytes(data, "nul.txt")
     assert document.encoding == "utf-8" and len(document.forms) == 1
 
@@ -431,8 +443,10 @@ def test_damage_in_a_cr_only_file_is_located_on_the_right_line() -> None:
     assert issue.line_no == 2
 
 
-def test_figures_that_do_not_fit_their_raw_column_are_rounded_or_dropped_with_an_issue(tmp_path: Path) -> None:
-    text = ORIGINAL.replace("一、项目总预算：296.00", "一、项目总预算：296.004").replace(
+def test_figures_that_do_not_fit_their_raw_column_are_rounded_or_dropped_with_an_issue(
+    tmp_path: Path,
+) -> None:
+    text = ORIGINAL.replace("一、项目总预算：296.00", "一、项目总预算：296.0000004").replace(
         "二、当年预算：296.00", "二、当年预算：1234567890123456789012"
     )
     path = tmp_path / "odd_figures.txt"
@@ -443,3 +457,16 @@ def test_figures_that_do_not_fit_their_raw_column_are_rounded_or_dropped_with_an
     assert query(db, "select budget_total, budget_current from raw.projects") == [(Decimal("296.00"), None)]
     codes = {code: severity for severity, code, _ in issues(db, document(db, path)["document_id"])}
     assert codes["number_rounded"] == "info" and codes["number_out_of_range"] == "warning"
+
+
+def test_amounts_in_wan_to_four_decimals_are_kept_exact_in_yuan(tmp_path: Path) -> None:
+    """153.5184 万元 is 1,535,184 元 exactly: the form is stored in 元 rather than rounded."""
+    path = tmp_path / "four_decimals.txt"
+    path.write_text(ORIGINAL.replace("一、项目总预算：296.00", "一、项目总预算：296.0004"), encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    jixiao("ingest", str(path), "--db", str(db))
+    assert query(db, "select amount_unit, budget_total, budget_current from raw.projects") == [
+        ("元", Decimal("2960004.00"), Decimal("2960000.00"))
+    ]
+    codes = {code for _, code, _ in issues(db, document(db, path)["document_id"])}
+    assert "amounts_stored_in_yuan" in codes and "number_rounded" not in codes

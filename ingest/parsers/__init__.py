@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..model import Form, Issue
-from . import cells, ocr_self_eval, pdftext, scrambled, tsv
+from . import ocr_self_eval, pdftext, scrambled, tsv
 
 Parser = Callable[[list[str]], tuple[list[Form], list[Issue]]]
 
@@ -15,6 +15,4 @@ PARSERS: dict[str, Parser] = {
     "pdftext_target": pdftext.parse,
     "pdf_scrambled_target": scrambled.parse,
     "tsv_self_eval": ocr_self_eval.parse,
-    "cell_lines_target": cells.parse_cell_lines,
-    "flat_target": cells.parse_flat,
 }

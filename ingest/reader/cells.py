@@ -24,9 +24,11 @@ from ..text import fold, strip_tags
 from . import vocabulary as vocab
 
 # A label may carry a unit marker or a column letter: "项目总预算(万元)", "全年预算数(A)", "执行率(B/A)".
-_LABEL_SUFFIX = r"(?:\((?:万元|元|[A-Z/]{1,5}|\d+分|%)\))?"
-_SUFFIX = re.compile(r"\((?:万元|元|[A-Z/]{1,5}|\d+分|%)\)$")
+_LABEL_SUFFIX = r"(?:\((?:万元|元|[A-Z/×*%\d]{1,12}|\d+分)\))?"
+_SUFFIX = re.compile(r"\((?:万元|元|[A-Z/×*%\d]{1,12}|\d+分)\)$")
 _COLON = re.compile(r"[:：]")
+# Numbering before a label: "一、预算资金", "(一)财政拨款", "1.中央资金".
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]\)|\d{1,2}[.、](?!\d))")
 # Page numbers and preview-site page markers, which split a row in two.
 _PAGE_MARKER = re.compile(r"^(?:[-—]\s*\d+\s*[-—]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)$")
 _LINE_MARKER = re.compile(r"^\d{1,2}、(?=\S)")
@@ -38,6 +40,8 @@ class Cell:
     line_no: int  # 1-based line of the source text
     row: int  # physical row: cells of one row share it
     glued: bool = False  # cut out of run-together text: values may follow its words without a break
+    spaced: bool = False  # a space, not a separator, set it apart from the cell before it on its line
+    after_number: bool = False  # a label printed straight after a figure: "600.00同名项目上年预算执行数"
 
     @property
     def key(self) -> str:
@@ -48,7 +52,7 @@ class Cell:
 def label_key(text: str) -> str:
     """Folded text with a trailing unit marker or column letter removed: the key labels are looked up by."""
     key = fold(text).replace("(盖章)", "")
-    key = _SUFFIX.sub("", key)
+    key = _NUMBERING.sub("", _SUFFIX.sub("", key))
     return key.rstrip(":")
 
 
@@ -87,9 +91,6 @@ def cells_of(lines: list[str]) -> list[Cell]:
     """The document as one stream of cells, whatever shape each line has."""
     cells: list[Cell] = []
     texts = [strip_tags(line).replace("\u3000", " ").strip() for line in lines]
-    # A preview that runs a form together wraps it with spaces inside words; once one line shows it,
-    # the document's other long lines are read the same way.
-    wraps = any(_wrapped_run(text, 200, 8) for text in texts)
     for row, text in enumerate(texts):
         if not text:
             continue
@@ -98,7 +99,7 @@ def cells_of(lines: list[str]) -> list[Cell]:
             parts, shape = text.split("\t"), "separated"
         elif "|" in text:
             parts, shape = text.split("|"), "separated"
-        elif wraps and _wrapped_run(text, 40, 3):
+        elif _wrapped_run(text):
             parts, shape = [re.sub(r"\s+", "", text)], "spaced"
         else:
             parts, shape = _rejoin_labels(text.split()), "spaced"
@@ -110,17 +111,54 @@ def cells_of(lines: list[str]) -> list[Cell]:
             if shape == "separated":
                 cells.extend(Cell(piece, line_no, row) for piece in _split_colon(part))
             else:
-                cells.extend(_cut_glued(part, line_no, row, alone))
-    return cells
+                pieces = _cut_glued(part, line_no, row, alone)
+                if pieces:
+                    pieces[0].spaced = True
+                cells.extend(pieces)
+    return _join_split_labels(cells)
 
 
-def _wrapped_run(text: str, min_length: int, min_word: float) -> bool:
-    """A long run-together line whose only spaces are wraps inside words (a document preview): its
-    words are long, as no space separates cells."""
-    words = text.split()
-    return (
-        len(text) > min_length and len(words) > 1 and len(text) / len(words) > min_word and "  " not in text
+# Words a wrapped label may start with on a line of their own: "中央" | "主管部门".
+_LABEL_HEADS = frozenset(
+    {"中央", "省级", "市级", "县级", "区级", "区县", "地方", "具体", "项目", "资金", "专项", "转移支付"}
+)
+
+
+def _join_split_labels(cells: list[Cell]) -> list[Cell]:
+    """A label a table cell wrapped over two lines ("项目完成" | "指标", "中央" | "主管部门") is one cell."""
+    out: list[Cell] = []
+    for cell in cells:
+        prev = out[-1] if out else None
+        if prev and prev.line_no != cell.line_no and len(prev.text) <= 8 and len(cell.text) <= 8:
+            joined = label_key(prev.text + cell.text)
+            known = joined in _ALL_LABELS or (
+                prev.key in _LABEL_HEADS and joined.endswith(("主管部门", "实施单位", "名称"))
+            )
+            if cell.key in ("指标", "目标", "指标等") or (known and prev.key not in _ALL_LABELS):
+                out[-1] = Cell(prev.text + cell.text, prev.line_no, prev.row, prev.glued)
+                continue
+        out.append(cell)
+    return out
+
+
+def _wrapped_run(text: str) -> bool:
+    """A run-together line whose spaces are wraps inside words (a document preview: "产 出 指 标",
+    "质量 指标县级…"), not cell boundaries: at least two labels run across a space."""
+    if len(text) < 40 or "  " in text or " " not in text:
+        return False
+    joined, spaces = [], set()
+    for ch in text:
+        if ch == " ":
+            spaces.add(len(joined))
+        else:
+            joined.append(ch)
+    folded = "".join(joined)
+    spanning = sum(
+        1
+        for m in _GLUED_LABEL.finditer(folded)
+        if len(m.group()) >= 4 and any(m.start() < p < m.end() for p in spaces)
     )
+    return spanning >= 2
 
 
 def _rejoin_labels(words: list[str]) -> list[str]:
@@ -190,9 +228,11 @@ def _cut_glued(part: str, line_no: int, row: int, alone: bool) -> list[Cell]:
     if len(pieces) == 1:
         return [Cell(pieces[0], line_no, row, glued=alone)]
     cells: list[Cell] = []
-    for piece in pieces:
+    for k, piece in enumerate(pieces):
         for sub in _split_colon(piece):
             sub = sub.strip(":")
             if sub:
                 cells.append(Cell(sub, line_no, row, glued=True))
+                glued_to_figure = k > 0 and pieces[k - 1][-1:].isdigit() and label_key(piece) in _ALL_LABELS
+                cells[-1].after_number = glued_to_figure and sub == piece.strip(":")
     return cells

@@ -31,7 +31,7 @@ from .table import IndicatorTable, header_role, level1_of
 _YEAR_OF_FORM = re.compile(r"((?:19|20)\d{2})\s*年\s*度")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 _UNIT_STATEMENT = re.compile(r"(?:^|单位[:：]?)\s*(?:\()?(万元|元)(?:\))?$")
-_CODE_PREFIX = re.compile(r"^(?:\[[0-9A-Za-z]+\]|[0-9A-Z]{6,}[-_—\s]+)")
+_CODE_PREFIX = re.compile(r"^(?:[\[(][0-9A-Za-z]+[\])]|[0-9A-Z]{6,}[-_—\s]+)")
 _SEAL = re.compile(r"[(（]?盖章[)）]?")
 _TO_FORM_UNIT = {("万元", "元"): Decimal(10000), ("元", "万元"): Decimal("0.0001")}
 _MAX_LABEL = 24
@@ -58,12 +58,26 @@ def title_type(cell: Cell) -> FormType | None:
     return None
 
 
+_FIELD_PATTERNS = [(re.compile(pattern), attr, rank) for pattern, attr, rank in vocab.FIELD_PATTERNS]
+
+
+def field_for(key: str) -> tuple[str, int] | None:
+    """The header field a label names, with its rank, or None."""
+    if key in vocab.FIELDS:
+        return vocab.FIELDS[key], vocab.FIELD_PRIORITY.get(key, 2)
+    if len(key) <= 16:
+        for pattern, attr, rank in _FIELD_PATTERNS:
+            if pattern.match(key):
+                return attr, rank
+    return None
+
+
 def is_label(cell: Cell) -> bool:
     key = cell.key
     if len(key) > _MAX_LABEL:
         return False
     return (
-        key in vocab.FIELDS
+        field_for(key) is not None
         or key in vocab.AMOUNTS
         or key in vocab.FUND_COLUMNS
         or key in vocab.FUND_TOTAL_ROWS
@@ -74,6 +88,12 @@ def is_label(cell: Cell) -> bool:
         or level1_of(cell) is not None
         or title_type(cell) is not None
     )
+
+
+def _title_head(head: Cell, title: Cell) -> bool:
+    """The first words of a title that run-together text cut off before its form word:
+    "2023年度项目支出" | "绩效目标表"."""
+    return head.line_no == title.line_no and title.glued and len(head.key) <= 30 and not is_label(head)
 
 
 @dataclass
@@ -90,17 +110,21 @@ def split_forms(cells: list[Cell]) -> list[Segment]:
     for k, cell in enumerate(cells):
         found = title_type(cell)
         key = cell.key
-        is_name_label = vocab.FIELDS.get(key) == "project_name"
+        is_name_label = (field_for(key) or ("",))[0] == "project_name"
         new_untitled = is_name_label and has_name and has_table
         if (found and (has_name or has_table)) or new_untitled:
+            cut = k - 1 if found and k - 1 > start and _title_head(cells[k - 1], cell) else k
             if title is not None or has_name or has_table:
-                segments.append(Segment(cells[start:k], title, form_type))
-            start, has_name, has_table = k, False, False
-            title = 0 if found else None
+                segments.append(Segment(cells[start:cut], title, form_type))
+            title = k - cut if found else None
+            start, has_name, has_table = cut, False, False
             form_type = found or form_type
-        elif found:
-            if title is None:
-                start = k if not segments else start
+            has_name = is_name_label
+            has_table = header_role(key) in ("level1", "level2")
+            continue
+        if found:
+            if title is None and not segments:
+                start = k - 1 if k > 0 and _title_head(cells[k - 1], cell) else k
             title, form_type = k - start, found
         has_name = has_name or is_name_label
         has_table = has_table or header_role(key) in ("level1", "level2")
@@ -124,6 +148,7 @@ class FormReader:
     table_done: bool = False
     total_values: list[str] | None = None
     saw_total: bool = False
+    field_cell: Cell | None = None  # the cell a header field was last read from
 
     def __post_init__(self) -> None:
         cells = self.segment.cells
@@ -203,6 +228,14 @@ class FormReader:
 
     def _read_cell(self, cell: Cell) -> None:
         key = cell.key
+        if cell.after_number:
+            self.note(
+                Severity.INFO,
+                "label_glued",
+                f"label {cell.text!r} printed straight after a figure; read as a label",
+                cell.line_no,
+            )
+        last_field, self.field_cell = self.field_cell, None
         if self.fund_values is not None:
             if self._fund_value(cell):
                 return
@@ -223,9 +256,9 @@ class FormReader:
             self._set_unit(unit, cell)
         if key in vocab.LABEL_TAILS:
             return
-        if key in vocab.FIELDS:
-            attr = vocab.FIELDS[key]
-            self.pending_field = (attr, vocab.FIELD_PRIORITY.get(key, 2))
+        named = field_for(key)
+        if named:
+            self.pending_field = named
             self.pending_amounts.clear()
             return
         if key == vocab.TOTAL_SCORE:
@@ -238,7 +271,7 @@ class FormReader:
                 self.fund_columns.append(meaning)
             self.pending_field = None
             return
-        if key in vocab.FUND_TOTAL_ROWS and self._fund_header_seen():
+        if key in vocab.FUND_TOTAL_ROWS and self._fund_header_seen() and self.table is None:
             self.fund_values = []
             self.pending_field = None
             return
@@ -258,7 +291,15 @@ class FormReader:
             return
         if self.pending_field:
             self._set_field(cell.text)
+            self.field_cell = cell
             return
+        if last_field and cell.spaced and cell.line_no == last_field.line_no and not self.pending_amounts:
+            self.note(
+                Severity.INFO,
+                "field_value_cut",
+                f"{last_field.text!r} read as a value up to the next cell; the unlabelled {cell.text!r} after it is not read",
+                cell.line_no,
+            )
         if self.pending_amounts:
             amount = parse_amount(cell.text)
             if amount is not None:
@@ -278,6 +319,10 @@ class FormReader:
             return
         if v.looks_like_target(value) and attr != "project_category" and not v.has_han(value[:2]):
             return
+        if attr == "grade" and value not in vocab.GRADES:
+            return
+        if attr == "project_category" and re.fullmatch(r"(?:新增|延续|新|续)项目?", value):
+            return  # 项目属性 新增/延续 says whether the project is new, not its category
         if attr == "project_category" and ("□" in value or "☐" in value):
             ticked = [part for part in re.split(r"[□☐]", value) if re.search(r"[√☑■✓✔]", part)]
             value = re.sub(r"[√☑■✓✔\s]", "", ticked[0]) if ticked else ""
@@ -327,15 +372,14 @@ class FormReader:
 
     def _fund_value(self, cell: Cell) -> bool:
         text = v.nfkc(cell.text).replace(" ", "")
-        if v.number(text) is not None or v.rate(text) is not None or v.is_number_run(text):
-            self.fund_values.append(text)
+        if v.number(text) is not None or v.rate(text) is not None or parse_amount(text) is not None:
+            self.fund_values.append((text, False))
             return True
-        amount = parse_amount(text)
-        if amount is not None:
-            self.fund_values.append(text)
+        if v.is_number_run(text):
+            self.fund_values.append((text, cell.glued))  # figures printed together: only run-together text
             return True
         if v.is_blank(text) and text:
-            self.fund_values.append("")
+            self.fund_values.append(("", False))
             return True
         return False
 
@@ -348,16 +392,19 @@ class FormReader:
             self.note(
                 Severity.WARNING,
                 "fund_row_unreadable",
-                f"年度资金总额 figures {raw} fit no reading of the columns {self.fund_columns}",
+                f"年度资金总额 figures {[text for text, _ in raw]} fit no reading of the columns {self.fund_columns}",
             )
             return
         for attr, value in reading.items():
             if attr == "rate":
                 self.form.execution_rate_stated = value
-            elif attr in ("initial_budget", "full_year_budget", "executed"):
+            elif (
+                attr in ("initial_budget", "full_year_budget", "executed")
+                and getattr(self.form, attr) is None
+            ):
                 setattr(self.form, attr, value)
         if self.form.amount_unit is None:
-            units = {parse_amount(x).unit for x in raw if parse_amount(x)}
+            units = {parse_amount(x).unit for x, _ in raw if parse_amount(x)}
             self.form.amount_unit = next((u for u in units if u), None)
 
     def _close_total(self) -> None:
@@ -383,6 +430,34 @@ class FormReader:
         elif numbers:
             self.form.total_score = numbers[0]
 
+    def _settle_budget_figures(self) -> None:
+        form = self.form
+        if form.form_type == FormType.SELF_EVAL:
+            if form.full_year_budget is None and form.budget_current is not None:
+                form.full_year_budget, form.budget_current = form.budget_current, None  # its 预算数
+        elif form.budget_total is not None and form.budget_current is None:
+            # one figure (资金总额) with no year's figure beside it: the form's annual budget
+            form.budget_current, form.budget_total = form.budget_total, None
+
+    def _assume_unit(self) -> None:
+        """A form that states no unit for its figures: the national template's fund block is in
+        万元, so small figures are taken as 万元; large ones (a yuan figure runs to six digits) as 元."""
+        form = self.form
+        amounts = [
+            getattr(form, a)
+            for a in ("budget_total", "budget_current", "initial_budget", "full_year_budget", "executed")
+        ]
+        amounts = [a for a in amounts if a is not None]
+        if form.amount_unit is not None or not amounts:
+            return
+        form.amount_unit = "万元" if max(amounts) < 100000 else "元"
+        self.note(
+            Severity.WARNING,
+            "amount_unit_assumed",
+            f"no unit printed for the form's figures; {form.amount_unit} assumed from their size",
+            form.line_start,
+        )
+
     def _close_runs(self) -> None:
         if self.fund_values is not None:
             self._close_fund_row()
@@ -393,8 +468,34 @@ class FormReader:
         form = self.form
         if self.table is not None:
             form.indicators = self.table.indicators()
+            for row in self.table.guesses:
+                self.note(
+                    Severity.INFO,
+                    "indicator_split_guessed",
+                    f"name {row.name!r} printed with a space; read as one name",
+                    row.line_no,
+                )
+            if form.form_type == FormType.TARGET:
+                for row in form.indicators:
+                    if row.target is None:
+                        self.note(
+                            Severity.WARNING,
+                            "indicator_without_target",
+                            f"{row.name!r} has no target",
+                            row.line_no,
+                        )
+            if not self.table_done and form.indicators and form.indicators[-1].target is None:
+                form.is_complete = False
+                self.note(
+                    Severity.WARNING,
+                    "form_truncated_end",
+                    "the text ends inside the indicator table, at a row without its target",
+                    form.line_end,
+                )
+        self._settle_budget_figures()
         if any(a is not None for a in (form.initial_budget, form.full_year_budget, form.executed)):
             form.form_type = FormType.SELF_EVAL
+        self._assume_unit()
         line = form.line_start
         if self.segment.title is None:
             form.is_complete = False
@@ -425,19 +526,19 @@ class FormReader:
                 self.note(Severity.WARNING, f"missing_{attr}", f"{label} not found on the form", line)
 
 
-def read_fund_row(columns: list[str], raw: list[str]) -> dict[str, Decimal] | None:
+def read_fund_row(columns: list[str], raw: list[tuple[str, bool]]) -> dict[str, Decimal] | None:
     """The 年度资金总额 row's figures by column: of every cut of runs printed together and every way
     blank cells may have been dropped, the reading that the form's own arithmetic confirms."""
     columns = columns or ["initial_budget", "full_year_budget", "executed", "weight", "rate", "score"]
     options: list[list[list[str]]] = []
-    for text in raw:
+    for text, splittable in raw:
         if not text:
             options.append([[""]])
             continue
         choices = (
             [[text]] if (v.number(text) is not None or v.rate(text) is not None or parse_amount(text)) else []
         )
-        if v.is_number_run(text):
+        if splittable and v.is_number_run(text):
             for count in range(2, len(columns) + 1):
                 choices += v.split_run(text, count)
         options.append(choices[:400] or [[text]])

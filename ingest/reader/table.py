@@ -11,6 +11,7 @@ qualitative word, a weight a number no larger than 100 …).
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from dataclasses import dataclass, field
@@ -22,7 +23,10 @@ from . import values as v
 from . import vocabulary as vocab
 from .cells import Cell, label_key
 
-_SCORE_NOTE = re.compile(r"\(\d+(?:\.\d+)?分\)$")
+_CATEGORY_NOTE = re.compile(r"\([^()]{1,12}\)$")
+_L1_PATTERN = re.compile(
+    r"^[^,。:]{0,6}(?:产出|效益|效果|满意度|成本|投入|管理|完成|影响)[^,。:]{0,4}(?:指标|目标)$"
+)
 _NAME_PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：]|\d+[、.．])\s*")
 _L2_PATTERN = re.compile(r"^.{0,10}(?:" + "|".join(vocab.LEVEL2_STEMS) + r")(?:指标|目标)(?:等|类)?$")
 _VALUE_ROLES = ("target_operator", "target", "target_unit", "actual", "weight", "score",
@@ -43,31 +47,45 @@ def header_role(key: str) -> str | None:
 
 
 def value_slots(roles: list[str]) -> list[str]:
-    """The value columns after the indicator name, in printed order; a target printed over
-    指标性质 / 指标值 / 度量单位 becomes three slots where the target is."""
-    split_target = "target_operator" in roles or "target_unit" in roles
+    """The value columns after the indicator name, in printed order. Where a two-row header prints
+    年度指标值 above 指标性质 / 指标值 / 度量单位, those three take its place."""
+    targets = [k for k, role in enumerate(roles) if role == "target"]
+    parts = [k for k, role in enumerate(roles) if role in ("target_operator", "target_unit")]
+    if len(targets) >= 2 and parts:
+        group = sorted([*parts, min(targets[1:], key=lambda k: min(abs(k - p) for p in parts))])
+        order = [roles[k] for k in group]
+        roles = [
+            *roles[: targets[0]],
+            *order,
+            *[r for k, r in enumerate(roles[targets[0] + 1 :], targets[0] + 1) if k not in group],
+        ]
     slots: list[str] = []
     for role in roles:
-        if role not in _VALUE_ROLES or role in slots:
-            continue
-        if role in ("target_operator", "target_unit") and split_target and "target" in roles:
-            continue
-        if role == "target" and split_target:
-            slots += ["target_operator", "target", "target_unit"]
-        else:
+        if role in _VALUE_ROLES and role not in slots:
             slots.append(role)
     if "target" not in slots:
         slots.insert(0, "target")
     return slots
 
 
+def category_text(cell: Cell) -> str:
+    """A category cell as printed, less a trailing note: "产出指标(70分)", "数量指标(必填硬性指标)"."""
+    text = v.nfkc(cell.text).replace(" ", "")
+    return _CATEGORY_NOTE.sub("", text) if len(text) <= 30 else text
+
+
 def level1_of(cell: Cell) -> str | None:
-    text = _SCORE_NOTE.sub("", v.nfkc(cell.text).replace(" ", ""))
-    return text if label_key(text) in vocab.LEVEL1 else None
+    text = category_text(cell)
+    key = label_key(text)
+    if key in vocab.LEVEL1:
+        return text
+    if key not in vocab.LEVEL2 and _L1_PATTERN.match(key) and not _L2_PATTERN.match(key):
+        return text  # 项目完成指标, 项目效益指标: a province's own 一级 wording
+    return None
 
 
 def is_level2(cell: Cell) -> bool:
-    key = cell.key
+    key = label_key(category_text(cell))
     return key in vocab.LEVEL2 or (len(key) <= 16 and bool(_L2_PATTERN.match(key)))
 
 
@@ -79,6 +97,7 @@ class Tok:
     row_start: bool  # the first data cell of a physical row holding several cells
     in_row: bool = False  # from a physical row holding several cells
     glued: bool = False
+    spaced: bool = False  # printed after a space on its line
 
 
 @dataclass
@@ -93,6 +112,8 @@ class IndicatorTable:
         return cls(value_slots(roles), self_eval or "actual" in roles or "score" in roles)
 
     def indicators(self) -> list[Indicator]:
+        """The table's rows; ``self.guesses`` then lists the rows whose name was a guess."""
+        self.guesses: list[Indicator] = []
         out: list[Indicator] = []
         level1 = level2 = None
         run: list[Cell] = []
@@ -100,18 +121,20 @@ class IndicatorTable:
             l1 = level1_of(cell)
             if l1 and l1 in vocab.LEVEL2 | {"成本指标"} and level1 and not self._next_is_level2(k):
                 l1 = None  # 成本指标 under 产出指标 (2020 template) is a 二级
-            if l1 or is_level2(cell) or header_role(cell.key):
-                out += split_rows(run, self.slots, self.self_eval, level1, level2)
+            if l1 and l1 == level1 and level2 is None and not run:
+                l1 = None  # the 一级 printed again in the 二级 column: 满意度指标 | 满意度指标
+            if l1 or is_level2(cell) or (l1 is None and level1_of(cell)) or header_role(cell.key):
+                out += split_rows(run, self.slots, self.self_eval, level1, level2, self.guesses)
                 run = []
                 if l1:
                     level1, level2 = l1, None
-                elif is_level2(cell):
-                    level2 = v.nfkc(cell.text).replace(" ", "")
+                elif is_level2(cell) or level1_of(cell):
+                    level2 = category_text(cell)
                 continue
             if level1 is None and level2 is None:
                 continue  # words between the header and the first category (a header cell's tail)
             run.append(cell)
-        out += split_rows(run, self.slots, self.self_eval, level1, level2)
+        out += split_rows(run, self.slots, self.self_eval, level1, level2, self.guesses)
         return out
 
     def _next_is_level2(self, k: int) -> bool:
@@ -127,11 +150,21 @@ def tokens_of(cells: list[Cell]) -> list[Tok]:
         seen_rows.add(cell.row)
         text = cell.text.strip()
         if not cell.glued:
-            toks.append(Tok(text, v.looks_like_target(text), k, start, cell.row in rows_with_many))
+            toks.append(
+                Tok(text, v.looks_like_target(text), k, start, cell.row in rows_with_many, spaced=cell.spaced)
+            )
             continue
         position = 0
         folded = v.nfkc(text)
-        for match in _accepted_atoms(folded):
+        atoms = _accepted_atoms(folded)
+        pieces = [folded[a.end() : b.start()] for a, b in itertools.pairwise(atoms)]
+        pieces += [folded[: atoms[0].start()], folded[atoms[-1].end() :]] if atoms else []
+        if any(len(piece.strip()) == 1 for piece in pieces):
+            atoms = []  # "已完成": one word, not a name "已" and a value "完成"
+        if not atoms:
+            toks.append(Tok(text, v.looks_like_target(text), k, start, glued=True))
+            continue
+        for match in atoms:
             if match.start() > position:
                 toks.append(Tok(folded[position : match.start()], False, k, start, glued=True))
                 start = False
@@ -163,7 +196,12 @@ def _accepted_atoms(text: str) -> list[re.Match]:
 
 
 def split_rows(
-    cells: list[Cell], slots: list[str], self_eval: bool, level1: str | None, level2: str | None
+    cells: list[Cell],
+    slots: list[str],
+    self_eval: bool,
+    level1: str | None,
+    level2: str | None,
+    guesses: list[Indicator] | None = None,
 ) -> list[Indicator]:
     """The rows of a run of data cells under one 一级/二级: the best-fitting cut (see module doc)."""
     if not cells:
@@ -180,7 +218,9 @@ def split_rows(
         skipped = row_at(i + 1)
         result = (skipped[0] - 3.0, skipped[1])  # a token no row takes
         for end in _name_ends(toks, i):
-            fit = _name_fit("".join(t.text for t in toks[i:end]))
+            fit = _name_fit(_name_text(toks[i:end]))
+            if end - i > 1 and not toks[i].glued:
+                fit -= 1.0  # a name printed as two words: only where no other reading fits
             if fit == _NEG:
                 continue
             fit += 0.5 if toks[i].row_start else (-1.0 if toks[i].in_row and not toks[i].glued else 0.0)
@@ -207,7 +247,12 @@ def split_rows(
                     total, plan, after = fill_at(j + 1, s + 1)
                     if fit + total > result[0]:
                         result = (fit + total, [(slots[s], toks[j].text), *plan], after)
-                if toks[j].atom and s + 1 < m:
+                if slots[s] == "target" and v.is_operator(toks[j].text) and j + 1 < n and toks[j + 1].atom:
+                    total, plan, after = fill_at(j + 2, s + 1)
+                    if 2.0 + total > result[0]:
+                        joined = toks[j].text + (" " if toks[j + 1].spaced else "") + toks[j + 1].text
+                        result = (2.0 + total, [(slots[s], joined), *plan], after)
+                if toks[j].atom and toks[j].glued and s + 1 < m:
                     for first, second in _two_values(toks[j].text):
                         fit2 = _slot_fit(Tok(first, True, 0, False), slots[s])
                         fit2 += _slot_fit(Tok(second, True, 0, False), slots[s + 1])
@@ -228,15 +273,26 @@ def split_rows(
     _, plan = row_at(0)
     rows = []
     for i, end, values in plan:
-        name = _NAME_PREFIX.sub("", "".join(t.text for t in toks[i:end]).strip())
+        name = _NAME_PREFIX.sub("", _name_text(toks[i:end]).strip())
         rows.append(_indicator(name, dict(values), level1, level2, cells[toks[i].cell].line_no))
+        if end - i > 1 and not toks[i].glued and guesses is not None:
+            guesses.append(rows[-1])
     return rows
+
+
+def _name_text(toks: list[Tok]) -> str:
+    return "".join((" " if k and t.spaced and not t.glued else "") + t.text for k, t in enumerate(toks))
 
 
 def _name_ends(toks: list[Tok], i: int) -> list[int]:
     """Where a name starting at token i may end: the token itself, or, inside one run-together
     cell, at a later switch from words to values."""
     ends = [i + 1]
+    if not toks[i].glued:
+        after = toks[i + 1] if i + 1 < len(toks) else None
+        if after and not after.atom and not after.glued and after.spaced and not after.row_start:
+            ends.append(i + 2)  # "出具 有参考价值报告": a name with a space in it
+        return ends
     k = i + 1
     while k < len(toks) and toks[k].cell == toks[i].cell and k - i < 6:
         if not toks[k].atom:

@@ -51,13 +51,27 @@ FIELDS: dict[str, str] = {
     "项目类别": "project_category",
     "项目类型": "project_category",
     "项目属性": "project_category",
+    "评分等级": "grade",
+    "自评等级": "grade",
+    "绩效等级": "grade",
 }
+# Label shapes beyond the list above: "转移支付(项目)名称", "专项(项目)名称", "资金使用单位",
+# "地方主管部门". The rank says which wins when a form prints two labels for one field.
+FIELD_PATTERNS: tuple[tuple[str, str, int], ...] = (
+    # A transfer fund's form names no executing unit: the county department that spends it is one.
+    (r"^(?:区县|县区|县级|区级|市县|县市区)主管部门$", "unit_name", 1),
+    (r"^[^,。:]{0,10}(?:项目|专项|资金|转移支付)[^,。:]{0,6}名称$", "project_name", 2),
+    (r"^(?:中央|省级?)主管(?:部门|单位)(?:名称)?$", "supervisor_name", 1),
+    (r"^[^,。:]{0,6}主管(?:部门|单位)(?:名称|及代码|及编码)?$", "supervisor_name", 2),
+    (r"^[^,。:]{0,6}(?:实施|使用|执行)单位(?:名称)?$", "unit_name", 3),
+    (r"^[^,。:]{0,6}(?:申报|填报)单位(?:名称)?$", "unit_name", 2),
+)
 # Which of two labels for the same field wins: the executing unit over the department that files.
 FIELD_PRIORITY: dict[str, int] = {
     "实施单位": 3, "项目实施单位": 3, "项目执行单位": 3, "执行单位": 3, "部门": 0, "预算部门": 1,
 }  # fmt: skip
 # The continuation of a label split over two cells ("主管部门" | "及编码").
-LABEL_TAILS: frozenset[str] = frozenset({"及编码", "及代码", "(盖章)", "名称", "盖章"})
+LABEL_TAILS: frozenset[str] = frozenset({"及编码", "及代码", "及其编码", "及其代码", "(盖章)", "名称", "盖章"})
 
 # Budget figures of a target form → Form attribute.
 AMOUNTS: dict[str, str] = {
@@ -74,6 +88,10 @@ AMOUNTS: dict[str, str] = {
     "年度本级预算金额": "budget_current",
     "年度预算金额": "budget_current",
     "本年预算": "budget_current",
+    "年度金额": "budget_current",
+    "预算数": "budget_current",
+    "计划投资额": "budget_current",
+    "执行数": "executed",
     "同名项目上年预算额": "prior_year_budget",
     "上年预算额": "prior_year_budget",
     "上年预算数": "prior_year_budget",
@@ -105,7 +123,6 @@ FUND_COLUMNS: dict[str, str] = {
     "预算执行数": "executed",
     "全年执行": "executed",
     "实际执行数": "executed",
-    "执行数": "executed",
     "分值": "weight",
     "权重": "weight",
     "执行率": "rate",
@@ -141,6 +158,8 @@ INDICATOR_HEADER: dict[str, str] = {
     "指标性质": "target_operator",
     "度量单位": "target_unit",
     "计量单位": "target_unit",
+    "单位": "target_unit",
+    "实际完成指标值": "actual",
     "实际完成值": "actual",
     "全年实际值": "actual",
     "全年完成值": "actual",
@@ -156,6 +175,8 @@ INDICATOR_HEADER: dict[str, str] = {
     "绩效标准": "standard",
     "评分标准": "standard",
     "备注": "note",
+    "指标方向性": "standard",
+    "指标方向": "standard",
     "二级指标(长期)": "long",
     "三级指标(长期)": "long",
     "指标值(长期)": "long",
@@ -238,7 +259,7 @@ STOP_LABELS: frozenset[str] = frozenset(
         "中期目标", "实施期绩效目标", "本年度绩效目标", "项目基本情况", "资金情况", "项目资金", "年初设定目标",
         "全年实际完成情况", "预期目标", "实际完成情况", "项目支出实施期", "项目实施期", "年度总体目标完成情况综述",
         "年度总体目标完成情况", "项目年度目标", "年度目标完成情况", "项目绩效目标", "长期目标", "项目编码",
-        "项目代码", "预算级次", "资金来源", "填报日期", "申报日期", "评分等级", "项目资金情况",
+        "项目代码", "预算级次", "资金来源", "填报日期", "申报日期", "项目资金情况",
         "项目资金来源", "资金投入情况", "预算执行情况", "绩效目标完成情况",
     }
 )  # fmt: skip
