@@ -143,7 +143,7 @@ def _join_split_labels(cells: list[Cell]) -> list[Cell]:
 
 def _wrapped_run(text: str) -> bool:
     """A run-together line whose spaces are wraps inside words (a document preview: "产 出 指 标",
-    "质量 指标县级…"), not cell boundaries: at least two labels run across a space."""
+    "质量 指标县级…"), not cell boundaries: labels run across many of its spaces."""
     if len(text) < 40 or "  " in text or " " not in text:
         return False
     joined, spaces = [], set()
@@ -158,7 +158,7 @@ def _wrapped_run(text: str) -> bool:
         for m in _GLUED_LABEL.finditer(folded)
         if len(m.group()) >= 4 and any(m.start() < p < m.end() for p in spaces)
     )
-    return spanning >= 2
+    return spanning >= 2 and spanning >= 0.1 * len(spaces)  # most spaces still separate cells otherwise
 
 
 def _rejoin_labels(words: list[str]) -> list[str]:

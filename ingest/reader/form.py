@@ -1,32 +1,34 @@
 """The one form reader: a stream of cells in, forms out, for every text shape and both form types.
 
-* **Boundaries**: a title (…绩效目标表, …申报表, …自评表) starts a form once the form before it has
-  content; titles repeated before any content (a page heading, then the form's own) are one form.
-* **Header fields** by their labels (``vocabulary.FIELDS``): the value is the next cell that is not
-  a label, so a blank field stays blank and a label is never taken as a value.
+* **Boundaries** (``segments``): a title starts a form once the form before it has content.
+* **Header fields** by their labels (``vocabulary.FIELDS``, ``FIELD_PATTERNS``): the value is the
+  next cell that is not a label, so a blank field stays blank and a label is never taken as a
+  value. PDF text in scrambled reading order prints some values before their labels: a label left
+  without a value takes the unlabelled words just before it, and says so.
 * **Budget figures** by their labels; figures may follow their labels at once or a row later
   (labels in one row, figures in the next), so pending labels are a queue the figures fill in order.
-* **A self-evaluation's fund block**: its column header gives the order, the 年度资金总额 row the
-  figures; when cells are missing or printed together, the reading whose 执行率 equals
-  执行数 / 全年预算数 wins.
-* **The indicator table**: see ``table``.
+* **A self-evaluation's fund block and total** (``funds``): the column header gives the order, the
+  年度资金总额 row (or the first figures after the header) the values, the form's arithmetic the
+  reading.
+* **The indicator table** (``table``).
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import deque
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..lexicon import CONTINUATION_SHEETS
 from ..model import Form, FormType, Issue, Severity
 from ..numbers import parse_amount
 from . import values as v
 from . import vocabulary as vocab
 from .cells import Cell, cells_of, label_key
-from .table import IndicatorTable, header_role, level1_of
+from .funds import rate_agrees, read_fund_row, read_total
+from .labels import MAX_LABEL, field_for, is_label, title_type
+from .segments import Segment, split_forms, title_head
+from .table import IndicatorTable, header_role
 
 _YEAR_OF_FORM = re.compile(r"((?:19|20)\d{2})\s*年\s*度")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
@@ -34,103 +36,16 @@ _UNIT_STATEMENT = re.compile(r"(?:^|单位[:：]?)\s*(?:\()?(万元|元)(?:\))?$
 _CODE_PREFIX = re.compile(r"^(?:[\[(][0-9A-Za-z]+[\])]|[0-9A-Z]{6,}[-_—\s]+)")
 _SEAL = re.compile(r"[(（]?盖章[)）]?")
 _TO_FORM_UNIT = {("万元", "元"): Decimal(10000), ("元", "万元"): Decimal("0.0001")}
-_MAX_LABEL = 24
+# What a title says before its form word that is not the project: the year, the form's kind.
+_TITLE_NOISE = re.compile(r"^\d{4}年度?|(?:部门预算|财政|预算)?(?:项目)?支出$|区域$|\(打捆项目\)$|[《》\"“”]")
+_AMOUNT_FIELDS = ("budget_total", "budget_current", "initial_budget", "full_year_budget", "executed")
 
 
 def read_forms(lines: list[str]) -> tuple[list[Form], list[Issue]]:
     cells = cells_of(lines)
     issues: list[Issue] = []
-    forms = []
-    for seq, segment in enumerate(split_forms(cells), 1):
-        forms.append(FormReader(segment, seq, issues).read())
+    forms = [FormReader(segment, seq, issues).read() for seq, segment in enumerate(split_forms(cells), 1)]
     return forms, issues
-
-
-def title_type(cell: Cell) -> FormType | None:
-    key = cell.key
-    if len(key) > 60 or any(mark in key for mark in "。,;"):
-        return None
-    if key.endswith(CONTINUATION_SHEETS):
-        return None  # a later sheet of the same form: 申报表(绩效目标)
-    for word, form_type in vocab.TITLES:
-        if word in key:
-            return FormType(form_type)
-    return None
-
-
-_FIELD_PATTERNS = [(re.compile(pattern), attr, rank) for pattern, attr, rank in vocab.FIELD_PATTERNS]
-
-
-def field_for(key: str) -> tuple[str, int] | None:
-    """The header field a label names, with its rank, or None."""
-    if key in vocab.FIELDS:
-        return vocab.FIELDS[key], vocab.FIELD_PRIORITY.get(key, 2)
-    if len(key) <= 16:
-        for pattern, attr, rank in _FIELD_PATTERNS:
-            if pattern.match(key):
-                return attr, rank
-    return None
-
-
-def is_label(cell: Cell) -> bool:
-    key = cell.key
-    if len(key) > _MAX_LABEL:
-        return False
-    return (
-        field_for(key) is not None
-        or key in vocab.AMOUNTS
-        or key in vocab.FUND_COLUMNS
-        or key in vocab.FUND_TOTAL_ROWS
-        or key in vocab.FUND_SUB_ROWS
-        or key in vocab.STOP_LABELS
-        or key in ("其中", vocab.TOTAL_SCORE)
-        or header_role(key) is not None
-        or level1_of(cell) is not None
-        or title_type(cell) is not None
-    )
-
-
-def _title_head(head: Cell, title: Cell) -> bool:
-    """The first words of a title that run-together text cut off before its form word:
-    "2023年度项目支出" | "绩效目标表"."""
-    return head.line_no == title.line_no and title.glued and len(head.key) <= 30 and not is_label(head)
-
-
-@dataclass
-class Segment:
-    cells: list[Cell]
-    title: int | None  # index of the title cell, None for a form cut off before its title
-    form_type: FormType
-
-
-def split_forms(cells: list[Cell]) -> list[Segment]:
-    segments: list[Segment] = []
-    start, title, form_type = 0, None, FormType.TARGET
-    has_name = has_table = False
-    for k, cell in enumerate(cells):
-        found = title_type(cell)
-        key = cell.key
-        is_name_label = (field_for(key) or ("",))[0] == "project_name"
-        new_untitled = is_name_label and has_name and has_table
-        if (found and (has_name or has_table)) or new_untitled:
-            cut = k - 1 if found and k - 1 > start and _title_head(cells[k - 1], cell) else k
-            if title is not None or has_name or has_table:
-                segments.append(Segment(cells[start:cut], title, form_type))
-            title = k - cut if found else None
-            start, has_name, has_table = cut, False, False
-            form_type = found or form_type
-            has_name = is_name_label
-            has_table = header_role(key) in ("level1", "level2")
-            continue
-        if found:
-            if title is None and not segments:
-                start = k - 1 if k > 0 and _title_head(cells[k - 1], cell) else k
-            title, form_type = k - start, found
-        has_name = has_name or is_name_label
-        has_table = has_table or header_role(key) in ("level1", "level2")
-    if title is not None or has_name or has_table:
-        segments.append(Segment(cells[start:], title, form_type))
-    return segments
 
 
 @dataclass
@@ -142,13 +57,18 @@ class FormReader:
     pending_field: tuple[str, int] | None = None
     pending_amounts: deque = field(default_factory=deque)
     fund_columns: list[str] = field(default_factory=list)
-    fund_values: list[str] | None = None
+    fund_values: list[tuple[str, bool]] | None = None
+    after_fund_header: bool = False
     field_rank: dict[str, int] = field(default_factory=dict)
     table: IndicatorTable | None = None
     table_done: bool = False
     total_values: list[str] | None = None
     saw_total: bool = False
     field_cell: Cell | None = None  # the cell a header field was last read from
+    orphans: list[Cell] = field(default_factory=list)  # unlabelled words since the last label
+    orphans_before_label: list[Cell] = field(default_factory=list)
+    loose_figures: list[Cell] = field(default_factory=list)  # figures no label took, before the table
+    past_fund_block: bool = False
 
     def __post_init__(self) -> None:
         cells = self.segment.cells
@@ -168,15 +88,15 @@ class FormReader:
         while k < len(cells):
             cell = cells[k]
             if self.table is not None and not self.table_done:
-                if self._ends_table(cell):
-                    self.table_done = True
-                else:
+                if not self._ends_table(cell):
                     self.table.cells.append(cell)
                     k += 1
                     continue
+                self.table_done = True
             header = self._table_header(k)
             if header:
                 self._close_runs()
+                self._field_without_value()
                 self.table = IndicatorTable.from_header(
                     cells[k : k + header], self.form.form_type == "self_eval"
                 )
@@ -187,17 +107,16 @@ class FormReader:
             self._read_cell(cell)
             k += 1
         self._close_runs()
+        self._field_without_value()
         self._finish()
         return self.form
 
-    # --- boundaries and year -------------------------------------------------------------------
+    # --- boundaries, year and table header -----------------------------------------------------
 
     def _year(self) -> int | None:
         cells = self.segment.cells
         t = self.segment.title
-        windows = []
-        if t is not None:
-            windows.append(" ".join(c.text for c in cells[max(0, t - 2) : t + 4]))
+        windows = [" ".join(c.text for c in cells[max(0, t - 2) : t + 4])] if t is not None else []
         windows.append(" ".join(c.text for c in cells[:40]))
         for pattern in (_YEAR_OF_FORM, _YEAR):
             for window in windows:
@@ -220,9 +139,7 @@ class FormReader:
         while end < len(cells) and (role := header_role(cells[end].key)) is not None:
             roles.add(role)
             end += 1
-        if "name" in roles and ("level1" in roles or "level2" in roles):
-            return end - k
-        return 0
+        return end - k if "name" in roles and ("level1" in roles or "level2" in roles) else 0
 
     # --- header fields and budget figures ------------------------------------------------------
 
@@ -232,74 +149,52 @@ class FormReader:
             self.note(
                 Severity.INFO,
                 "label_glued",
-                f"label {cell.text!r} printed straight after a figure; read as a label",
+                f"label {cell.text!r} printed straight after a figure",
                 cell.line_no,
             )
         last_field, self.field_cell = self.field_cell, None
+        after_fund_header, self.after_fund_header = self.after_fund_header, False
+        if self.fund_values is None and after_fund_header and self._is_figure(cell):
+            self.fund_values = []  # figures right under the fund header: the 年度资金总额 row, label printed elsewhere
         if self.fund_values is not None:
-            if self._fund_value(cell):
+            if len(self.fund_values) < len(self.fund_columns) + 2 and self._fund_value(cell):
                 return
             self._close_fund_row()
         if self.total_values is not None:
-            if v.number(cell.text) is not None or v.is_number_run(cell.text) or cell.key in vocab.GRADES:
+            if (v.number(cell.text) is not None or v.is_number_run(cell.text) or key in vocab.GRADES) and len(
+                self.total_values
+            ) < 4:
                 self.total_values.append(cell.text)
-                if len(self.total_values) < 4:
-                    return
+                return
             self._close_total()
-        if title_type(cell) or len(key) > _MAX_LABEL + 16:
+        if title_type(cell) or len(key) > MAX_LABEL + 16:
             if self.pending_field and not title_type(cell):
                 self._set_field(cell.text)
+            elif not title_type(cell):
+                self.orphans.append(cell)
+            elif self.orphans and title_head(self.orphans[-1], cell):
+                self.orphans.pop()  # the title's own first words
             self.pending_amounts.clear()
             return
         unit = self._unit_statement(cell)
         if unit:
-            self._set_unit(unit, cell)
+            self._set_unit(unit)
         if key in vocab.LABEL_TAILS:
             return
-        named = field_for(key)
-        if named:
-            self.pending_field = named
-            self.pending_amounts.clear()
+        if is_label(cell):
+            self._label(cell, unit)
             return
-        if key == vocab.TOTAL_SCORE:
-            self.saw_total = True
-            self.total_values = []
+        if unit:
             return
-        if key in vocab.FUND_COLUMNS and self.table is None:
-            meaning = vocab.FUND_COLUMNS[key]
-            if meaning not in self.fund_columns:
-                self.fund_columns.append(meaning)
-            self.pending_field = None
-            return
-        if key in vocab.FUND_TOTAL_ROWS and self._fund_header_seen() and self.table is None:
-            self.fund_values = []
-            self.pending_field = None
-            return
-        if key in vocab.AMOUNTS:
-            self.pending_amounts.append((vocab.AMOUNTS[key], cell))
-            self.pending_field = None
-            return
-        if key in vocab.FUND_SUB_ROWS or key == "其中":
-            if key != "其中":
-                self.pending_amounts.append((None, cell))
-            self.pending_field = None
-            return
-        if is_label(cell) or unit:
-            self.pending_field = None
-            if not unit:
-                self.pending_amounts.clear()
-            return
+        if self.pending_field and self._is_figure(cell) and self.pending_field[0] != "project_category":
+            self._field_without_value()  # a figure is never a name: scrambled text put it here
         if self.pending_field:
             self._set_field(cell.text)
             self.field_cell = cell
             return
         if last_field and cell.spaced and cell.line_no == last_field.line_no and not self.pending_amounts:
-            self.note(
-                Severity.INFO,
-                "field_value_cut",
-                f"{last_field.text!r} read as a value up to the next cell; the unlabelled {cell.text!r} after it is not read",
-                cell.line_no,
-            )
+            message = f"{last_field.text!r} read as a value up to the next cell; the unlabelled {cell.text!r} after it is not read"
+            self.note(Severity.INFO, "field_value_cut", message, cell.line_no)
         if self.pending_amounts:
             amount = parse_amount(cell.text)
             if amount is not None:
@@ -309,6 +204,61 @@ class FormReader:
                 return
             if not v.is_blank(cell.text):
                 self.pending_amounts.clear()
+        if self.table is None and not self.past_fund_block and self._is_figure(cell):
+            self.loose_figures.append(cell)
+        elif v.has_han(cell.text):
+            self.orphans.append(cell)
+
+    def _label(self, cell: Cell, unit: str | None) -> None:
+        """A label: it ends the value of the one before it and may open a value, a figure or a row."""
+        key = cell.key
+        self.past_fund_block = self.past_fund_block or header_role(key) in ("level1", "level2", "name")
+        self._field_without_value()
+        self.orphans_before_label, self.orphans = self.orphans, []
+        named = field_for(key)
+        if named:
+            self.pending_field = named
+            self.pending_amounts.clear()
+        elif key == vocab.TOTAL_SCORE:
+            self.saw_total = True
+            self.total_values = []
+        elif key in vocab.FUND_COLUMNS and self.table is None:
+            meaning = vocab.FUND_COLUMNS[key]
+            if meaning not in self.fund_columns:
+                self.fund_columns.append(meaning)
+            self.after_fund_header = self._fund_header_seen()
+        elif key in vocab.FUND_TOTAL_ROWS and self._fund_header_seen() and self.table is None:
+            self.fund_values = []
+        elif key in vocab.AMOUNTS:
+            self.pending_amounts.append((vocab.AMOUNTS[key], cell))
+        elif key in vocab.FUND_SUB_ROWS:
+            self.pending_amounts.append((None, cell))
+        elif key != "其中" and not unit:
+            self.pending_amounts.clear()
+
+    def _field_without_value(self) -> None:
+        """A field label followed straight by another label: in scrambled PDF text its value was
+        printed before it, as the unlabelled words since the label before."""
+        if not self.pending_field:
+            return
+        words = [
+            c
+            for c in self.orphans_before_label
+            if v.has_han(c.text) and "年度" not in c.key and len(c.key) <= 40
+        ]
+        if self.pending_field[0] in ("project_name", "unit_name", "supervisor_name") and words:
+            text = "".join(c.key for c in words)
+            attr = self.pending_field[0]
+            self._set_field(text)
+            if getattr(self.form, attr) == text:
+                self.note(
+                    Severity.INFO,
+                    "value_before_label",
+                    f"{attr} {text!r} printed before its label",
+                    words[0].line_no,
+                )
+            self.orphans_before_label = []
+        self.pending_field = None
 
     def _set_field(self, text: str) -> None:
         attr, rank = self.pending_field
@@ -328,8 +278,7 @@ class FormReader:
             value = re.sub(r"[√☑■✓✔\s]", "", ticked[0]) if ticked else ""
             if not value:
                 return
-        current = getattr(self.form, attr)
-        if current is None or rank > self.field_rank.get(attr, -1):
+        if getattr(self.form, attr) is None or rank > self.field_rank.get(attr, -1):
             setattr(self.form, attr, value)
             self.field_rank[attr] = rank
 
@@ -345,7 +294,7 @@ class FormReader:
             return marker.group(1)
         return None
 
-    def _set_unit(self, unit: str, cell: Cell) -> None:
+    def _set_unit(self, unit: str) -> None:
         if self.form.amount_unit is None:
             self.form.amount_unit = unit
 
@@ -357,31 +306,31 @@ class FormReader:
             self.form.amount_unit = amount.unit
         elif amount.unit and amount.unit != self.form.amount_unit:
             figure = (figure * _TO_FORM_UNIT[(amount.unit, self.form.amount_unit)]).quantize(Decimal("0.01"))
-            self.note(
-                Severity.INFO,
-                "amount_unit_converted",
-                f"{label.text} {cell.text!r} stored as {figure} {self.form.amount_unit}",
-                cell.line_no,
-            )
+            message = f"{label.text} {cell.text!r} stored as {figure} {self.form.amount_unit}"
+            self.note(Severity.INFO, "amount_unit_converted", message, cell.line_no)
         setattr(self.form, attr, figure)
 
     # --- a self-evaluation's fund block and total ----------------------------------------------
+
+    @staticmethod
+    def _is_figure(cell: Cell) -> bool:
+        text = v.nfkc(cell.text).replace(" ", "")
+        return v.number(text) is not None or v.rate(text) is not None or parse_amount(text) is not None
 
     def _fund_header_seen(self) -> bool:
         return sum(m in self.fund_columns for m in ("initial_budget", "full_year_budget", "executed")) >= 2
 
     def _fund_value(self, cell: Cell) -> bool:
         text = v.nfkc(cell.text).replace(" ", "")
-        if v.number(text) is not None or v.rate(text) is not None or parse_amount(text) is not None:
+        if self._is_figure(cell):
             self.fund_values.append((text, False))
-            return True
-        if v.is_number_run(text):
+        elif v.is_number_run(text):
             self.fund_values.append((text, cell.glued))  # figures printed together: only run-together text
-            return True
-        if v.is_blank(text) and text:
+        elif v.is_blank(text) and text:
             self.fund_values.append(("", False))
-            return True
-        return False
+        else:
+            return False
+        return True
 
     def _close_fund_row(self) -> None:
         raw, self.fund_values = self.fund_values, None
@@ -389,14 +338,15 @@ class FormReader:
             return
         reading = read_fund_row(self.fund_columns, raw)
         if reading is None:
+            shown = [text for text, _ in raw]
             self.note(
                 Severity.WARNING,
                 "fund_row_unreadable",
-                f"年度资金总额 figures {[text for text, _ in raw]} fit no reading of the columns {self.fund_columns}",
+                f"年度资金总额 figures {shown} fit no reading of {self.fund_columns}",
             )
             return
         for attr, value in reading.items():
-            if attr == "rate":
+            if attr == "rate" and self.form.execution_rate_stated is None:
                 self.form.execution_rate_stated = value
             elif (
                 attr in ("initial_budget", "full_year_budget", "executed")
@@ -408,55 +358,11 @@ class FormReader:
             self.form.amount_unit = next((u for u in units if u), None)
 
     def _close_total(self) -> None:
-        """总分 is followed by the weights' sum (100) and the score, or by the score alone; a run
-        printed together ("100100") is cut where the first part is 100."""
         raw, self.total_values = self.total_values, None
-        numbers: list[Decimal] = []
-        for text in raw or []:
-            if text in vocab.GRADES:
-                self.form.grade = text
-                continue
-            value = v.number(text)
-            if value is not None and value <= 100:
-                numbers.append(value)
-                continue
-            digits = re.match(r"[\d.]*", v.nfkc(text)).group()
-            cuts = [c for c in v.split_run(digits, 2) if all(Decimal(x) <= 100 for x in c)]
-            cuts.sort(key=lambda c: Decimal(c[0]) != 100)
-            if cuts:
-                numbers += [Decimal(x) for x in cuts[0]]
-        if len(numbers) >= 2:
-            self.form.total_score = numbers[1]
-        elif numbers:
-            self.form.total_score = numbers[0]
-
-    def _settle_budget_figures(self) -> None:
-        form = self.form
-        if form.form_type == FormType.SELF_EVAL:
-            if form.full_year_budget is None and form.budget_current is not None:
-                form.full_year_budget, form.budget_current = form.budget_current, None  # its 预算数
-        elif form.budget_total is not None and form.budget_current is None:
-            # one figure (资金总额) with no year's figure beside it: the form's annual budget
-            form.budget_current, form.budget_total = form.budget_total, None
-
-    def _assume_unit(self) -> None:
-        """A form that states no unit for its figures: the national template's fund block is in
-        万元, so small figures are taken as 万元; large ones (a yuan figure runs to six digits) as 元."""
-        form = self.form
-        amounts = [
-            getattr(form, a)
-            for a in ("budget_total", "budget_current", "initial_budget", "full_year_budget", "executed")
-        ]
-        amounts = [a for a in amounts if a is not None]
-        if form.amount_unit is not None or not amounts:
-            return
-        form.amount_unit = "万元" if max(amounts) < 100000 else "元"
-        self.note(
-            Severity.WARNING,
-            "amount_unit_assumed",
-            f"no unit printed for the form's figures; {form.amount_unit} assumed from their size",
-            form.line_start,
-        )
+        total, grade = read_total(raw or [])
+        self.form.total_score = self.form.total_score if total is None else total
+        if grade in vocab.GRADES:
+            self.form.grade = grade
 
     def _close_runs(self) -> None:
         if self.fund_values is not None:
@@ -464,46 +370,52 @@ class FormReader:
         if self.total_values is not None:
             self._close_total()
 
+    def _repair_from_loose_figures(self) -> None:
+        """Scrambled text prints some fund figures away from their row. A lone percentage is the
+        执行率 when none was read; a figure that makes 执行数 / 全年预算数 equal it is the 执行数."""
+        form = self.form
+        if not self.fund_columns:
+            return
+        rates = [v.rate(v.nfkc(c.text)) for c in self.loose_figures if v.rate(v.nfkc(c.text)) is not None]
+        if form.execution_rate_stated is None and len(rates) == 1:
+            form.execution_rate_stated = rates[0]
+            self.note(Severity.INFO, "rate_apart_from_row", f"执行率 {rates[0]}% printed apart from its row")
+        base, rate = form.full_year_budget or form.initial_budget, form.execution_rate_stated
+        if (
+            base is None
+            or rate is None
+            or (form.executed is not None and rate_agrees(form.executed, base, rate))
+        ):
+            return
+        for cell in self.loose_figures:
+            amount = parse_amount(cell.text)
+            if amount is not None and rate_agrees(amount.value, base, rate):
+                form.executed = amount.value
+                self.note(
+                    Severity.INFO,
+                    "executed_apart_from_row",
+                    f"执行数 {cell.text!r} printed apart from its row; 执行率 confirms it",
+                    cell.line_no,
+                )
+                return
+
+    # --- the finished form ---------------------------------------------------------------------
+
     def _finish(self) -> None:
         form = self.form
         if self.table is not None:
-            form.indicators = self.table.indicators()
-            for row in self.table.guesses:
-                self.note(
-                    Severity.INFO,
-                    "indicator_split_guessed",
-                    f"name {row.name!r} printed with a space; read as one name",
-                    row.line_no,
-                )
-            if form.form_type == FormType.TARGET:
-                for row in form.indicators:
-                    if row.target is None:
-                        self.note(
-                            Severity.WARNING,
-                            "indicator_without_target",
-                            f"{row.name!r} has no target",
-                            row.line_no,
-                        )
-            if not self.table_done and form.indicators and form.indicators[-1].target is None:
-                form.is_complete = False
-                self.note(
-                    Severity.WARNING,
-                    "form_truncated_end",
-                    "the text ends inside the indicator table, at a row without its target",
-                    form.line_end,
-                )
+            self._read_table()
+        self._repair_from_loose_figures()
         self._settle_budget_figures()
-        if any(a is not None for a in (form.initial_budget, form.full_year_budget, form.executed)):
+        if any(getattr(form, a) is not None for a in ("initial_budget", "full_year_budget", "executed")):
             form.form_type = FormType.SELF_EVAL
         self._assume_unit()
+        self._name_from_title()
         line = form.line_start
         if self.segment.title is None:
             form.is_complete = False
             self.note(
-                Severity.WARNING,
-                "form_truncated_start",
-                "the text starts in the middle of a form; kept as a partial form",
-                line,
+                Severity.WARNING, "form_truncated_start", "the text starts in the middle of a form", line
             )
         if not form.indicators:
             form.is_complete = False
@@ -525,75 +437,69 @@ class FormReader:
             if getattr(form, attr) is None:
                 self.note(Severity.WARNING, f"missing_{attr}", f"{label} not found on the form", line)
 
+    def _read_table(self) -> None:
+        form = self.form
+        form.indicators = self.table.indicators()
+        for row in self.table.guesses:
+            self.note(
+                Severity.INFO,
+                "indicator_split_guessed",
+                f"name {row.name!r} printed with a space",
+                row.line_no,
+            )
+        if form.form_type == FormType.TARGET:
+            for row in form.indicators:
+                if row.target is None:
+                    self.note(
+                        Severity.WARNING,
+                        "indicator_without_target",
+                        f"{row.name!r} has no target",
+                        row.line_no,
+                    )
+        if not self.table_done and form.indicators and form.indicators[-1].target is None:
+            form.is_complete = False
+            message = "the text ends inside the indicator table, at a row without its target"
+            self.note(Severity.WARNING, "form_truncated_end", message, form.line_end)
 
-def read_fund_row(columns: list[str], raw: list[tuple[str, bool]]) -> dict[str, Decimal] | None:
-    """The 年度资金总额 row's figures by column: of every cut of runs printed together and every way
-    blank cells may have been dropped, the reading that the form's own arithmetic confirms."""
-    columns = columns or ["initial_budget", "full_year_budget", "executed", "weight", "rate", "score"]
-    options: list[list[list[str]]] = []
-    for text, splittable in raw:
-        if not text:
-            options.append([[""]])
-            continue
-        choices = (
-            [[text]] if (v.number(text) is not None or v.rate(text) is not None or parse_amount(text)) else []
-        )
-        if splittable and v.is_number_run(text):
-            for count in range(2, len(columns) + 1):
-                choices += v.split_run(text, count)
-        options.append(choices[:400] or [[text]])
-    best: tuple[float, dict] | None = None
-    for combo in itertools.islice(itertools.product(*options), 5000):
-        atoms = [a for part in combo for a in part]
-        pieces = len(atoms) - len(raw)
-        if len(atoms) > len(columns):
-            continue
-        for placed in itertools.combinations(range(len(columns)), len(atoms)):
-            reading = _fund_reading(columns, placed, atoms)
-            if reading is None:
-                continue
-            score = _fund_score(reading) - 0.3 * pieces
-            if best is None or score > best[0]:
-                best = (score, reading)
-    return best[1] if best else None
+    def _settle_budget_figures(self) -> None:
+        form = self.form
+        if form.form_type == FormType.SELF_EVAL:
+            if form.full_year_budget is None and form.budget_current is not None:
+                form.full_year_budget, form.budget_current = form.budget_current, None  # its 预算数
+        elif form.budget_total is not None and form.budget_current is None:
+            # one figure (资金总额) with no year's figure beside it: the form's annual budget
+            form.budget_current, form.budget_total = form.budget_total, None
 
+    def _assume_unit(self) -> None:
+        """A form that states no unit for its figures: the national template's fund block is in
+        万元, so small figures are taken as 万元; large ones (a yuan figure runs to six digits) as 元."""
+        form = self.form
+        amounts = [getattr(form, a) for a in _AMOUNT_FIELDS if getattr(form, a) is not None]
+        if form.amount_unit is not None or not amounts:
+            return
+        form.amount_unit = "万元" if max(amounts) < 100000 else "元"
+        message = f"no unit printed for the form's figures; {form.amount_unit} assumed from their size"
+        self.note(Severity.WARNING, "amount_unit_assumed", message, form.line_start)
 
-def _fund_reading(columns, placed, atoms) -> dict[str, Decimal] | None:
-    reading: dict[str, Decimal] = {}
-    for position, atom in zip(placed, atoms, strict=True):
-        meaning = columns[position]
-        if not atom:
-            continue
-        if meaning == "rate":
-            value = v.rate(atom)
-            if value is None:
-                return None
-        else:
-            if atom.endswith("%"):
-                return None
-            amount = parse_amount(atom)
-            if amount is None:
-                return None
-            value = amount.value
-            if meaning in ("weight", "score") and value > 100:
-                return None
-        reading[meaning] = value
-    return reading
-
-
-def _fund_score(r: dict[str, Decimal]) -> float:
-    score = 0.0
-    full, executed, rate = r.get("full_year_budget"), r.get("executed"), r.get("rate")
-    base = full if full else r.get("initial_budget")
-    if base and executed is not None and rate is not None:
-        score += 3.0 if abs(executed / base * 100 - rate) <= Decimal("0.6") else -3.0
-    if "weight" in r and "score" in r:
-        score += 0.5 if r["score"] <= r["weight"] else -2.0
-        if rate is not None and abs(r["score"] - r["weight"] * min(rate, Decimal(100)) / 100) <= Decimal(
-            "0.6"
-        ):
-            score += 1.0
-    if r.get("weight") in (Decimal(10), Decimal(5), Decimal(15), Decimal(20)):
-        score += 0.2
-    score += 0.1 * bool(full) + 0.05 * (executed is not None) + 0.01 * len(r)
-    return score
+    def _name_from_title(self) -> None:
+        """No 项目名称 label: a title that names the project ("服务贸易项目绩效自评表") names it."""
+        t = self.segment.title
+        if self.form.project_name is not None or t is None:
+            return
+        cells = self.segment.cells
+        title = cells[t]
+        head = cells[t - 1].key if t > 0 and title_head(cells[t - 1], title) else ""
+        words = head + title.key
+        for word, _ in vocab.TITLES:
+            words = words.split(word)[0]
+        name = words
+        while (shorter := _TITLE_NOISE.sub("", name)) != name:
+            name = shorter
+        if len(name) >= 4 and v.has_han(name):
+            self.form.project_name = name
+            self.note(
+                Severity.INFO,
+                "project_name_from_title",
+                f"no 项目名称 label; the title names {name!r}",
+                title.line_no,
+            )

@@ -71,7 +71,9 @@ FIELD_PRIORITY: dict[str, int] = {
     "实施单位": 3, "项目实施单位": 3, "项目执行单位": 3, "执行单位": 3, "部门": 0, "预算部门": 1,
 }  # fmt: skip
 # The continuation of a label split over two cells ("主管部门" | "及编码").
-LABEL_TAILS: frozenset[str] = frozenset({"及编码", "及代码", "及其编码", "及其代码", "(盖章)", "名称", "盖章"})
+LABEL_TAILS: frozenset[str] = frozenset(
+    {"及编码", "及代码", "及其编码", "及其代码", "(盖章)", "名称", "盖章"}
+)
 
 # Budget figures of a target form → Form attribute.
 AMOUNTS: dict[str, str] = {

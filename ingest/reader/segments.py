@@ -1,0 +1,55 @@
+"""Form boundaries in the cell stream: a title starts a form once the form before it has content.
+
+Titles repeated before any content (a page heading, then the form's own title) are one form; a
+project-name label after a form's indicator table starts a form whose title was not printed.
+Form type is decided per form, so a file may hold a target form and then a self-evaluation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import FormType
+from .cells import Cell
+from .labels import is_label, is_project_name_label, title_type
+from .table import header_role
+
+
+@dataclass
+class Segment:
+    cells: list[Cell]
+    title: int | None  # index of the title cell, None for a form cut off before its title
+    form_type: FormType
+
+
+def split_forms(cells: list[Cell]) -> list[Segment]:
+    segments: list[Segment] = []
+    start, title, form_type = 0, None, FormType.TARGET
+    has_name = has_table = False
+    for k, cell in enumerate(cells):
+        found = title_type(cell)
+        is_name_label = is_project_name_label(cell)
+        starts_table = header_role(cell.key) in ("level1", "level2")
+        if (found and (has_name or has_table)) or (is_name_label and has_name and has_table):
+            cut = k - 1 if found and k - 1 > start and title_head(cells[k - 1], cell) else k
+            if title is not None or has_name or has_table:
+                segments.append(Segment(cells[start:cut], title, form_type))
+            title = k - cut if found else None
+            start, form_type = cut, found or form_type
+            has_name, has_table = is_name_label, starts_table
+            continue
+        if found:
+            if title is None and not segments:
+                start = k - 1 if k > 0 and title_head(cells[k - 1], cell) else k
+            title, form_type = k - start, found
+        has_name = has_name or is_name_label
+        has_table = has_table or starts_table
+    if title is not None or has_name or has_table:
+        segments.append(Segment(cells[start:], title, form_type))
+    return segments
+
+
+def title_head(head: Cell, title: Cell) -> bool:
+    """The first words of a title that run-together text cut off before its form word:
+    "2023年度项目支出" | "绩效目标表"."""
+    return head.line_no == title.line_no and title.glued and len(head.key) <= 30 and not is_label(head)
