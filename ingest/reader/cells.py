@@ -60,7 +60,8 @@ def _labels() -> list[str]:
     words = set(vocab.FIELDS) | set(vocab.AMOUNTS) | set(vocab.FUND_COLUMNS) | set(vocab.FUND_TOTAL_ROWS)
     words |= set(vocab.INDICATOR_HEADER) | set(vocab.TABLE_WRAPPERS) | set(vocab.STOP_LABELS)
     words |= {w for w in vocab.FUND_SUB_ROWS if len(w) >= 4}
-    words |= {w for w in vocab.LEVEL1 | vocab.LEVEL2 if len(w) >= 4}
+    # category words that cut run-together text: those ending 指标/目标 (项目管理, 资金投入 … occur in prose)
+    words |= {w for w in vocab.LEVEL1 | vocab.LEVEL2 if len(w) >= 4 and w.endswith(("指标", "目标"))}
     words |= {title for title, _ in vocab.TITLES if len(title) >= 5}
     words |= set(vocab.REASON_HEADER_PREFIXES[:2]) | {
         "其中",
@@ -107,12 +108,12 @@ def cells_of(lines: list[str]) -> list[Cell]:
         if len(parts) == 1 and _PAGE_MARKER.match(parts[0]):
             continue
         alone = len(parts) == 1
-        for part in parts:
+        for index, part in enumerate(parts):
             if shape == "separated":
                 cells.extend(Cell(piece, line_no, row) for piece in _split_colon(part))
             else:
                 pieces = _cut_glued(part, line_no, row, alone)
-                if pieces:
+                if pieces and index:
                     pieces[0].spaced = True
                 cells.extend(pieces)
     return _join_split_labels(cells)
@@ -169,10 +170,10 @@ def _rejoin_labels(words: list[str]) -> list[str]:
     i = 0
     while i < len(words):
         joined = None
-        if len(words[i]) <= 4:
+        if len(words[i]) <= 6:
             for j in range(min(len(words), i + 6), i + 1, -1):
                 candidate = "".join(words[i:j])
-                if all(len(w) <= 4 for w in words[i:j]) and label_key(candidate) in _SHORT_LABELS:
+                if all(len(w) <= 6 for w in words[i:j]) and label_key(candidate) in _ALL_LABELS:
                     joined = (candidate, j)
                     break
         if joined:

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import deque
 from dataclasses import dataclass, field
@@ -44,7 +45,9 @@ _AMOUNT_FIELDS = ("budget_total", "budget_current", "initial_budget", "full_year
 def read_forms(lines: list[str]) -> tuple[list[Form], list[Issue]]:
     cells = cells_of(lines)
     issues: list[Issue] = []
-    forms = [FormReader(segment, seq, issues).read() for seq, segment in enumerate(split_forms(cells), 1)]
+    forms: list[Form] = []
+    for segment in split_forms(cells):
+        forms += FormReader(segment, len(forms) + 1, issues).read()
     return forms, issues
 
 
@@ -81,7 +84,8 @@ class FormReader:
     def note(self, severity: Severity, code: str, message: str, line_no: int | None = None) -> None:
         self.issues.append(Issue(severity, code, message, line_no, self.seq))
 
-    def read(self) -> Form:
+    def read(self) -> list[Form]:
+        """The segment's form; a project list gives one form per project."""
         cells = self.segment.cells
         self.form.fiscal_year = self._year()
         k = 0
@@ -97,9 +101,9 @@ class FormReader:
             if header:
                 self._close_runs()
                 self._field_without_value()
-                self.table = IndicatorTable.from_header(
-                    cells[k : k + header], self.form.form_type == "self_eval"
-                )
+                self_eval = self.form.form_type == FormType.SELF_EVAL
+                columns = self._project_columns(k)
+                self.table = IndicatorTable.from_header(cells[k : k + header], self_eval, columns)
                 if self.table.self_eval:
                     self.form.form_type = FormType.SELF_EVAL
                 k += header
@@ -109,7 +113,7 @@ class FormReader:
         self._close_runs()
         self._field_without_value()
         self._finish()
-        return self.form
+        return self._forms_of_project_list() if self.table and self.table.project_columns else [self.form]
 
     # --- boundaries, year and table header -----------------------------------------------------
 
@@ -140,6 +144,36 @@ class FormReader:
             roles.add(role)
             end += 1
         return end - k if "name" in roles and ("level1" in roles or "level2" in roles) else 0
+
+    def _project_columns(self, k: int) -> list[str]:
+        """A project list prints the project's own columns (项目名称, 预算数 …) in the header row
+        before 一级指标: their meanings, or [] for an ordinary form."""
+        cells = self.segment.cells
+        start = k
+        while start > 0 and cells[start - 1].row == cells[k].row and is_label(cells[start - 1]):
+            start -= 1
+        columns = []
+        for cell in cells[start:k]:
+            named = field_for(cell.key)
+            columns.append(named[0] if named else vocab.AMOUNTS.get(cell.key, "other"))
+        return columns if "project_name" in columns else []
+
+    def _forms_of_project_list(self) -> list[Form]:
+        forms = []
+        unit = self.form.unit_name
+        for values, indicators in self.table.project_groups:
+            form = dataclasses.replace(self.form, indicators=indicators, budget_items=[])
+            unit = _CODE_PREFIX.sub("", values.get("unit_name") or "") or unit
+            form.unit_name, form.project_name = unit, values.get("project_name")
+            amount = parse_amount(values.get("budget_current"))
+            form.budget_current = amount.value if amount else None
+            forms.append(form)
+        if not forms:
+            return [self.form]
+        forms[-1].is_complete = forms[-1].is_complete and self.table_done
+        message = f"a list of {len(forms)} projects, one row per indicator: one form each"
+        self.note(Severity.INFO, "project_list", message)
+        return forms
 
     # --- header fields and budget figures ------------------------------------------------------
 
@@ -172,8 +206,8 @@ class FormReader:
                 self._set_field(cell.text)
             elif not title_type(cell):
                 self.orphans.append(cell)
-            elif self.orphans and title_head(self.orphans[-1], cell):
-                self.orphans.pop()  # the title's own first words
+            else:
+                self.orphans = []  # a title ends any unlabelled run
             self.pending_amounts.clear()
             return
         unit = self._unit_statement(cell)
@@ -185,6 +219,7 @@ class FormReader:
             self._label(cell, unit)
             return
         if unit:
+            self.pending_field = None  # "填报单位:(盖章) 单位:万元": the field is blank
             return
         if self.pending_field and self._is_figure(cell) and self.pending_field[0] != "project_category":
             self._field_without_value()  # a figure is never a name: scrambled text put it here
@@ -439,7 +474,8 @@ class FormReader:
 
     def _read_table(self) -> None:
         form = self.form
-        form.indicators = self.table.indicators()
+        self.table.project_groups = self.table.projects()
+        form.indicators = [row for _, rows in self.table.project_groups for row in rows]
         for row in self.table.guesses:
             self.note(
                 Severity.INFO,

@@ -29,7 +29,7 @@ _L1_PATTERN = re.compile(
 )
 _NAME_PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：]|\d+[、.．])\s*")
 _L2_PATTERN = re.compile(r"^.{0,10}(?:" + "|".join(vocab.LEVEL2_STEMS) + r")(?:指标|目标)(?:等|类)?$")
-_VALUE_ROLES = ("target_operator", "target", "target_unit", "actual", "weight", "score",
+_VALUE_ROLES = ("target_operator", "target", "target_unit", "target_half", "actual", "weight", "score",
                 "deviation_reason", "note", "standard")  # fmt: skip
 _MISSING = {"target": -2.5, "actual": -0.3, "weight": -0.3, "score": -0.3}
 _NEG = float("-inf")
@@ -63,8 +63,8 @@ def value_slots(roles: list[str]) -> list[str]:
     for role in roles:
         if role in _VALUE_ROLES and role not in slots:
             slots.append(role)
-    if "target" not in slots:
-        slots.insert(0, "target")
+    if not slots:
+        slots.append("target")  # a header with no value columns: names and targets only
     return slots
 
 
@@ -105,21 +105,47 @@ class IndicatorTable:
     slots: list[str]
     self_eval: bool
     cells: list[Cell] = field(default_factory=list)
+    # A project list (one row per indicator, the project's own columns before 一级指标, as budget
+    # systems export a department's projects): those columns' meanings, in printed order.
+    project_columns: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_header(cls, header: list[Cell], self_eval: bool) -> IndicatorTable:
+    def from_header(cls, header: list[Cell], self_eval: bool, project_columns: list[str]) -> IndicatorTable:
         roles = [header_role(cell.key) or "" for cell in header]
-        return cls(value_slots(roles), self_eval or "actual" in roles or "score" in roles)
+        return cls(
+            value_slots(roles), self_eval or "actual" in roles or "score" in roles, [], project_columns
+        )
 
-    def indicators(self) -> list[Indicator]:
-        """The table's rows; ``self.guesses`` then lists the rows whose name was a guess."""
+    def projects(self) -> list[tuple[dict[str, str], list[Indicator]]]:
+        """The table's indicators, per project for a project list (its columns' values first),
+        else as one group; ``self.guesses`` then lists the rows whose name was a guess."""
         self.guesses: list[Indicator] = []
+        if not self.project_columns:
+            return [({}, self._indicators(self.cells))]
+        groups: list[tuple[dict[str, str], list[Cell]]] = []
+        for row in _physical_rows(self.cells):
+            first = next((k for k, c in enumerate(row) if level1_of(c) or is_level2(c)), None)
+            if first is None:
+                if groups:
+                    groups[-1][1].extend(
+                        row
+                    )  # a row's wrapped tail; a subtotal row before any project is skipped
+                continue
+            if first > 0:  # the project's own cells start the row: a new project
+                values = [c.text for c in row[:first]][-len(self.project_columns) :]
+                columns = self.project_columns[len(self.project_columns) - len(values) :]
+                groups.append((dict(zip(columns, values, strict=True)), []))
+            if groups:
+                groups[-1][1].extend(row[first:])
+        return [(values, self._indicators(cells)) for values, cells in groups]
+
+    def _indicators(self, cells: list[Cell]) -> list[Indicator]:
         out: list[Indicator] = []
         level1 = level2 = None
         run: list[Cell] = []
-        for k, cell in enumerate(self.cells):
+        for k, cell in enumerate(cells):
             l1 = level1_of(cell)
-            if l1 and l1 in vocab.LEVEL2 | {"成本指标"} and level1 and not self._next_is_level2(k):
+            if l1 and l1 in vocab.LEVEL2 | {"成本指标"} and level1 and not _next_is_level2(cells, k):
                 l1 = None  # 成本指标 under 产出指标 (2020 template) is a 二级
             if l1 and l1 == level1 and level2 is None and not run:
                 l1 = None  # the 一级 printed again in the 二级 column: 满意度指标 | 满意度指标
@@ -137,8 +163,19 @@ class IndicatorTable:
         out += split_rows(run, self.slots, self.self_eval, level1, level2, self.guesses)
         return out
 
-    def _next_is_level2(self, k: int) -> bool:
-        return k + 1 < len(self.cells) and is_level2(self.cells[k + 1]) and not level1_of(self.cells[k + 1])
+
+def _next_is_level2(cells: list[Cell], k: int) -> bool:
+    return k + 1 < len(cells) and is_level2(cells[k + 1]) and not level1_of(cells[k + 1])
+
+
+def _physical_rows(cells: list[Cell]) -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
+    for cell in cells:
+        if rows and rows[-1][-1].row == cell.row:
+            rows[-1].append(cell)
+        else:
+            rows.append([cell])
+    return rows
 
 
 def tokens_of(cells: list[Cell]) -> list[Tok]:
@@ -220,7 +257,7 @@ def split_rows(
         for end in _name_ends(toks, i):
             fit = _name_fit(_name_text(toks[i:end]))
             if end - i > 1 and not toks[i].glued:
-                fit -= 1.0  # a name printed as two words: only where no other reading fits
+                fit -= 1.0 * (end - i - 1)  # a name in several cells: only where no other reading fits
             if fit == _NEG:
                 continue
             fit += 0.5 if toks[i].row_start else (-1.0 if toks[i].in_row and not toks[i].glued else 0.0)
@@ -289,9 +326,12 @@ def _name_ends(toks: list[Tok], i: int) -> list[int]:
     cell, at a later switch from words to values."""
     ends = [i + 1]
     if not toks[i].glued:
-        after = toks[i + 1] if i + 1 < len(toks) else None
-        if after and not after.atom and not after.glued and after.spaced and not after.row_start:
-            ends.append(i + 2)  # "出具 有参考价值报告": a name with a space in it
+        # "出具 有参考价值报告": a name printed with a space; "项目" | "财政资金" | "到位时间": wrapped
+        # over lines of their own
+        k = i + 1
+        while k < len(toks) and k - i < 4 and _continues_name(toks[k - 1], toks[k]):
+            ends.append(k + 1)
+            k += 1
         return ends
     k = i + 1
     while k < len(toks) and toks[k].cell == toks[i].cell and k - i < 6:
@@ -299,6 +339,13 @@ def _name_ends(toks: list[Tok], i: int) -> list[int]:
             ends.append(k + 1)
         k += 1
     return ends
+
+
+def _continues_name(prev: Tok, tok: Tok) -> bool:
+    if tok.atom or tok.glued or tok.row_start:
+        return False
+    same_line = tok.spaced and tok.cell != prev.cell
+    return same_line or (not tok.in_row and not prev.in_row and len(tok.text) <= 8)
 
 
 def _name_fit(text: str) -> float:
@@ -338,7 +385,7 @@ def _slot_fit(tok: Tok, slot: str) -> float:
         if tok.atom or v.looks_like_target(text):
             return 2.0
         return 0.8 if len(text) <= 30 else 0.3
-    if slot == "actual":
+    if slot in ("actual", "target_half"):
         if tok.atom or v.looks_like_target(text):
             return 1.5
         return 0.5 if len(text) <= 30 else 0.2

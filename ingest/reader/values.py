@@ -65,10 +65,14 @@ def is_operator(text: str) -> bool:
     return bool(stripped) and all(ch in OPERATORS for ch in stripped)
 
 
+_COMPOUND_UNIT = re.compile(r"^[^\d\s/]{1,3}/[^\d\s/]{1,2}$")  # 万元/人, 人/次, 次/年
+
+
 def is_unit(text: str) -> bool:
-    return nfkc(text).strip() in VALUE_UNITS or (
-        len(text) <= 3 and not re.search(r"\d", text) and bool(_HAN.search(text))
-    )
+    text = nfkc(text).strip()
+    if text in VALUE_UNITS or _COMPOUND_UNIT.match(text):
+        return True
+    return len(text) <= 3 and not re.search(r"\d", text) and bool(_HAN.search(text))
 
 
 def looks_like_target(text: str) -> bool:

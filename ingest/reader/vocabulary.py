@@ -154,6 +154,10 @@ INDICATOR_HEADER: dict[str, str] = {
     "年度目标值": "target",
     "指标值(年度)": "target",
     "指标值及单位": "target",
+    "全年(程)指标值": "target",
+    "全年指标值": "target",
+    "半年(程)指标值": "target_half",
+    "半年指标值": "target_half",
     "预期目标值": "target",
     "绩效目标值": "target",
     "计划指标值": "target",
@@ -199,13 +203,15 @@ TABLE_WRAPPERS: frozenset[str] = frozenset(
     }
 )
 
+# With the evaluation framework (决策 / 过程 / 产出 / 效益) some provinces print on target forms too.
 LEVEL1: frozenset[str] = lexicon.LEVEL1_LABELS | frozenset(
-    {"产出", "效益", "满意度", "成本", "投入和管理指标"}
+    {"产出", "效益", "满意度", "成本", "投入和管理指标", "决策", "过程", "项目决策", "项目管理", "项目绩效"}
 )
 LEVEL2: frozenset[str] = lexicon.LEVEL2_LABELS | frozenset(
     {
         "社会公众满意度指标", "服务对象满意度", "社会公众或服务对象满意度", "可持续影响",
         "经济效益", "社会效益", "生态效益", "可持续发展指标", "产出数量", "产出质量", "产出时效",
+        "项目立项", "资金投入", "资金管理", "组织实施", "决策过程", "资金分配", "资金到位",
         "产出成本",
     }
 )  # fmt: skip
