@@ -226,6 +226,9 @@ def _cut_glued(part: str, line_no: int, row: int, alone: bool) -> list[Cell]:
     if len(pieces) == 1:
         return [Cell(piece, line_no, row, glued=alone) for piece in _split_colon(part)]
     pieces = _merge_name_words(pieces)
+    for k in range(len(pieces) - 1, 0, -1):
+        if pieces[k - 1] in _LABEL_HEADS and label_key(pieces[k]) in _ALL_LABELS:
+            pieces[k - 1 : k + 1] = [pieces[k - 1] + pieces[k]]  # "区级" + "主管部门": one label
     if len(pieces) == 1:
         return [Cell(pieces[0], line_no, row, glued=alone)]
     cells: list[Cell] = []

@@ -103,7 +103,11 @@ class FormReader:
                 self._field_without_value()
                 self_eval = self.form.form_type == FormType.SELF_EVAL
                 columns = self._project_columns(k)
-                self.table = IndicatorTable.from_header(cells[k : k + header], self_eval, columns)
+                head = cells[k : k + header]
+                self.table = IndicatorTable.from_header(head, self_eval, columns)
+                self.table.cells += [
+                    c for c in head if header_role(c.key) is None
+                ]  # scrambled into the header
                 if self.table.self_eval:
                     self.form.form_type = FormType.SELF_EVAL
                 k += header
@@ -134,16 +138,25 @@ class FormReader:
         return len(key) <= 40 and (key == "注" or any(key.startswith(end) for end in vocab.TABLE_END))
 
     def _table_header(self, k: int) -> int:
-        """Length of the indicator-table header starting at cell k, 0 when none starts there."""
+        """Length of the indicator-table header starting at cell k, 0 when none starts there.
+
+        PDF text in scrambled reading order may print a 二级 label or a row's name among the
+        header cells; up to two such cells between header cells still make one header (they are
+        the table's first cells, see ``read``)."""
         cells = self.segment.cells
-        if self.table is not None or header_role(cells[k].key) is None:
+        if self.table is not None or header_role(cells[k].key) not in ("level1", "level2", "name", "wrapper"):
             return 0
-        end = k
+        end, last = k, k
         roles = set()
-        while end < len(cells) and (role := header_role(cells[end].key)) is not None:
-            roles.add(role)
+        while end < len(cells) and end - last <= 2:
+            role = header_role(cells[end].key)
+            if role is not None:
+                roles.add(role)
+                last = end
+            elif len(cells[end].key) > 20 or self._is_figure(cells[end]):
+                break
             end += 1
-        return end - k if "name" in roles and ("level1" in roles or "level2" in roles) else 0
+        return last + 1 - k if "name" in roles and ("level1" in roles or "level2" in roles) else 0
 
     def _project_columns(self, k: int) -> list[str]:
         """A project list prints the project's own columns (项目名称, 预算数 …) in the header row
@@ -213,8 +226,8 @@ class FormReader:
         unit = self._unit_statement(cell)
         if unit:
             self._set_unit(unit)
-        if key in vocab.LABEL_TAILS:
-            return
+        if key in vocab.LABEL_TAILS or not key:
+            return  # a label's tail ("及编码", "(盖章)") or bare numbering ("(一)")
         if is_label(cell):
             self._label(cell, unit)
             return
@@ -475,6 +488,8 @@ class FormReader:
     def _read_table(self) -> None:
         form = self.form
         self.table.project_groups = self.table.projects()
+        if self.table.scrambled and self.table.leftover and form.total_score is None:
+            form.total_score, _ = read_total(self.table.leftover)  # 总分's figures, printed before it
         form.indicators = [row for _, rows in self.table.project_groups for row in rows]
         for row in self.table.guesses:
             self.note(

@@ -105,6 +105,8 @@ class IndicatorTable:
     slots: list[str]
     self_eval: bool
     cells: list[Cell] = field(default_factory=list)
+    scrambled: bool = False
+    leftover: list[str] = field(default_factory=list)  # figures after a scrambled table's rows (its 总分)
     # A project list (one row per indicator, the project's own columns before 一级指标, as budget
     # systems export a department's projects): those columns' meanings, in printed order.
     project_columns: list[str] = field(default_factory=list)
@@ -112,9 +114,8 @@ class IndicatorTable:
     @classmethod
     def from_header(cls, header: list[Cell], self_eval: bool, project_columns: list[str]) -> IndicatorTable:
         roles = [header_role(cell.key) or "" for cell in header]
-        return cls(
-            value_slots(roles), self_eval or "actual" in roles or "score" in roles, [], project_columns
-        )
+        self_eval = self_eval or "actual" in roles or "score" in roles
+        return cls(value_slots(roles), self_eval, project_columns=project_columns)
 
     def projects(self) -> list[tuple[dict[str, str], list[Indicator]]]:
         """The table's indicators, per project for a project list (its columns' values first),
@@ -140,6 +141,10 @@ class IndicatorTable:
         return [(values, self._indicators(cells)) for values, cells in groups]
 
     def _indicators(self, cells: list[Cell]) -> list[Indicator]:
+        scrambled = scrambled_rows(cells, self.slots)
+        if scrambled is not None:
+            self.scrambled, (rows, self.leftover) = True, scrambled
+            return rows
         out: list[Indicator] = []
         level1 = level2 = None
         run: list[Cell] = []
@@ -162,6 +167,46 @@ class IndicatorTable:
             run.append(cell)
         out += split_rows(run, self.slots, self.self_eval, level1, level2, self.guesses)
         return out
+
+
+def scrambled_rows(cells: list[Cell], slots: list[str]) -> tuple[list[Indicator], list[str]] | None:
+    """PDF text in scrambled reading order prints a table's values as one block and its names and
+    二级 labels as others, each in row order. When the values come as whole rows before the names,
+    the k-th name takes the k-th row of values and, where their counts agree, the k-th 二级."""
+    value_slots = [s for s in slots if s not in ("deviation_reason", "note", "standard")]
+    width = len(value_slots)
+    values, names, level2s = [], [], []
+    for cell in cells:
+        text = v.nfkc(cell.text).replace(" ", "")
+        if level1_of(cell) or header_role(cell.key):
+            continue
+        if is_level2(cell):
+            level2s.append(category_text(cell))
+        elif v.looks_like_target(text) or v.number(text) is not None:
+            values.append(text)
+        elif names and len(text) <= 2 and v.has_han(text):
+            names[-1] = (names[-1][0] + text, names[-1][1])  # a name's last characters, printed apart
+        elif v.has_han(text):
+            names.append((text, cell.line_no))
+    groups = len(values) // width if width else 0
+    leading = seen_names = 0  # values printed before the second name: more than a row's worth
+    for cell in cells:
+        text = v.nfkc(cell.text).replace(" ", "")
+        if v.looks_like_target(text) or v.number(text) is not None:
+            leading += 1
+        elif not (is_level2(cell) or level1_of(cell) or header_role(cell.key)) and v.has_han(text):
+            seen_names += 1
+            if seen_names == 2:
+                break
+    if width < 2 or groups < 2 or leading < 2 * width or len(names) != groups:
+        return None
+    rows = []
+    for k, (name, line_no) in enumerate(names):
+        row = dict(zip(value_slots, values[k * width : (k + 1) * width], strict=True))
+        level2 = level2s[k] if len(level2s) == groups else None
+        parents = lexicon.LEVEL2_PARENTS.get(level2 or "", (None,))
+        rows.append(_indicator(name, row, parents[0], level2, line_no))
+    return rows, values[groups * width :]
 
 
 def _next_is_level2(cells: list[Cell], k: int) -> bool:

@@ -72,7 +72,7 @@ FIELD_PRIORITY: dict[str, int] = {
 }  # fmt: skip
 # The continuation of a label split over two cells ("主管部门" | "及编码").
 LABEL_TAILS: frozenset[str] = frozenset(
-    {"及编码", "及代码", "及其编码", "及其代码", "(盖章)", "名称", "盖章"}
+    {"及编码", "及代码", "及其编码", "及其代码", "(盖章)", "名称", "盖章", "小计", "(一)", "(二)", "(三)"}
 )
 
 # Budget figures of a target form → Form attribute.
@@ -94,6 +94,8 @@ AMOUNTS: dict[str, str] = {
     "预算数": "budget_current",
     "计划投资额": "budget_current",
     "执行数": "executed",
+    "实际使用情况": "executed",
+    "实际支出": "executed",
     "同名项目上年预算额": "prior_year_budget",
     "上年预算额": "prior_year_budget",
     "上年预算数": "prior_year_budget",
@@ -171,7 +173,6 @@ INDICATOR_HEADER: dict[str, str] = {
     "全年完成值": "actual",
     "完成值": "actual",
     "实际值": "actual",
-    "实际完成情况": "actual",
     "年度实际完成值": "actual",
     "分值": "weight",
     "权重": "weight",
