@@ -218,7 +218,9 @@ def test_flattened_table_copy_without_colons():
 
 
 def test_flattened_name_with_a_space_is_a_recorded_guess():
-    document = parse_text(FLAT_HEAD + "产出指标 数量指标 出具 有参考价值报告 =12份 质量指标 合格率 ≥95%")
+    document = parse_text(
+        FLAT_HEAD + "产出指标 数量指标 出具 有参考价值报告 =12份 质量指标 合格率 ≥95% 填表人：张三"
+    )
     (form,) = document.forms
     assert [(row.name, row.target) for row in form.indicators] == [
         ("出具 有参考价值报告", "=12份"),
@@ -331,7 +333,7 @@ def test_two_figures_in_one_cell_are_not_joined_into_one():
 def test_flattened_name_followed_by_unlabelled_text_is_cut_and_noted():
     document = parse_text(
         FLAT_HEAD.replace("实施单位 某中心", "实施单位 某中心 项目负责科室 综合科")
-        + "产出指标 数量指标 培训人次 ≥800人次"
+        + "产出指标 数量指标 培训人次 ≥800人次 填表人：张三"
     )
     (form,) = document.forms
     assert form.unit_name == "某中心"

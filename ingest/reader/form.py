@@ -42,6 +42,13 @@ _TITLE_NOISE = re.compile(r"^\d{4}年度?|(?:部门预算|财政|预算)?(?:项�
 _AMOUNT_FIELDS = ("budget_total", "budget_current", "initial_budget", "full_year_budget", "executed")
 
 
+def _lacks_satisfaction(form: Form) -> bool:
+    """A table in the national framework (产出指标, 效益指标 …) with no 满意度 row."""
+    levels = [(row.level1 or "") + (row.level2 or "") for row in form.indicators]
+    national = any(level.startswith(("产出指标", "效益指标")) for level in levels)
+    return national and not any("满意" in level for level in levels)
+
+
 def read_forms(lines: list[str]) -> tuple[list[Form], list[Issue]]:
     cells = cells_of(lines)
     issues: list[Issue] = []
@@ -81,8 +88,10 @@ class FormReader:
             line_end=cells[-1].line_no if cells else 1,
         )
 
-    def note(self, severity: Severity, code: str, message: str, line_no: int | None = None) -> None:
-        self.issues.append(Issue(severity, code, message, line_no, self.seq))
+    def note(
+        self, severity: Severity, code: str, message: str, line_no: int | None = None, seq: int = 0
+    ) -> None:
+        self.issues.append(Issue(severity, code, message, line_no, seq or self.seq))
 
     def read(self) -> list[Form]:
         """The segment's form; a project list gives one form per project."""
@@ -183,9 +192,16 @@ class FormReader:
             forms.append(form)
         if not forms:
             return [self.form]
-        forms[-1].is_complete = forms[-1].is_complete and self.table_done
         message = f"a list of {len(forms)} projects, one row per indicator: one form each"
         self.note(Severity.INFO, "project_list", message)
+        for k, form in enumerate(forms):
+            self._note_missing_fields(form, self.seq + k)
+        if not self.table_done:
+            forms[-1].is_complete = False
+            message = f"the list ends inside {forms[-1].project_name!r}: its rows may be cut off"
+            self.note(
+                Severity.WARNING, "form_truncated_end", message, forms[-1].line_end, self.seq + len(forms) - 1
+            )
         return forms
 
     # --- header fields and budget figures ------------------------------------------------------
@@ -458,6 +474,8 @@ class FormReader:
         if any(getattr(form, a) is not None for a in ("initial_budget", "full_year_budget", "executed")):
             form.form_type = FormType.SELF_EVAL
         self._assume_unit()
+        if self.table is not None and self.table.project_columns:
+            return  # a project list: each project's form is checked in _forms_of_project_list
         self._name_from_title()
         line = form.line_start
         if self.segment.title is None:
@@ -481,9 +499,18 @@ class FormReader:
                 "the self-evaluation has no 总分 row (cut off before it)",
                 line,
             )
+        self._note_missing_fields(form)
+
+    def _note_missing_fields(self, form: Form, seq: int = 0) -> None:
         for attr, label in (("project_name", "项目名称"), ("unit_name", "单位"), ("fiscal_year", "年度")):
             if getattr(form, attr) is None:
-                self.note(Severity.WARNING, f"missing_{attr}", f"{label} not found on the form", line)
+                self.note(
+                    Severity.WARNING,
+                    f"missing_{attr}",
+                    f"{label} not found on the form",
+                    form.line_start,
+                    seq,
+                )
 
     def _read_table(self) -> None:
         form = self.form
@@ -510,6 +537,13 @@ class FormReader:
         if not self.table_done and form.indicators and form.indicators[-1].target is None:
             form.is_complete = False
             message = "the text ends inside the indicator table, at a row without its target"
+            self.note(Severity.WARNING, "form_truncated_end", message, form.line_end)
+        elif not self.table_done and self.segment.ends_text and _lacks_satisfaction(form):
+            # cut exactly at a row boundary: the national framework's table ends with 满意度指标
+            form.is_complete = False
+            message = (
+                "the text ends inside the indicator table before its 满意度 rows: cut off at a row boundary"
+            )
             self.note(Severity.WARNING, "form_truncated_end", message, form.line_end)
 
     def _settle_budget_figures(self) -> None:

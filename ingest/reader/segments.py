@@ -20,6 +20,7 @@ class Segment:
     cells: list[Cell]
     title: int | None  # index of the title cell, None for a form cut off before its title
     form_type: FormType
+    ends_text: bool = False  # the document's last form: its text may be cut off
 
 
 def split_forms(cells: list[Cell]) -> list[Segment]:
@@ -45,7 +46,7 @@ def split_forms(cells: list[Cell]) -> list[Segment]:
         has_name = has_name or is_name_label
         has_table = has_table or starts_table
     if title is not None or has_name or has_table:
-        segments.append(Segment(cells[start:], title, form_type))
+        segments.append(Segment(cells[start:], title, form_type, ends_text=True))
     return segments
 
 

@@ -1,0 +1,151 @@
+"""The form reader on real documents (tests/real): what each shape and repair gives, checked on
+the text a government published, not on text written for the test.
+
+The figures for every real document are in tests/test_expectations.py; here are the behaviours
+behind them: a file holding two forms of different types, a form cut at a row boundary, a
+self-evaluation without 总分, a department's project list, PDF text in scrambled reading order,
+figures printed without separators, and no real form ever set aside as "layout not supported".
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from ingest.parse import parse_bytes
+
+REAL = Path(__file__).resolve().parent / "real"
+SHARED = REAL / "shared"
+COLLECTED = REAL / "collected"
+
+
+def text_of(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def parse_text(text: str, name: str = "inline.txt"):
+    return parse_bytes(text.encode("utf-8"), name)
+
+
+def codes(document) -> list[str]:
+    return [issue.code for issue in document.issues]
+
+
+@pytest.mark.parametrize(
+    "path", sorted(SHARED.glob("*.txt")) + sorted(COLLECTED.glob("*.txt")), ids=lambda p: p.stem
+)
+def test_no_real_form_is_set_aside(path: Path):
+    """Every real document holding a form is read: a form it cannot finish is partial, with the
+    reason, never 'layout not supported'."""
+    document = parse_bytes(path.read_bytes(), path.name)
+    assert document.forms, codes(document)
+    assert not {"layout_not_supported", "unknown_layout", "parser_crashed"} & set(codes(document))
+    for form in document.forms:
+        assert form.is_complete or {
+            "no_indicators", "no_total_score", "form_truncated_end", "form_truncated_start"
+        } & set(codes(document))  # fmt: skip
+
+
+def test_a_file_with_a_target_form_then_a_self_evaluation_yields_both():
+    target = text_of(SHARED / "hb_wh_qingshan_2020_tgt_school.txt")
+    self_eval = text_of(SHARED / "yn_yongde_2022_se_nutrition.txt")
+    document = parse_text(target + "\n" + self_eval)
+    assert [(f.form_type.value, f.project_name) for f in document.forms] == [
+        ("target", "农村义务教育薄弱学校改造补助资金"),
+        ("self_eval", "义务教育营养改善计划专项资金"),
+    ]
+    first, second = document.forms
+    assert (first.budget_current, first.amount_unit, len(first.indicators)) == (Decimal("16"), "万元", 9)
+    assert (second.full_year_budget, second.executed, second.total_score) == (
+        Decimal("387664.62"), Decimal("387664.62"), Decimal("96")
+    )  # fmt: skip
+
+
+def test_a_target_form_cut_exactly_at_a_row_boundary_is_partial():
+    full = text_of(SHARED / "hb_wh_qingshan_2020_tgt_infra.txt")
+    assert parse_text(full).forms[0].is_complete
+    cut = full[: full.index("满意度指标")]  # the text ends after the 社会效益 row, before 满意度
+    document = parse_text(cut)
+    (form,) = document.forms
+    assert len(form.indicators) == 6 and form.indicators[-1].target == "持续改善"
+    assert not form.is_complete
+    assert "form_truncated_end" in codes(document)
+
+
+def test_a_self_evaluation_without_its_total_row_is_partial():
+    document = parse_bytes((SHARED / "hn_hengshan_2020_se_grain.txt").read_bytes(), "hengshan.txt")
+    (form,) = document.forms
+    assert form.total_score is None and not form.is_complete
+    assert "no_total_score" in codes(document)
+
+
+def test_a_department_project_list_gives_one_form_per_project():
+    path = COLLECTED / "sc_jingyan_2023_tgt_mataxiang.txt"
+    document = parse_bytes(path.read_bytes(), path.name)
+    assert [(f.unit_name, f.project_name, f.budget_current) for f in document.forms] == [
+        ("井研县马踏镇人民政府", "村组干部报酬", Decimal("3309840.00")),
+        ("井研县马踏镇人民政府", "基层组织活动经费", Decimal("660000.00")),
+    ]
+    assert [len(f.indicators) for f in document.forms] == [8, 5]
+    assert document.forms[0].indicators[0].target == "≥95%"  # 指标性质 | 指标值 | 度量单位: ≥ | 95 | %
+    assert document.forms[0].indicators[0].weight == Decimal("10")
+
+
+def test_scrambled_pdf_text_pairs_values_names_and_categories_in_row_order():
+    document = parse_bytes((SHARED / "sh_putuo_2022_se_sports.txt").read_bytes(), "putuo.txt")
+    first, second = document.forms
+    # names, unit and figures printed before their labels, the 执行率 far from its row
+    assert (first.project_name, first.unit_name) == (
+        "普陀体育中心与委托运营方结算费用",
+        "上海市普陀区体育事业管理中心",
+    )
+    assert (first.initial_budget, first.executed, first.execution_rate_stated) == (
+        Decimal("250000.00"), Decimal("215457.6"), Decimal("86.19")
+    )  # fmt: skip
+    rows = [(r.level1, r.level2, r.name, r.target, r.actual, r.weight, r.score) for r in first.indicators]
+    assert rows[0] == (
+        "产出指标",
+        "数量指标",
+        "与委托运营方结算完成率",
+        "=100%",
+        "100%",
+        Decimal("10"),
+        Decimal("10"),
+    )
+    assert rows[4] == (
+        "满意度指标",
+        "服务对象满意度指标",
+        "场馆开放满意度",
+        ">=90%",
+        "100%",
+        Decimal("10"),
+        Decimal("10"),
+    )
+    assert first.total_score == Decimal("98.62")
+    # the second form's 执行数 (9,034) printed apart: 9034 / 20000 = 45.17 %, the stated rate
+    assert (second.executed, second.execution_rate_stated) == (Decimal("9034"), Decimal("45.17"))
+    assert {"value_before_label", "rate_apart_from_row", "executed_apart_from_row"} <= set(codes(document))
+
+
+def test_figures_printed_without_separators_are_cut_where_the_arithmetic_agrees():
+    document = parse_bytes((SHARED / "sc_zhongjiang_2022_se_watergauge.txt").read_bytes(), "zj.txt")
+    (form,) = document.forms
+    # "年度资金总额:202010100.00%10" = 20 | 20 | 10 | 100.00% | 10
+    assert (form.full_year_budget, form.executed, form.execution_rate_stated) == (
+        Decimal("20"), Decimal("20"), Decimal("100.00")
+    )  # fmt: skip
+    row = form.indicators[2]  # "项目(工程)验收合格率20100%100%20": weight 20 | 100% | 100% | score 20
+    assert (row.name, row.weight, row.target, row.actual, row.score) == (
+        "项目(工程)验收合格率", Decimal("20"), "100%", "100%", Decimal("20")
+    )  # fmt: skip
+    assert form.total_score == Decimal("100")  # "总分100100"
+
+
+def test_a_figure_in_wan_with_four_decimals_keeps_its_yuan():
+    path = COLLECTED / "cq_rongchang_2022_tgt_greening.txt"
+    document = parse_bytes(path.read_bytes(), path.name)
+    (form,) = document.forms
+    assert (form.amount_unit, form.budget_current) == ("元", Decimal("1535184.0000"))
+    assert "amounts_stored_in_yuan" in codes(document)
