@@ -126,7 +126,9 @@ _LABEL_HEADS = frozenset(
 
 
 def _join_split_labels(cells: list[Cell]) -> list[Cell]:
-    """A label a table cell wrapped over two lines ("项目完成" | "指标", "中央" | "主管部门") is one cell."""
+    """A label a table cell wrapped over two lines ("项目完成" | "指标", "中央" | "主管部门") is one
+    cell; so is a name whose last word ("充分性", "合理性") a one-cell-per-line copy put on a line of
+    its own."""
     out: list[Cell] = []
     for cell in cells:
         prev = out[-1] if out else None
@@ -135,7 +137,8 @@ def _join_split_labels(cells: list[Cell]) -> list[Cell]:
             known = joined in _ALL_LABELS or (
                 prev.key in _LABEL_HEADS and joined.endswith(("主管部门", "实施单位", "名称"))
             )
-            if cell.key in ("指标", "目标", "指标等") or (known and prev.key not in _ALL_LABELS):
+            name_tail = 2 <= len(cell.key) <= 3 and cell.key.endswith("性") and not prev.key[-1:].isdigit()
+            if cell.key in ("指标", "目标", "指标等") or name_tail or (known and prev.key not in _ALL_LABELS):
                 out[-1] = Cell(prev.text + cell.text, prev.line_no, prev.row, prev.glued)
                 continue
         out.append(cell)
@@ -229,6 +232,12 @@ def _cut_glued(part: str, line_no: int, row: int, alone: bool) -> list[Cell]:
     for k in range(len(pieces) - 1, 0, -1):
         if pieces[k - 1] in _LABEL_HEADS and label_key(pieces[k]) in _ALL_LABELS:
             pieces[k - 1 : k + 1] = [pieces[k - 1] + pieces[k]]  # "区级" + "主管部门": one label
+        elif (
+            len(pieces[k]) <= 3
+            and pieces[k].endswith(("性", "率"))
+            and label_key(pieces[k - 1]) in _ALL_LABELS
+        ):
+            pieces[k - 1 : k + 1] = [pieces[k - 1] + pieces[k]]  # "立项依据充分性": a name, not a label
     if len(pieces) == 1:
         return [Cell(pieces[0], line_no, row, glued=alone)]
     cells: list[Cell] = []

@@ -154,6 +154,9 @@ class IndicatorTable:
                 l1 = None  # 成本指标 under 产出指标 (2020 template) is a 二级
             if l1 and l1 == level1 and level2 is None and not run:
                 l1 = None  # the 一级 printed again in the 二级 column: 满意度指标 | 满意度指标
+            if not l1 and level2 and not run and is_level2(cell) and not cell.key.endswith(("指标", "目标")):
+                run.append(cell)  # a bare word (满意度) right after a 二级 label is the row's name
+                continue
             if l1 or is_level2(cell) or (l1 is None and level1_of(cell)) or header_role(cell.key):
                 out += split_rows(run, self.slots, self.self_eval, level1, level2, self.guesses)
                 run = []
