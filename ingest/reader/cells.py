@@ -16,7 +16,9 @@ change shape from line to line, so the shape is decided per line:
 
 from __future__ import annotations
 
+import itertools
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -220,12 +222,40 @@ def _split_colon(part: str) -> list[str]:
     return [part]
 
 
+def _split_on_labels(part: str) -> list[str]:
+    """The text cut before and after each label it holds, as printed (labels are matched on the
+    folded text, the pieces taken from the original). A label inside prose is no label: one
+    followed by a comma or full stop, or after 的 ("市房管局为项目的主管单位，依据…")."""
+    folded, origin = [], []
+    for index, ch in enumerate(part):
+        for out in unicodedata.normalize("NFKC", ch):
+            if not out.isspace():
+                folded.append(out)
+                origin.append(index)
+    text = "".join(folded)
+    cuts = set()
+    for match in _GLUED_LABEL.finditer(text):
+        before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
+        if before == "的" or after in _PROSE_AFTER:
+            continue
+        cuts.update((match.start(), match.end()))
+    bounds = sorted(cuts | {0, len(text)})
+    pieces = []
+    for a, b in itertools.pairwise(bounds):
+        if a < b:
+            end = origin[b] if b < len(origin) else len(part)
+            pieces.append(part[origin[a] : end].strip())
+    return [p for p in pieces if p]
+
+
+_PROSE_AFTER = frozenset("，,。；;、的")
+
+
 def _cut_glued(part: str, line_no: int, row: int, alone: bool) -> list[Cell]:
     """Cut a space-free run of text before and after each label it holds. A run alone on its line
     may hold a row's values after its words ("学校满意度≥90%"): it is marked glued."""
     part = _LINE_MARKER.sub("", part) if row else part
-    folded = fold(part) if len(part) > 1 else part
-    pieces = [p for p in _GLUED_LABEL.split(folded) if p]
+    pieces = _split_on_labels(part)
     if len(pieces) == 1:
         return [Cell(piece, line_no, row, glued=alone) for piece in _split_colon(part)]
     pieces = _merge_name_words(pieces)
@@ -243,9 +273,9 @@ def _cut_glued(part: str, line_no: int, row: int, alone: bool) -> list[Cell]:
     cells: list[Cell] = []
     for k, piece in enumerate(pieces):
         for sub in _split_colon(piece):
-            sub = sub.strip(":")
+            sub = sub.strip(":：")
             if sub:
                 cells.append(Cell(sub, line_no, row, glued=True))
                 glued_to_figure = k > 0 and pieces[k - 1][-1:].isdigit() and label_key(piece) in _ALL_LABELS
-                cells[-1].after_number = glued_to_figure and sub == piece.strip(":")
+                cells[-1].after_number = glued_to_figure and sub == piece.strip(":：")
     return cells

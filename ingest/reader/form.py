@@ -131,12 +131,15 @@ class FormReader:
     # --- boundaries, year and table header -----------------------------------------------------
 
     def _year(self) -> int | None:
+        """The year the title states ("(2020年度)", "2023年项目支出…"); without a title, the first
+        short cell that states one ("2020年绩效目标"), then any: prose mentions other years."""
         cells = self.segment.cells
         t = self.segment.title
         windows = [" ".join(c.text for c in cells[max(0, t - 2) : t + 4])] if t is not None else []
+        windows.append(" ".join(c.text for c in cells[:80] if len(c.key) <= 20))
         windows.append(" ".join(c.text for c in cells[:40]))
-        for pattern in (_YEAR_OF_FORM, _YEAR):
-            for window in windows:
+        for window in windows:
+            for pattern in (_YEAR_OF_FORM, _YEAR):
                 match = pattern.search(v.nfkc(window))
                 if match:
                     return int(match.group(1))
@@ -331,8 +334,8 @@ class FormReader:
         value = _CODE_PREFIX.sub("", value).strip(" :：")
         if not value or v.is_blank(value) or self._unit_statement(Cell(value, 0, 0)):
             return
-        if v.looks_like_target(value) and attr != "project_category" and not v.has_han(value[:2]):
-            return
+        if attr.endswith("_name") and len(re.findall(r"[\u3400-\u9fff]", value)) < 2:
+            return  # a figure, a date or a stray sign is never a name ("2019年…工程" is)
         if attr == "grade" and value not in vocab.GRADES:
             return
         if attr == "project_category" and re.fullmatch(r"(?:新增|延续|新|续)项目?", value):

@@ -33,6 +33,7 @@ _VALUE_ROLES = ("target_operator", "target", "target_unit", "target_half", "actu
                 "deviation_reason", "note", "standard")  # fmt: skip
 _MISSING = {"target": -2.5, "actual": -0.3, "weight": -0.3, "score": -0.3}
 _NEG = float("-inf")
+_NATURE_WORDS = frozenset({"定性", "定量", "正向", "反向", "正向指标", "反向指标"})
 
 
 def header_role(key: str) -> str | None:
@@ -98,6 +99,7 @@ class Tok:
     in_row: bool = False  # from a physical row holding several cells
     glued: bool = False
     spaced: bool = False  # printed after a space on its line
+    row: int = -1  # the physical row it was printed in
 
 
 @dataclass
@@ -236,7 +238,15 @@ def tokens_of(cells: list[Cell]) -> list[Tok]:
         text = cell.text.strip()
         if not cell.glued:
             toks.append(
-                Tok(text, v.looks_like_target(text), k, start, cell.row in rows_with_many, spaced=cell.spaced)
+                Tok(
+                    text,
+                    v.looks_like_target(text),
+                    k,
+                    start,
+                    cell.row in rows_with_many,
+                    spaced=cell.spaced,
+                    row=cell.row,
+                )
             )
             continue
         position = 0
@@ -304,8 +314,9 @@ def split_rows(
         result = (skipped[0] - 3.0, skipped[1])  # a token no row takes
         for end in _name_ends(toks, i):
             fit = _name_fit(_name_text(toks[i:end]))
-            if end - i > 1 and not toks[i].glued:
-                fit -= 1.0 * (end - i - 1)  # a name in several cells: only where no other reading fits
+            fit -= (
+                1.0 * len({t.cell for t in toks[i:end]}) - 1.0
+            )  # a name over cells: only where nothing else fits
             if fit == _NEG:
                 continue
             fit += 0.5 if toks[i].row_start else (-1.0 if toks[i].in_row and not toks[i].glued else 0.0)
@@ -360,7 +371,7 @@ def split_rows(
     for i, end, values in plan:
         name = _NAME_PREFIX.sub("", _name_text(toks[i:end]).strip())
         rows.append(_indicator(name, dict(values), level1, level2, cells[toks[i].cell].line_no))
-        if end - i > 1 and not toks[i].glued and guesses is not None:
+        if len({t.cell for t in toks[i:end]}) > 1 and guesses is not None:
             guesses.append(rows[-1])
     return rows
 
@@ -370,28 +381,31 @@ def _name_text(toks: list[Tok]) -> str:
 
 
 def _name_ends(toks: list[Tok], i: int) -> list[int]:
-    """Where a name starting at token i may end: the token itself, or, inside one run-together
-    cell, at a later switch from words to values."""
+    """Where a name starting at token i may end: the token itself; inside one run-together cell, a
+    later switch from words to values ("5000吨稻谷、500吨成品粮储备到位率"); or a later cell the name
+    was wrapped or spaced into ("出具 有参考价值报告", "项目" | "财政资金" | "到位时间", "…验收合" |
+    "格率 =100%")."""
     ends = [i + 1]
-    if not toks[i].glued:
-        # "出具 有参考价值报告": a name printed with a space; "项目" | "财政资金" | "到位时间": wrapped
-        # over lines of their own
-        k = i + 1
-        while k < len(toks) and k - i < 4 and _continues_name(toks[k - 1], toks[k]):
-            ends.append(k + 1)
-            k += 1
-        return ends
     k = i + 1
-    while k < len(toks) and toks[k].cell == toks[i].cell and k - i < 6:
-        if not toks[k].atom:
+    while k < len(toks) and k - i < 8:
+        tok = toks[k]
+        if toks[i].glued and tok.cell == toks[i].cell:
+            if not tok.atom:
+                ends.append(k + 1)
+        elif not toks[k - 1].atom and _continues_name(toks[k - 1], tok):
             ends.append(k + 1)
+        else:
+            break
         k += 1
     return ends
 
 
 def _continues_name(prev: Tok, tok: Tok) -> bool:
-    if tok.atom or tok.glued or tok.row_start:
+    if tok.atom or (tok.glued and len(tok.text) > 4):
         return False
+    if tok.row_start:
+        # pdftotext wraps a long name: its last characters start the next line, before the values
+        return prev.row != tok.row and len(tok.text) <= 4 and tok.text not in _NATURE_WORDS
     same_line = tok.spaced and tok.cell != prev.cell
     return same_line or (not tok.in_row and not prev.in_row and len(tok.text) <= 8)
 
@@ -421,9 +435,13 @@ def _slot_fit(tok: Tok, slot: str) -> float:
     if not text:
         return _NEG
     if slot == "target_operator":
+        if text in _NATURE_WORDS:
+            return 1.0  # 定性 / 正向: the 指标性质 cell holds a word, not a sign; compose_target drops it
         return 1.5 if v.is_operator(text) else _NEG
     if slot == "target_unit":
-        return 1.0 if v.is_unit(text) else _NEG
+        return (1.0 if v.is_known_unit(text) else 0.5) if v.is_unit(text) else _NEG
+    if text in _NATURE_WORDS and slot in ("target", "actual", "target_half"):
+        return _NEG  # 定性 / 正向 fill the 指标性质 (or 指标方向) column, never a value
     if slot in ("weight", "score"):
         value = v.number(text)
         return 1.5 if value is not None and value <= 100 else _NEG

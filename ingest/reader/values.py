@@ -68,6 +68,11 @@ def is_operator(text: str) -> bool:
 _COMPOUND_UNIT = re.compile(r"^[^\d\s/]{1,3}/[^\d\s/]{1,2}$")  # 万元/人, 人/次, 次/年
 
 
+def is_known_unit(text: str) -> bool:
+    text = nfkc(text).strip()
+    return text in VALUE_UNITS or bool(_COMPOUND_UNIT.match(text))
+
+
 def is_unit(text: str) -> bool:
     text = nfkc(text).strip()
     if text in VALUE_UNITS or _COMPOUND_UNIT.match(text):
