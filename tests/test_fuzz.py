@@ -337,7 +337,7 @@ def test_parse_bytes_survives_damaged_and_random_bytes(data: bytes) -> None:
 
 # Minimal inputs the long campaign (`make fuzz`) found, kept so they are checked on every run.
 # self_eval_score_left_of_weight: 得分 left of 分值 in the header and a row shorter than the 分值
-# column raised IndexError in ocr_self_eval._aligned (it checked only the score column).
+# column raised IndexError in IndicatorTable._aligned (ocr_self_eval_table; it checked only the score column).
 FINDINGS = [
     pytest.param(
         "tsv_self_eval",
