@@ -263,6 +263,12 @@ def _cut_glued(part: str, line_no: int, row: int, alone: bool) -> list[Cell]:
         if pieces[k - 1] in _LABEL_HEADS and label_key(pieces[k]) in _ALL_LABELS:
             pieces[k - 1 : k + 1] = [pieces[k - 1] + pieces[k]]  # "区级" + "主管部门": one label
         elif (
+            re.fullmatch(r"[(（][^()（）]{1,12}[)）]", pieces[k]) or pieces[k] in ("等", "类")
+        ) and label_key(pieces[k - 1]) in _ALL_LABELS:
+            pieces[k - 1 : k + 1] = [
+                pieces[k - 1] + pieces[k]
+            ]  # "数量指标(必填硬性指标)", "…指标等": the label's tail
+        elif (
             len(pieces[k]) <= 3
             and pieces[k].endswith(("性", "率"))
             and label_key(pieces[k - 1]) in _ALL_LABELS

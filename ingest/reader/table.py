@@ -287,7 +287,29 @@ def _accepted_atoms(text: str) -> list[re.Match]:
             after = k + 1 < len(matches) and accepted[k + 1] and matches[k + 1].start() == match.end()
             if at_end or before or after:
                 accepted[k] = changed = True
-    return [m for m, ok in zip(matches, accepted, strict=True) if ok]
+    kept = [m for m, ok in zip(matches, accepted, strict=True) if ok]
+    return [m for group in _adjacent_groups(kept) if _ends_a_row(text, group) for m in group]
+
+
+def _adjacent_groups(matches: list[re.Match]) -> list[list[re.Match]]:
+    groups: list[list[re.Match]] = []
+    for m in matches:
+        if groups and groups[-1][-1].end() == m.start():
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    return groups
+
+
+def _ends_a_row(text: str, group: list[re.Match]) -> bool:
+    """Values inside run-together text end a row when they end the text, when they are a row's
+    several values ("10≥266米≥266米10"), or when one plain target follows a name ("…满意度≥90%…");
+    a figure inside words ("清算8个安置小区…", "12月底到位") is part of them."""
+    if group[-1].end() == len(text) or len(group) >= 2:
+        return True
+    value, before = group[0].group(), text[: group[0].start()]
+    plain_target = value[:1] in v.OPERATORS or value.endswith("%")
+    return plain_target and before.endswith(lexicon.INDICATOR_NAME_SUFFIXES)
 
 
 def split_rows(

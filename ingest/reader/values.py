@@ -23,7 +23,10 @@ _UNITS = "|".join(re.escape(unit) for unit in VALUE_UNITS)
 VALUE_ATOM = re.compile(rf"{_OP}*(?:{_NUMBER})(?:{_UNITS})?")
 _PHRASES = "|".join(re.escape(p) for p in TARGET_PHRASES)
 # A value or a qualitative target ("显著提升") at a position of a run-together row.
-_DATE = r"\d{4}年\d{1,2}月(?:\d{1,2}日)?(?:前)?|\d{4}[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?(?:[-~至]\d{4}[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?)?"
+_DAY = r"\d{4}[.\-/]\d{1,2}(?:[.\-/]\d{1,2}(?![\d]))?"
+# A date or a period: "2021年12月31日", "2023.07-2024.01" (the range before its first date).
+_MONTH = r"\d{4}年\d{1,2}月(?:\d{1,2}日)?"
+_DATE = rf"{_MONTH}(?:[-~至](?:\d{{4}}年)?\d{{1,2}}月(?:\d{{1,2}}日)?)?(?:前|底)?|{_DAY}[-~至]{_DAY}|{_DAY}"
 ATOM = re.compile(rf"{_OP}*(?:{_DATE}|{_NUMBER}(?:[-~至]{_NUMBER})?(?:{_UNITS})?|{_PHRASES})")
 _PLAIN_NUMBER = re.compile(rf"^[-+]?{_NUMBER}$")
 _RATE = re.compile(rf"^({_NUMBER})%$")
