@@ -34,11 +34,13 @@ from .table import IndicatorTable, header_role
 _YEAR_OF_FORM = re.compile(r"((?:19|20)\d{2})\s*年\s*度")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 _UNIT_STATEMENT = re.compile(r"(?:^|单位[:：]?)\s*(?:\()?(万元|元)(?:\))?$")
-_CODE_PREFIX = re.compile(r"^(?:[\[(][0-9A-Za-z]+[\])]|[0-9A-Z]{6,}[-_—\s]+)")
+# A budget code before a name: "[015001]…", "(433001)…", "51000021R…-…", "219-…".
+_CODE_PREFIX = re.compile(r"^(?:[\[(][0-9A-Za-z]+[\])]|[0-9A-Z]{6,}[-_—\s]+|\d{3,}[-_—])")
 _SEAL = re.compile(r"[(（]?盖章[)）]?")
 _TO_FORM_UNIT = {("万元", "元"): Decimal(10000), ("元", "万元"): Decimal("0.0001")}
 # What a title says before its form word that is not the project: the year, the form's kind.
 _TITLE_NOISE = re.compile(r"^\d{4}年度?|(?:部门预算|财政|预算)?(?:项目)?支出$|区域$|\(打捆项目\)$|[《》\"“”]")
+_LABEL_TAIL_FIGURE = re.compile(r"^[\u3400-\u9fff()]{1,8}?[:]?(\d[\d,]*(?:\.\d+)?(?:万元|万|元))$")
 _AMOUNT_FIELDS = ("budget_total", "budget_current", "initial_budget", "full_year_budget", "executed")
 
 
@@ -264,6 +266,11 @@ class FormReader:
             self.note(Severity.INFO, "field_value_cut", message, cell.line_no)
         if self.pending_amounts:
             amount = parse_amount(cell.text)
+            tail = _LABEL_TAIL_FIGURE.match(v.nfkc(cell.text).replace(" ", ""))
+            if (
+                amount is None and tail
+            ):  # "资金总额" | "及构成总额10606.7522万元": the label's tail, then its figure
+                amount = parse_amount(tail.group(1))
             if amount is not None:
                 attr, label = self.pending_amounts.popleft()
                 if attr:
