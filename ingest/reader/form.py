@@ -41,6 +41,7 @@ _TO_FORM_UNIT = {("万元", "元"): Decimal(10000), ("元", "万元"): Decimal("
 # What a title says before its form word that is not the project: the year, the form's kind.
 _TITLE_NOISE = re.compile(r"^\d{4}年度?|(?:部门预算|财政|预算)?(?:项目)?支出$|区域$|\(打捆项目\)$|[《》\"“”]")
 _LABEL_TAIL_FIGURE = re.compile(r"^[\u3400-\u9fff()]{1,8}?[:]?(\d[\d,]*(?:\.\d+)?(?:万元|万|元))$")
+_TABLE_END = re.compile("|".join(re.escape(end) for end in vocab.TABLE_END))
 _AMOUNT_FIELDS = ("budget_total", "budget_current", "initial_budget", "full_year_budget", "executed")
 
 
@@ -149,7 +150,7 @@ class FormReader:
 
     def _ends_table(self, cell: Cell) -> bool:
         key = cell.key
-        return len(key) <= 40 and (key == "注" or any(key.startswith(end) for end in vocab.TABLE_END))
+        return len(key) <= 40 and (key == "注" or _TABLE_END.match(key) is not None)
 
     def _table_header(self, k: int) -> int:
         """Length of the indicator-table header starting at cell k, 0 when none starts there.

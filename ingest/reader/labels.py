@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..lexicon import CONTINUATION_SHEETS
 from ..model import FormType
@@ -16,7 +17,11 @@ _FIELD_PATTERNS = [(re.compile(pattern), attr, rank) for pattern, attr, rank in 
 
 def title_type(cell: Cell) -> FormType | None:
     """The form type a title names (…绩效目标表, …自评表), None for any other cell."""
-    key = cell.key
+    return _title_type(cell.key)
+
+
+@lru_cache(maxsize=1 << 14)
+def _title_type(key: str) -> FormType | None:
     if len(key) > 60 or any(mark in key for mark in "。,;"):
         return None
     if key.endswith(CONTINUATION_SHEETS):
@@ -27,6 +32,7 @@ def title_type(cell: Cell) -> FormType | None:
     return None
 
 
+@lru_cache(maxsize=1 << 14)
 def field_for(key: str) -> tuple[str, int] | None:
     """The header field a label names, with its rank (which of two labels wins), or None."""
     if key in vocab.FIELDS:

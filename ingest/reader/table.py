@@ -14,7 +14,9 @@ from __future__ import annotations
 import itertools
 import re
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .. import lexicon
 from ..model import Indicator
@@ -36,6 +38,7 @@ _NEG = float("-inf")
 _NATURE_WORDS = frozenset({"定性", "定量", "正向", "反向", "正向指标", "反向指标"})
 
 
+@lru_cache(maxsize=1 << 14)
 def header_role(key: str) -> str | None:
     role = vocab.INDICATOR_HEADER.get(key)
     if role:
@@ -71,12 +74,22 @@ def value_slots(roles: list[str]) -> list[str]:
 
 def category_text(cell: Cell) -> str:
     """A category cell as printed, less a trailing note: "产出指标(70分)", "数量指标(必填硬性指标)"."""
-    text = v.nfkc(cell.text).replace(" ", "")
+    return _category_text(cell.text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _category_text(printed: str) -> str:
+    text = v.nfkc(printed).replace(" ", "")
     return _CATEGORY_NOTE.sub("", text) if len(text) <= 30 else text
 
 
 def level1_of(cell: Cell) -> str | None:
-    text = category_text(cell)
+    return _level1_of(cell.text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _level1_of(printed: str) -> str | None:
+    text = _category_text(printed)
     key = label_key(text)
     if key in vocab.LEVEL1:
         return text
@@ -86,7 +99,12 @@ def level1_of(cell: Cell) -> str | None:
 
 
 def is_level2(cell: Cell) -> bool:
-    key = label_key(category_text(cell))
+    return _is_level2(cell.text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _is_level2(printed: str) -> bool:
+    key = label_key(_category_text(printed))
     return key in vocab.LEVEL2 or (len(key) <= 16 and bool(_L2_PATTERN.match(key)))
 
 
@@ -180,6 +198,17 @@ def scrambled_rows(cells: list[Cell], slots: list[str]) -> tuple[list[Indicator]
     the k-th name takes the k-th row of values and, where their counts agree, the k-th 二级."""
     value_slots = [s for s in slots if s not in ("deviation_reason", "note", "standard")]
     width = len(value_slots)
+    leading = seen_names = 0  # values printed before the second name: more than a row's worth
+    for cell in cells:
+        text = v.nfkc(cell.text).replace(" ", "")
+        if v.looks_like_target(text) or v.number(text) is not None:
+            leading += 1
+        elif not (is_level2(cell) or level1_of(cell) or header_role(cell.key)) and v.has_han(text):
+            seen_names += 1
+            if seen_names == 2:
+                break
+    if width < 2 or leading < 2 * width:
+        return None
     values, names, level2s = [], [], []
     for cell in cells:
         text = v.nfkc(cell.text).replace(" ", "")
@@ -193,17 +222,8 @@ def scrambled_rows(cells: list[Cell], slots: list[str]) -> tuple[list[Indicator]
             names[-1] = (names[-1][0] + text, names[-1][1])  # a name's last characters, printed apart
         elif v.has_han(text):
             names.append((text, cell.line_no))
-    groups = len(values) // width if width else 0
-    leading = seen_names = 0  # values printed before the second name: more than a row's worth
-    for cell in cells:
-        text = v.nfkc(cell.text).replace(" ", "")
-        if v.looks_like_target(text) or v.number(text) is not None:
-            leading += 1
-        elif not (is_level2(cell) or level1_of(cell) or header_role(cell.key)) and v.has_han(text):
-            seen_names += 1
-            if seen_names == 2:
-                break
-    if width < 2 or groups < 2 or leading < 2 * width or len(names) != groups:
+    groups = len(values) // width
+    if groups < 2 or len(names) != groups:
         return None
     rows = []
     for k, (name, line_no) in enumerate(names):
@@ -230,7 +250,8 @@ def _physical_rows(cells: list[Cell]) -> list[list[Cell]]:
 
 def tokens_of(cells: list[Cell]) -> list[Tok]:
     toks: list[Tok] = []
-    rows_with_many = {c.row for c in cells if sum(1 for d in cells if d.row == c.row) > 1}
+    per_row = Counter(c.row for c in cells)
+    rows_with_many = {row for row, count in per_row.items() if count > 1}
     seen_rows: set[int] = set()
     for k, cell in enumerate(cells):
         start = cell.row in rows_with_many and cell.row not in seen_rows
