@@ -21,7 +21,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..model import Form, FormType, Issue, Severity
+from ..model import FIGURE_FIELDS, Form, FormType, Issue, Severity
 from ..numbers import parse_amount
 from . import values as v
 from . import vocabulary as vocab
@@ -57,8 +57,17 @@ def read_forms(lines: list[str]) -> tuple[list[Form], list[Issue]]:
     issues: list[Issue] = []
     forms: list[Form] = []
     for segment in split_forms(cells):
-        forms += FormReader(segment, len(forms) + 1, issues).read()
+        found = FormReader(segment, len(forms) + 1, [])
+        read = [form for form in found.read() if _has_content(form)]
+        if read:  # a title and labels with nothing read after them is a mention of a form, not one
+            forms += read
+            issues += found.issues
     return forms, issues
+
+
+def _has_content(form: Form) -> bool:
+    figures = any(getattr(form, name) is not None for name in FIGURE_FIELDS)
+    return form.project_name is not None or bool(form.indicators) or figures
 
 
 @dataclass

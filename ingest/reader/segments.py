@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import FormType
+from . import vocabulary as vocab
 from .cells import Cell
-from .labels import is_label, is_project_name_label, title_type
+from .labels import field_for, is_label, is_project_name_label, title_type
 from .table import header_role
 
 
@@ -26,7 +27,7 @@ class Segment:
 def split_forms(cells: list[Cell]) -> list[Segment]:
     segments: list[Segment] = []
     start, title, form_type = 0, None, FormType.TARGET
-    has_name = has_table = False
+    has_name = has_table = has_fields = False
     for k, cell in enumerate(cells):
         found = title_type(cell)
         is_name_label = is_project_name_label(cell)
@@ -45,7 +46,9 @@ def split_forms(cells: list[Cell]) -> list[Segment]:
             title, form_type = k - start, found
         has_name = has_name or is_name_label
         has_table = has_table or starts_table
-    if title is not None or has_name or has_table:
+        has_fields = has_fields or field_for(cell.key) is not None or cell.key in vocab.AMOUNTS
+    # a title with no field of a form after it is a mention ("…的绩效自评表"), not a form
+    if has_name or has_table or (title is not None and has_fields):
         segments.append(Segment(cells[start:], title, form_type, ends_text=True))
     return segments
 
