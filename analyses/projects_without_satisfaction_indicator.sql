@@ -1,6 +1,7 @@
 -- Which project forms carry no 满意度 (satisfaction) indicator at all?
 -- One row per form (target or self-evaluation) with no indicator mapped to canonical 一级 满意度指标,
--- whatever the form printed (满意度 under 效果目标 in older Shanghai forms counts as 满意度指标).
+-- whatever the form printed: 满意度 under 效果目标 in older Shanghai forms counts as 满意度指标, and
+-- where 效果目标 has no 二级 (2018) the indicator's name decides (fct_indicators.category_source = name).
 -- Forms with no indicators at all are listed too, flagged by n_indicators = 0.
 
 with

@@ -20,6 +20,8 @@ MARTS = frozenset(
         "fct_indicators",
         "agg_indicator_coverage",
         "agg_unit_rollup",
+        "fct_budget_items",
+        "fct_form_quality",
     }
 )
 SAMPLES = REPO / "data" / "samples"

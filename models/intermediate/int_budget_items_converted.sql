@@ -29,7 +29,9 @@ final as (
         {{ to_yuan('stg_raw__budget_items.unit_price_printed', 'int_projects_deduplicated.amount_unit') }}
             as unit_price_yuan,
         stg_raw__budget_items.quantity,
-        stg_raw__budget_items.note
+        stg_raw__budget_items.note,
+        int_projects_deduplicated.source_file,
+        stg_raw__budget_items.line_no as source_line
     from stg_raw__budget_items
     inner join int_projects_deduplicated
         on stg_raw__budget_items.project_key = int_projects_deduplicated.winning_project_key

@@ -19,6 +19,10 @@ int_units_resolved as (
     select * from {{ ref('int_units_resolved') }}
 ),
 
+int_document_sources as (
+    select * from {{ ref('int_document_sources') }}
+),
+
 indicator_counts as (
     select
         project_key,
@@ -128,13 +132,18 @@ winners as (
 
 winners_keyed as (
     select
-        *,
+        winners.*,
         case
-            when canonical_unit_name_clean is not null and project_name_clean is not null
-                then md5(canonical_unit_name_clean || '|' || project_name_clean)
-            else md5('project_key|' || project_key)
-        end as project_id
+            when winners.canonical_unit_name_clean is not null and winners.project_name_clean is not null
+                then md5(winners.canonical_unit_name_clean || '|' || winners.project_name_clean)
+            else md5('project_key|' || winners.project_key)
+        end as project_id,
+        -- provenance of the winning copy: the file it was read from and where the form starts
+        int_document_sources.source_file,
+        int_document_sources.source_path
     from winners
+    left join int_document_sources
+        on winners.document_id = int_document_sources.document_id
 ),
 
 final as (
@@ -174,6 +183,10 @@ final as (
         is_identified_by_name,
         project_key as winning_project_key,
         document_id as winning_document_id,
+        source_file,
+        source_path,
+        line_start as source_line,
+        line_end as source_line_end,
         winner_reason,
         n_sources,
         source_document_ids,

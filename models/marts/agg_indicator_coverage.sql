@@ -1,5 +1,5 @@
 -- One row per fiscal year × form type × canonical 一级 × canonical 二级: how many of that year's
--- forms carry at least one indicator in the category. Every category of the mapping seed appears
+-- forms carry at least one indicator in the category. Every category of the mapping seeds appears
 -- for every year and form type, with zeros where no form uses it. Forms without a fiscal year
 -- cannot be placed in a year and are left out here (they stay in fct_indicators).
 
@@ -17,6 +17,10 @@ indicator_category_map as (
     select * from {{ ref('indicator_category_map') }}
 ),
 
+indicator_name_rules as (
+    select * from {{ ref('indicator_name_rules') }}
+),
+
 year_form_types as (
     select
         fiscal_year,
@@ -27,13 +31,33 @@ year_form_types as (
     group by fiscal_year, form_type
 ),
 
+-- every category a label or a name rule can give (tests/dbt/assert_indicator_map_flags_consistent.sql
+-- keeps one is_cost / is_management value per category)
+seed_categories as (
+    select
+        canonical_level1,
+        canonical_level2,
+        is_cost,
+        is_management
+    from indicator_category_map
+
+    union all
+
+    select
+        canonical_level1,
+        canonical_level2,
+        is_cost,
+        is_management
+    from indicator_name_rules
+),
+
 categories as (
     select
         canonical_level1,
         canonical_level2,
         bool_or(is_cost) as is_cost,
         bool_or(is_management) as is_management
-    from indicator_category_map
+    from seed_categories
     group by canonical_level1, canonical_level2
 ),
 

@@ -7,14 +7,16 @@ int_projects_deduplicated as (
     select * from {{ ref('int_projects_deduplicated') }}
 ),
 
--- names and category as printed on the most recent form (target before self-evaluation)
+-- names as printed on the most recent form (target before self-evaluation), and where it was read
 latest_forms as (
     select
         project_id,
         unit_id,
         canonical_unit_name,
         project_name,
-        project_name_clean
+        project_name_clean,
+        source_file,
+        source_line
     from int_projects_deduplicated
     qualify
         row_number() over (
@@ -64,7 +66,9 @@ final as (
         cast(project_forms_summarised.n_forms as integer) as n_forms,
         cast(project_forms_summarised.n_target_forms as integer) as n_target_forms,
         cast(project_forms_summarised.n_self_eval_forms as integer) as n_self_eval_forms,
-        cast(project_forms_summarised.source_document_ids as varchar[]) as source_document_ids
+        cast(project_forms_summarised.source_document_ids as varchar[]) as source_document_ids,
+        latest_forms.source_file,
+        cast(latest_forms.source_line as integer) as source_line
     from latest_forms
     inner join project_forms_summarised
         on latest_forms.project_id = project_forms_summarised.project_id

@@ -77,7 +77,9 @@ final as (
         cast(source_project_keys as varchar[]) as source_project_keys,
         winning_project_key,
         winner_reason,
-        has_conflicting_figures
+        has_conflicting_figures,
+        source_file,
+        cast(source_line as integer) as source_line
     from budgets_compared
 )
 

@@ -36,6 +36,17 @@ forms_paired as (
         self_eval_forms.execution_rate_stated,
         self_eval_forms.total_score,
         self_eval_forms.grade,
+        -- where the row was read: the self-evaluation (this year's execution) where there is one
+        case
+            when self_eval_forms.project_year_id is not null then self_eval_forms.source_file
+            else target_forms.source_file
+        end as source_file,
+        case
+            when self_eval_forms.project_year_id is not null then self_eval_forms.source_line
+            else target_forms.source_line
+        end as source_line,
+        target_forms.source_file as target_source_file,
+        target_forms.source_line as target_source_line,
         list_sort(
             list_distinct(
                 list_concat(
@@ -94,7 +105,11 @@ final as (
         cast(total_score as decimal(9, 2)) as total_score,
         grade,
         cast(source_document_ids as varchar[]) as source_document_ids,
-        cast(source_project_keys as varchar[]) as source_project_keys
+        cast(source_project_keys as varchar[]) as source_project_keys,
+        source_file,
+        cast(source_line as integer) as source_line,
+        target_source_file,
+        cast(target_source_line as integer) as target_source_line
     from rates_computed
 )
 

@@ -24,6 +24,7 @@ final as (
         is_cost,
         is_management,
         is_core_category,
+        category_source,
         indicator_name,
         target,
         target_operator,
@@ -34,7 +35,9 @@ final as (
         cast(weight as decimal(9, 2)) as weight,
         cast(score as decimal(9, 2)) as score,
         deviation_reason,
-        note
+        note,
+        source_file,
+        cast(source_line as integer) as source_line
     from int_indicators_mapped
 )
 

@@ -1,7 +1,12 @@
+{{ config(severity='warn') }}
+
 -- A complete self-evaluation's indicator weights plus the budget-execution weight add up to 100
--- (national default: execution 10, the indicators 90; var execution_weight). A failure means an
--- indicator row was lost or read twice, so fct_indicators is wrong for that form. Forms cut off
--- at a page or file boundary are expected to fall short and are not checked.
+-- (national default: execution 10, the indicators 90; var execution_weight). A row here means an
+-- indicator row was lost or read twice, or the form itself does not add up (中江县 2022 prints
+-- 产出指标(70分) + 效益 20 + 满意度 10 beside a 10-point execution line: 110). Forms cut off at a page
+-- or file boundary are expected to fall short and are not checked. A warning, like the form's other
+-- arithmetic: fct_form_quality.weights_sum_to_100 carries the result per form for analysts, and
+-- tests/test_marts.py requires it to hold on every sample self-evaluation.
 
 with
 
