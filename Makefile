@@ -17,10 +17,10 @@ $(BIN)/jixiao: pyproject.toml requirements.lock
 
 setup: $(BIN)/jixiao
 
-# Exit code 1 from ingest means "some documents failed or parsed partly": they are recorded in
-# raw.parse_issues and the summary; the rest is loaded, so the run goes on.
+# Partial documents (sample 000 starts mid-form) are warnings: ingest exits 0 on the samples. Exit 1
+# (a sample failed, or a file was skipped) stops `make run` here: that would be a regression.
 ingest: setup
-	$(BIN)/jixiao ingest data/samples --db $(DB) || [ $$? -eq 1 ]
+	$(BIN)/jixiao ingest data/samples --db $(DB)
 
 build: setup
 	$(BIN)/jixiao build --db $(DB)
@@ -28,6 +28,8 @@ build: setup
 export: setup
 	$(BIN)/jixiao export --db $(DB) --out $(OUT)
 
+# Output fits on a screen: the ingest summary, dbt's warnings and errors and one summary line
+# (`jixiao build --log-level info` shows every node), and where the exported files are.
 run: ingest build export
 
 lint: setup
@@ -37,7 +39,7 @@ lint: setup
 # dbt build on the bundled samples: every model, seed, data test and unit test.
 test-dbt: setup
 	mkdir -p build && rm -f $(TEST_DB)
-	$(BIN)/jixiao ingest data/samples --db $(TEST_DB) > /dev/null || [ $$? -eq 1 ]
+	$(BIN)/jixiao ingest data/samples --db $(TEST_DB) > /dev/null
 	$(BIN)/jixiao build --db $(TEST_DB)
 
 test-python: setup

@@ -1,9 +1,16 @@
 """`jixiao` command line: a thin layer over the library. Each command parses options, makes one
 library call, and turns domain errors into a clean message and an exit code.
 
-Exit codes: 0 everything worked; 1 some input failed, parsed only partly or was skipped (good files
-are still loaded) or a build failed; 2 usage errors (argparse); 3 the environment is in the way
-(warehouse in use by another process, not a warehouse, no warehouse yet, cannot write).
+Exit codes (each subcommand's ``--help`` says what they mean for it):
+
+- 0 the command did its work. For ``ingest``, partial documents (a form cut off, a field missing)
+  are warnings in the summary, not a failure.
+- 1 ``ingest``: some documents failed or some paths were skipped (the rest is loaded);
+  ``build``: dbt's own 1 (a model or an error-severity test failed); ``export``: the export failed
+  part-way (no file is left half-written); ``check``: an expected document is not in the warehouse.
+- 2 usage errors: argparse's, no given path exists, dbt's usage errors.
+- 3 the environment is in the way: the warehouse is in use by another process, is not a DuckDB
+  file, does not exist yet, or its folder does not exist or cannot be written.
 """
 
 from __future__ import annotations
@@ -13,11 +20,34 @@ import os
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
 
 
 def default_db() -> str:
     return os.environ.get("JIXIAO_DB", "warehouse.duckdb")
+
+
+def error(message: str) -> None:
+    print(f"jixiao: {message}", file=sys.stderr)
+
+
+def warn(message: str) -> None:
+    print(f"jixiao: warning: {message}", file=sys.stderr)
+
+
+def missing_folder(db: Path) -> str | None:
+    """Why the warehouse's folder cannot hold it, or None if it can."""
+    folder = db.parent
+    if not folder.exists():
+        return f"its folder {folder} does not exist (create it, or choose another --db)"
+    if not folder.is_dir():
+        return f"{folder} is not a folder (choose another --db)"
+    return None
+
+
+def no_warehouse(db: Path) -> str:
+    why = missing_folder(db)
+    return f"no warehouse at {db}" + (f": {why}" if why else "; run `jixiao ingest PATH` first")
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -27,15 +57,25 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from .load import WarehouseBusy
     from .pipeline import ingest_paths
 
+    missing = [path for path in args.paths if not os.path.lexists(path)]
+    if len(missing) == len(args.paths):  # a typo, not a collection: touch nothing
+        error(f"no such file or folder: {', '.join(missing)}; nothing ingested, no warehouse written")
+        return EXIT_USAGE
+    db = Path(args.db)
+    if why := missing_folder(db):
+        error(f"cannot write the warehouse {db}: {why}")
+        return EXIT_ENVIRONMENT
+
     bars: list[tqdm] = []
 
     def start(n_files: int) -> None:  # the pipeline walks the paths once and says how many files it found
+        # disable=None: no bar when stderr is not a terminal (make run > log, CI)
         bars.append(tqdm(total=n_files, unit="file", disable=n_files < 50 or None, file=sys.stderr))
 
     try:
         summary = ingest_paths(
             args.paths,
-            Path(args.db),
+            db,
             jobs=args.jobs,
             on_start=start,
             progress=lambda n: bars[0].update(n),
@@ -43,50 +83,110 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             max_file_bytes=int(args.max_file_mb * 2**20),
         )
     except WarehouseBusy as exc:
-        print(f"jixiao: {exc}", file=sys.stderr)
+        error(str(exc))
         return EXIT_ENVIRONMENT
     except (duckdb.Error, OSError) as exc:
-        print(f"jixiao: cannot write the warehouse {args.db}: {exc}", file=sys.stderr)
+        error(f"cannot write the warehouse {db}: {exc}")
         return EXIT_ENVIRONMENT
     finally:
         for bar in bars:
             bar.close()
     for line in summary.lines():
         print(line)
-    return EXIT_INPUT_FAILED if summary.failed or summary.skipped else EXIT_OK
+    if not summary.files_seen:
+        warn(f"no files under {', '.join(args.paths)}: nothing ingested")
+    return EXIT_FAILED if summary.failed or summary.skipped else EXIT_OK
+
+
+def raw_counts(db: Path) -> tuple[int, int] | None:
+    """Documents and forms in the warehouse's raw layer; None if it has no raw tables."""
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        try:
+            return con.execute(
+                "select (select count(*) from raw.documents), (select count(*) from raw.projects)"
+            ).fetchone()
+        except duckdb.CatalogException:
+            return None
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import run_dbt
+    import duckdb
+
+    from .build import build, plural
     from .load import WarehouseBusy, check_not_busy
 
-    if not Path(args.db).exists():
-        print(f"jixiao: no warehouse at {args.db}; run `jixiao ingest PATH` first", file=sys.stderr)
+    db = Path(args.db)
+    if not db.exists():
+        error(no_warehouse(db))
         return EXIT_ENVIRONMENT
     try:  # dbt would fail on the lock with a page of log; say it in one line instead
-        check_not_busy(Path(args.db))
+        check_not_busy(db)
+        raw = raw_counts(db)
     except WarehouseBusy as exc:
-        print(f"jixiao: {exc}", file=sys.stderr)
+        error(str(exc))
         return EXIT_ENVIRONMENT
-    return EXIT_OK if run_dbt(["build", *args.dbt_args], Path(args.db)) else EXIT_INPUT_FAILED
+    except duckdb.Error as exc:
+        error(f"cannot open the warehouse {db}: {exc}")
+        return EXIT_ENVIRONMENT
+    result = build(db, args.dbt_args, colours=sys.stdout.isatty())
+    sys.stdout.flush()  # dbt logs to stdout through its own handlers
+    if result.usage_error:  # dbt logs its other errors itself; these it only returns
+        error(f"dbt: {result.error}")
+        error("`jixiao build` passes every argument it does not know to `dbt build` (see `dbt build --help`)")
+    print(result.summary())
+    if result.warned:
+        print(
+            f"dbt build: {plural(len(result.warned), 'warning')} (rows an analyst should look at, kept in the schema "
+            f"test_failures): {', '.join(result.warned)}"
+        )
+    if result.failed:
+        print(f"dbt build: {plural(len(result.failed), 'error')}: {', '.join(result.failed)}")
+    if raw is None:
+        warn(f"the warehouse {db} has no raw tables: run `jixiao ingest PATH --db {db}` first")
+    elif raw[0] == 0:
+        warn(f"the warehouse {db} holds no documents: every mart is empty (run `jixiao ingest PATH` first)")
+    elif raw[1] == 0:
+        warn(f"the warehouse {db} holds {plural(raw[0], 'document')} but no form: every mart is empty")
+    return result.exit_code
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     import duckdb
 
-    from .export import ExportError, export_marts
+    from .export import FORMATS, ExportError, discover_marts, export_marts, open_warehouse
 
-    formats = [args.format] if args.format else ["xlsx", "csv", "parquet"]
+    db, out = Path(args.db), Path(args.out)
+    formats = list(dict.fromkeys(args.format or FORMATS))
+    if not db.exists():
+        error(no_warehouse(db))
+        return EXIT_ENVIRONMENT
     try:
-        written = export_marts(Path(args.db), Path(args.out), formats)
+        with open_warehouse(db) as con:  # counted first: a refusal (in use, no marts) writes nothing
+            rows = {mart.name: mart.n_rows for mart in discover_marts(con)}
+        written = export_marts(db, out, formats)
     except ExportError as exc:
-        print(f"jixiao: {exc}", file=sys.stderr)
+        error(str(exc))
         return EXIT_ENVIRONMENT
     except (duckdb.Error, OSError) as exc:  # files are replaced only once complete
-        print(f"jixiao: export failed (no file in {args.out} is left half-written): {exc}", file=sys.stderr)
-        return EXIT_INPUT_FAILED
-    for path in written:
-        print(path)
+        error(f"export failed (no file in {out} is left half-written): {exc}")
+        return EXIT_FAILED
+    print(f"export: {len(rows)} marts, {sum(rows.values()):,} rows, to {out}/")
+    for fmt in formats:
+        files = [path for path in written if path.suffix == f".{fmt}"]
+        if args.verbose or len(files) == 1:
+            print("\n".join(f"  {path}" for path in files))
+        else:
+            print(f"  {out / ('<mart>.' + fmt)}: {len(files)} files")
+    empty = sorted(name for name, n in rows.items() if not n)
+    if rows and len(empty) == len(rows):
+        warn(
+            f"every mart is empty: the files in {out} hold only their headers "
+            "(run `jixiao ingest PATH` and `jixiao build` first)"
+        )
+    elif empty:
+        warn(f"{len(empty)} of {len(rows)} marts are empty: {', '.join(empty)}")
     return EXIT_OK
 
 
@@ -100,20 +200,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     )
 
     if not Path(args.db).exists():
-        print(f"jixiao: no warehouse at {args.db}; run `jixiao ingest PATH` first", file=sys.stderr)
+        error(no_warehouse(Path(args.db)))
         return EXIT_ENVIRONMENT
     paths = args.expected or ["tests/expected"]
     missing = [path for path in paths if not Path(path).exists()]
     if missing:
-        print(f"jixiao: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        error(f"no such file or folder: {', '.join(missing)}")
         return EXIT_USAGE
     try:
         expectations, golds = expectation_files(paths)
     except (OSError, ValueError) as exc:  # ValueError: a file that is not JSON
-        print(f"jixiao: cannot read the expectation files: {exc}", file=sys.stderr)
+        error(f"cannot read the expectation files: {exc}")
         return EXIT_USAGE
     if not expectations and not golds:
-        print(f"jixiao: no expectation or gold files in {', '.join(paths)}", file=sys.stderr)
+        error(f"no expectation or gold files in {', '.join(paths)}")
         return EXIT_USAGE
     all_scores = []
     if expectations:
@@ -130,7 +230,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         for line in format_gold_report(scores, total, verbose=args.verbose):
             print(line)
         all_scores += scores
-    return EXIT_INPUT_FAILED if any("not in the warehouse" in s.problems for s in all_scores) else EXIT_OK
+    return EXIT_FAILED if any("not in the warehouse" in s.problems for s in all_scores) else EXIT_OK
 
 
 def positive_int(text: str) -> int:
@@ -147,54 +247,170 @@ def positive_float(text: str) -> float:
     return value
 
 
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    from . import PARSER_VERSION
+
+    def of(package: str) -> str:
+        try:
+            return installed(package)
+        except PackageNotFoundError:
+            return "not installed"
+
+    return (
+        f"jixiao {of('jixiao')} (parser {PARSER_VERSION}; dbt-core {of('dbt-core')}, "
+        f"dbt-duckdb {of('dbt-duckdb')}, duckdb {of('duckdb')}; Python {sys.version.split()[0]})"
+    )
+
+
+DB_HELP = "the warehouse file (default: $JIXIAO_DB, else warehouse.duckdb in the current folder)"
+EXIT_ENV = "  3  the warehouse is in use by another process, is not a DuckDB file, or its folder\n     does not exist"
+
+
+INGEST_EPILOG = f"""\
+Every file under the paths ends up as a raw.documents row (parsed, partial or failed) or as a
+`skipped PATH: reason` line; the summary's reconciliation line adds up. Files already loaded
+(same bytes) are not parsed again; the summary also says what the warehouse now holds.
+
+exit codes:
+  0  every file was read; every document parsed, or parsed partly (partial forms are warnings)
+  1  some documents failed or some paths were skipped; the rest is loaded (reasons in the
+     summary and raw.parse_issues)
+  2  usage error: an unknown option, no PATH, or none of the PATHs exists (nothing is written)
+{EXIT_ENV} or cannot be written
+"""
+
+BUILD_EPILOG = f"""\
+Any argument jixiao does not know goes to `dbt build` as it is, for example
+  jixiao build --select fct_budget_yoy        one mart and its tests
+  jixiao build --select marts                 every mart
+  jixiao build --select fct_budget_yoy+       a mart and everything built on it
+  jixiao build --log-level info               dbt's line per node (default: warnings and errors,
+                                              then one summary line)
+Everything after `--` goes to dbt too. Data tests keep the rows they found in the schema
+test_failures.
+
+exit codes (0, 1 and 2 are dbt's):
+  0  every selected model, seed and test passed (warnings included)
+  1  a model, seed or error-severity test failed
+  2  dbt could not run: a dbt usage error (printed), a project that does not parse
+{EXIT_ENV}; there is no warehouse yet
+"""
+
+EXPORT_EPILOG = f"""\
+Writes marts.xlsx (one sheet per mart), <mart>.csv and <mart>.parquet for every table of the
+marts schema. Every file is written under a temporary name and renamed into place. Empty marts
+are written with their header row only, and a warning says so.
+
+exit codes:
+  0  the files were written (a warning says if every mart is empty: ingest and build first)
+  1  the export failed part-way; no file is left half-written
+  2  usage error
+{EXIT_ENV}; there is no warehouse or no marts yet (run `jixiao build`);
+     a mart does not fit in an xlsx sheet
+"""
+
+CHECK_EPILOG = f"""\
+exit codes:
+  0  the report was printed
+  1  an expected document is not in the warehouse
+  2  usage error: no such expectation file or folder, a file that is not JSON
+{EXIT_ENV}; there is no warehouse yet
+"""
+
+
 def parser() -> argparse.ArgumentParser:
     from .pipeline import BATCH_SIZE, MAX_FILE_BYTES
 
     main = argparse.ArgumentParser(
-        prog="jixiao", description="Budget performance documents into a DuckDB warehouse."
+        prog="jixiao",
+        description="Budget performance documents into a DuckDB warehouse, marts built by dbt, exported\n"
+        "to xlsx, csv and parquet. `jixiao COMMAND --help` describes a command and its exit codes.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # also keeps --version on one line
     )
-    commands = main.add_subparsers(dest="command", required=True)
-    db_help = "warehouse file (default: $JIXIAO_DB or warehouse.duckdb)"
+    main.add_argument("--version", action="version", version=version())
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    raw_text = argparse.RawDescriptionHelpFormatter
 
-    ingest = commands.add_parser("ingest", help="parse documents into raw.* (files or folders, recursively)")
-    ingest.add_argument("paths", nargs="+", metavar="PATH")
-    ingest.add_argument("--db", default=default_db(), help=db_help)
-    ingest.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    ingest = commands.add_parser(
+        "ingest",
+        help="parse documents into raw.* (files or folders, recursively)",
+        description="Parse budget performance documents into the warehouse's raw.* tables.",
+        epilog=INGEST_EPILOG,
+        formatter_class=raw_text,
+    )
+    ingest.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (walked recursively)")
+    ingest.add_argument("--db", default=default_db(), metavar="FILE", help=DB_HELP + "; created if missing")
+    ingest.add_argument(
+        "--jobs",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="worker processes that parse (default: all cores)",
+    )
     ingest.add_argument(
         "--batch-size",
         type=positive_int,
         default=BATCH_SIZE,
+        metavar="N",
         help=f"documents per load transaction (default: {BATCH_SIZE})",
     )
     ingest.add_argument(
         "--max-file-mb",
         type=positive_float,
         default=MAX_FILE_BYTES / 2**20,
-        help=f"larger files are recorded as failed (file_too_large), not parsed (default: {MAX_FILE_BYTES // 2**20})",
+        metavar="MB",
+        help="larger files are recorded as failed (file_too_large), not parsed "
+        f"(default: {MAX_FILE_BYTES // 2**20})",
     )
-    ingest.set_defaults(run=cmd_ingest)
+    ingest.set_defaults(parser=ingest, run=cmd_ingest)
 
-    build = commands.add_parser("build", help="run `dbt build` (models and all data tests) on the warehouse")
-    build.add_argument("--db", default=default_db(), help=db_help)
-    build.add_argument("dbt_args", nargs=argparse.REMAINDER, help="extra dbt arguments, e.g. --select marts")
-    build.set_defaults(run=cmd_build)
+    build = commands.add_parser(
+        "build",
+        help="run `dbt build` (models, seeds, data tests, unit tests) on the warehouse",
+        description="Run `dbt build` on the warehouse: every model, seed, data test and unit test, or\n"
+        "what the dbt arguments select.",
+        epilog=BUILD_EPILOG,
+        formatter_class=raw_text,
+        usage="jixiao build [-h] [--db FILE] [DBT_ARG ...]",
+        allow_abbrev=False,  # `--d…` may be a dbt option: never take it for --db
+    )
+    build.add_argument("--db", default=default_db(), metavar="FILE", help=DB_HELP)
+    build.set_defaults(parser=build, run=cmd_build, takes_extra_args=True)
 
-    export = commands.add_parser("export", help="write every mart to xlsx, csv and parquet")
+    export = commands.add_parser(
+        "export",
+        help="write every mart to xlsx, csv and parquet",
+        description="Write every mart of the warehouse to files an analyst opens.",
+        epilog=EXPORT_EPILOG,
+        formatter_class=raw_text,
+    )
     export.add_argument(
-        "--format", choices=["xlsx", "csv", "parquet"], help="one format (default: all three)"
+        "--format",
+        action="append",
+        choices=["xlsx", "csv", "parquet"],
+        help="a format to write; repeat it for several (default: all three)",
     )
-    export.add_argument("--out", default="out", help="output folder (default: out)")
-    export.add_argument("--db", default=default_db(), help=db_help)
-    export.set_defaults(run=cmd_export)
+    export.add_argument(
+        "--out", default="out", metavar="DIR", help="output folder, created if missing (default: out)"
+    )
+    export.add_argument("--db", default=default_db(), metavar="FILE", help=DB_HELP)
+    export.add_argument("-v", "--verbose", action="store_true", help="list every file written")
+    export.set_defaults(parser=export, run=cmd_export)
 
     check = commands.add_parser(
         "check",
         help="accuracy report: the warehouse against hand-verified expectation files or gold files",
         description=(
-            "Compares the warehouse with hand-verified answers: expectation files (tests/expected/README.md) "
-            "and gold files of real documents (*.gold.json, tests/real/shared/README.md), told apart by "
-            "name and content. Gold files are scored as tests/real/score_real.py scores them."
+            "Compares the warehouse with hand-verified answers: expectation files\n"
+            "(tests/expected/README.md) and gold files of real documents (*.gold.json,\n"
+            "tests/real/shared/README.md), told apart by name and content. Gold files are scored as\n"
+            "tests/real/score_real.py scores them."
         ),
+        epilog=CHECK_EPILOG,
+        formatter_class=raw_text,
     )
     check.add_argument(
         "--expected",
@@ -203,7 +419,7 @@ def parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="expectation or gold files, or folders of them (their *.json; default: tests/expected)",
     )
-    check.add_argument("--db", default=default_db(), help=db_help)
+    check.add_argument("--db", default=default_db(), metavar="FILE", help=DB_HELP)
     check.add_argument("-v", "--verbose", action="store_true", help="list every difference")
     check.add_argument(
         "--strict-total",
@@ -211,12 +427,19 @@ def parser() -> argparse.ArgumentParser:
         help="gold files: 年度资金总额 must be in the field the gold names (by default, as score_real.py "
         "--lenient-total, a form's one annual figure may be in budget_total or budget_current)",
     )
-    check.set_defaults(run=cmd_check)
+    check.set_defaults(parser=check, run=cmd_check)
     return main
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    args, extra = parser().parse_known_args(argv)
+    if not getattr(args, "takes_extra_args", False):
+        if extra:
+            args.parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    else:  # build: the rest is dbt's; `--` only marks where it starts
+        if "--" in extra:
+            extra.remove("--")
+        args.dbt_args = extra
     return args.run(args)
 
 

@@ -55,10 +55,18 @@ class IngestSummary:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # one line per document that needs a look (the first ones)
     n_notes: int = 0
+    # What the warehouse holds once the run is over (this run's documents and every earlier one's):
+    # documents by status, forms, indicators. None until the run has loaded.
+    warehouse: tuple[Counter, int, int] | None = None
 
     @property
     def failed(self) -> int:
-        return self.status["failed"] + self.status["partial"]
+        """Documents of this run that failed (the exit code's concern; partial ones are warnings)."""
+        return self.status["failed"]
+
+    @property
+    def partial(self) -> int:
+        return self.status["partial"]
 
     def lines(self) -> list[str]:
         by_status = ", ".join(f"{n} {s}" for s, n in sorted(self.status.items())) or "none"
@@ -72,10 +80,23 @@ class IngestSummary:
             f"partial + {self.status['failed']} failed + {self.unchanged} unchanged + {self.duplicates} duplicates "
             f"+ {len(self.skipped)} skipped",
         ]
+        if self.warehouse is not None:
+            by_status, forms, indicators = self.warehouse
+            n_documents = sum(by_status.values())
+            statuses = ", ".join(
+                f"{by_status[s]} {s}" for s in ("parsed", "partial", "failed") if by_status[s]
+            )
+            out.append(
+                f"in the warehouse now: {n_documents} documents"
+                + (f" ({statuses})" if statuses else "")
+                + f", {forms} forms, {indicators} indicators"
+            )
         out += [f"skipped {path}: {reason}" for path, reason in self.skipped]
         out += self.notes
         if self.n_notes > len(self.notes):
-            out.append(f"… and {self.n_notes - len(self.notes)} more documents with problems: see raw.parse_issues")
+            out.append(
+                f"… and {self.n_notes - len(self.notes)} more documents with problems: see raw.parse_issues"
+            )
         return out
 
     def recount_as_failed(self, document: Document, record: Document) -> None:
@@ -178,7 +199,12 @@ def too_large_document(document_id: str, source_path: str, size: int, limit: int
         "(split it, or raise the limit with --max-file-mb)"
     )
     return Document(
-        document_id, source_path, size, None, UNKNOWN, issues=[Issue(Severity.ERROR, "file_too_large", message)]
+        document_id,
+        source_path,
+        size,
+        None,
+        UNKNOWN,
+        issues=[Issue(Severity.ERROR, "file_too_large", message)],
     )
 
 
@@ -277,9 +303,20 @@ def ingest_paths(
             more_paths.clear()
         if more_paths:
             load_documents(con, [], paths=more_paths)
+        summary.warehouse = warehouse_counts(con)
     finally:
         con.close()
     return summary
+
+
+def warehouse_counts(con: duckdb.DuckDBPyConnection) -> tuple[Counter, int, int]:
+    """Documents by status, forms and indicators in the warehouse's raw layer."""
+    by_status = Counter(
+        dict(con.execute("select status, count(*) from raw.documents group by status").fetchall())
+    )
+    (forms,) = con.execute("select count(*) from raw.projects").fetchone()
+    (indicators,) = con.execute("select count(*) from raw.indicators").fetchone()
+    return by_status, forms, indicators
 
 
 LOAD_ERRORS = (duckdb.Error, pa.ArrowException, ValueError, TypeError, OverflowError)

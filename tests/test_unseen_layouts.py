@@ -78,7 +78,7 @@ def jixiao(*args: str) -> subprocess.CompletedProcess:
 def test_constructed_documents_through_the_cli_score_full_marks(tmp_path: Path):
     db = tmp_path / "w.duckdb"
     result = jixiao("ingest", *map(str, CONSTRUCTED), "--db", str(db))
-    assert result.returncode in (0, 1), result.stderr  # 1: some forms are (rightly) partial
+    assert result.returncode == 0, result.stderr  # some forms are (rightly) partial: warnings, not failures
     assert f"files: {len(CONSTRUCTED)} seen, {len(CONSTRUCTED)} documents parsed" in result.stdout
     scores, total = accuracy_report(db, DOCUMENTS)
     assert len(scores) == len(CONSTRUCTED)

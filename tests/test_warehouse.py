@@ -27,7 +27,7 @@ def jixiao(*args: str) -> subprocess.CompletedProcess:
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
     ingest = jixiao("ingest", str(SAMPLES), "--db", str(db))
-    assert ingest.returncode in (0, 1), ingest.stderr
+    assert ingest.returncode == 0, ingest.stderr  # 000 is partial: a warning
     build = jixiao("build", "--db", str(db))
     assert build.returncode == 0, build.stdout[-3000:]
     return db
