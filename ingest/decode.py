@@ -35,7 +35,16 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
-_MAGIC = (b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"%PDF", b"GIF8", b"\x1f\x8b", b"BM", b"\xd0\xcf\x11\xe0")
+_MAGIC = (
+    b"PK\x03\x04",
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"%PDF",
+    b"GIF8",
+    b"\x1f\x8b",
+    b"BM",
+    b"\xd0\xcf\x11\xe0",
+)
 _CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\x0c\x1b")
 
 

@@ -166,8 +166,21 @@ FORM_ROW_LABELS: frozenset[str] = frozenset(
 # 项目类型 checkboxes of the 2018 Shanghai form, in printed order. The first row is the project
 # category (printed as 项目类别 on the 2020 forms); the second row is the performance type
 # (绩效类型 on the 2020 forms), which is not project_category.
-PROJECT_CATEGORY_OPTIONS = ("市委市政府已确定的新增项目", "结转项目", "其他一次性项目", "经常性专项业务费", "其他经常性项目")
-PERFORMANCE_TYPE_OPTIONS = ("基本建设工程类", "信息化建设类", "政策补贴类", "政府购买服务", "资产购置类", "其他事业专业类")
+PROJECT_CATEGORY_OPTIONS = (
+    "市委市政府已确定的新增项目",
+    "结转项目",
+    "其他一次性项目",
+    "经常性专项业务费",
+    "其他经常性项目",
+)
+PERFORMANCE_TYPE_OPTIONS = (
+    "基本建设工程类",
+    "信息化建设类",
+    "政策补贴类",
+    "政府购买服务",
+    "资产购置类",
+    "其他事业专业类",
+)
 CHECKBOX_TICKED = "√■☑✓✔☒"
 CHECKBOX_EMPTY = "□☐"
 

@@ -87,7 +87,9 @@ def test_build_and_export_against_a_locked_warehouse_are_refused(warehouse: Path
 
 def test_export_reads_beside_another_reader(warehouse: Path, tmp_path: Path) -> None:
     with analyst(warehouse, read_only=True):
-        result, _ = jixiao("export", "--db", str(warehouse), "--out", str(tmp_path / "out"), "--format", "csv")
+        result, _ = jixiao(
+            "export", "--db", str(warehouse), "--out", str(tmp_path / "out"), "--format", "csv"
+        )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "fct_example.csv").read_text(encoding="utf-8-sig").splitlines() == [
         "n,target",
