@@ -179,6 +179,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             print("\n".join(f"  {path}" for path in files))
         else:
             print(f"  {out / ('<mart>.' + fmt)}: {len(files)} files")
+    for path in written:
+        if path.suffix == ".md":
+            print(f"  {path}")  # 说明: every exported column's definition
     empty = sorted(name for name, n in rows.items() if not n)
     if rows and len(empty) == len(rows):
         warn(

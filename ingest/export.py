@@ -3,28 +3,52 @@
 ``export_marts(db_path, out_dir)`` discovers the tables and views in the warehouse's ``marts``
 schema (sorted by name, nothing hard-coded), opens the warehouse read-only, and writes:
 
-- ``marts.xlsx`` — one workbook, one sheet per mart (sheet name = mart name, cut to Excel's 31
-  characters and made unique). Chinese header row in bold, frozen, with an autofilter over the
-  data. Number formats follow the naming contract: ``*_yuan`` ``#,##0.00``, ``*_rate`` ``0.00%``
-  (rates are fractions), integers ``0``, other decimals to their scale; dates and timestamps as
-  Excel dates; booleans as Excel's own TRUE/FALSE; LIST columns joined with ``"; "``; NULL as an
-  empty cell. There is no per-mart workbook: one file with tabs is what analysts pass around,
-  and the per-mart files are the csv and parquet.
+- ``marts.xlsx`` — one workbook: a ``说明`` sheet first (every exported column's definition, see
+  below), then one sheet per mart (sheet name = mart name, cut to Excel's 31 characters and made
+  unique). Chinese header row in bold, frozen, with an autofilter over the data. Number formats
+  follow the naming contract: ``*_yuan`` ``#,##0.00``; every rate ``0.00%`` (rates are fractions; a
+  rate is a number column with ``rate`` among the words of its name: ``execution_rate``,
+  ``execution_rate_stated``, ``execution_rate_diff``, ``coverage_rate`` …); integers ``0``, other
+  decimals to their scale; dates and timestamps as Excel dates; booleans as Excel's own TRUE/FALSE;
+  LIST columns joined with ``"; "``; NULL as an empty cell.
   The workbook never holds a formula. Indicator targets such as ``=100%``, ``>=95%``, ``-5`` or
   ``@x`` are text and are written as shared strings, never as formulas, links or numbers. The
   sheets are streamed by ``ingest.xlsx``: DuckDB renders each row's XML, so a 350,000-row mart
   takes seconds, not the minute a Python call per cell took.
 - ``<mart>.csv`` — one per mart, UTF-8 with a BOM (``utf-8-sig``) so Excel on Windows reads the
-  Chinese, same Chinese header row. CSV carries no types, so Excel would evaluate a text cell
-  that starts with ``=`` ``+`` ``-`` ``@`` tab, CR or NUL: such text cells (and the header) get a
-  leading single quote, the OWASP / ASVS neutralisation for CSV injection. Numeric, date and
-  boolean columns are never touched, so a negative delta stays ``-2456458.00``. Decimals are
-  written exactly (``str(Decimal)``, no float), booleans as ``TRUE``/``FALSE``.
-- ``<mart>.parquet`` — one per mart via DuckDB ``COPY``: original ASCII column names and types
-  (decimals stay decimals, lists stay lists).
+  Chinese, same Chinese header row, same columns and rows as the sheet. Decimals are written
+  exactly (``str(Decimal)``, no float); doubles (the rates) in plain notation, never scientific
+  (``0.000067``, not ``6.7e-05``); booleans as ``TRUE``/``FALSE``. CSV carries no types, so Excel
+  would evaluate a text cell that starts with ``=`` ``+`` ``-`` ``@`` tab, CR or NUL (see
+  ``neutralise_csv``): a text that is an operator and a figure (``=100%``, ``=1.00(次)``, the bare
+  operator ``=``) is written with the full-width ``＝`` (U+FF1D), which no spreadsheet evaluates;
+  any other such text (``=HYPERLINK(…)``, ``-5%``, ``@SUM(1,2)``) gets a leading single quote, the
+  OWASP / ASVS neutralisation. Numeric, date and boolean columns are never touched, so a negative
+  delta stays ``-2456458.00``.
+- ``<mart>.parquet`` — one per mart via DuckDB ``COPY``: the mart's own ASCII column names, types
+  (decimals stay decimals, lists stay lists) and values (codes such as ``target`` untranslated),
+  in the same column and row order as the csv.
+- ``说明.md`` — with csv or parquet: the ``说明`` sheet as Markdown.
 
-Headers come from ``label_zh`` in the dbt yml under ``<project_dir>/models/marts/``
-(``columns[].config.meta.label_zh``), falling back to the column name.
+The same for every mart, decided by column names, not per mart:
+
+- **Column order** (``export_order``): what a person reads first — ``unit_name``, ``fiscal_year``,
+  ``project_name``, ``form_type`` where the mart has them, then the mart's other columns (its
+  categories and figures) in the mart's order; then provenance (``source_file``, ``source_line``,
+  ``target_source_file`` …: ``source_file``/``source_line`` in the name); then the hash IDs and keys
+  (names ending in ``_id``, ``_ids``, ``_key``, ``_keys``: ``project_id``, ``source_document_ids``).
+- **Row order** (``order_by_sql``): by every column in that order, ascending, NULL last; so two
+  builds of the same data export the same bytes, and rows come by unit, year, project.
+- **Values** (``VALUE_LABELS``): the marts' fixed English vocabularies are shown in Chinese in the
+  xlsx and csv (``form_type`` ``target``/``self_eval`` → 目标表/自评表, ``category_source``
+  ``label``/``name``/``default`` → 按标签/按名称/默认, ``document_status``, ``winner_reason``);
+  a value outside the vocabulary is shown as it is. The marts themselves (and the parquet) keep
+  the codes. ``issue_codes`` stays in codes: they are ``raw.parse_issues.code``.
+- **说明**: one row per exported column — header, column name, kind, like-for-like (可比口径),
+  translated values, and the column's description from the dbt docs — after general notes.
+
+Headers and descriptions come from the dbt yml under ``<project_dir>/models/marts/``
+(``columns[].config.meta.label_zh`` and ``description``), falling back to the column name.
 
 Every file is written under a temporary name in ``out_dir`` and renamed into place, so a reader
 never sees half a file and a failed export leaves the previous file as it was. File names come
@@ -36,12 +60,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import re
 import secrets
 import shutil
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -56,6 +81,7 @@ from .load import busy_error
 FORMATS = ("xlsx", "csv", "parquet")
 MARTS_SCHEMA = "marts"
 WORKBOOK_NAME = "marts.xlsx"
+NOTES_NAME = "说明"  # the xlsx sheet, and 说明.md beside the csv / parquet files
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 # Excel's limits: rows per sheet (header included), columns per sheet, sheet-name length.
@@ -65,6 +91,13 @@ SHEET_NAME_MAX = 31
 
 FETCH_BATCH = 10_000
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+# An operator and a figure, as indicator targets print them: "=100%", "=1.00(次)", "=3名", or the
+# bare operator "=". In a CSV such text starts with the full-width "＝" instead: nothing to
+# evaluate (no letters, so no function, link or DDE call), and it reads as printed.
+FULLWIDTH_EQUALS = "\uff1d"
+CJK = "\u4e00-\u9fff"
+OPERATOR_FIGURE = f"=[0-9.,%％ ()（）{CJK}]*"  # a full match, in Python re and DuckDB (RE2) alike
+_OPERATOR_FIGURE = re.compile(OPERATOR_FIGURE)
 
 INTEGER_TYPES = frozenset(
     {"tinyint", "smallint", "integer", "bigint", "hugeint",
@@ -77,6 +110,81 @@ TIMESTAMP_TYPES = frozenset(
 
 NUMERIC_KINDS = frozenset({"money", "rate", "integer", "decimal", "float"})
 TEXT_KINDS = frozenset({"text", "list"})
+
+# Column order: these lead, in this order, where a mart has them (unit, year, project, form type).
+LEADING_COLUMNS = ("unit_name", "fiscal_year", "project_name", "form_type")
+ID_SUFFIXES = ("_id", "_ids", "_key", "_keys")
+_SOURCE = re.compile(r"(^|_)source_(file|line)(_|$)")
+
+
+@dataclass(frozen=True)
+class ValueLabels:
+    """How a column's fixed vocabulary is shown: exact values, then full-match patterns.
+
+    A pattern is (regex, replacement with ``\\1`` groups, how the 说明 describes it); the regex
+    must mean the same in Python ``re`` and DuckDB's RE2 (plain classes and groups only).
+    """
+
+    exact: dict[str, str]
+    patterns: tuple[tuple[str, str, str], ...] = ()
+
+    def show(self, value: str) -> str:
+        if value in self.exact:
+            return self.exact[value]
+        for pattern, replacement, _ in self.patterns:
+            if re.fullmatch(pattern, value):
+                return re.sub(pattern, replacement, value)
+        return value
+
+    def described(self) -> str:
+        """For the 说明: ``target → 目标表; self_eval → 自评表``."""
+        pairs = [f"{code} → {label}" for code, label in self.exact.items()]
+        return "; ".join(pairs + [described for *_, described in self.patterns])
+
+
+# The marts' fixed English vocabularies, as the xlsx and csv show them. Keyed by column name, in
+# whichever mart the column is. The marts and the parquet keep the codes; a value not listed here
+# is shown as it is. When a model adds a value, add it here (tests/test_export.py checks that the
+# samples' exports hold no English in these columns).
+VALUE_LABELS: dict[str, ValueLabels] = {
+    "form_type": ValueLabels({"target": "目标表", "self_eval": "自评表"}),
+    "category_source": ValueLabels({"label": "按标签", "name": "按名称", "default": "默认"}),
+    "document_status": ValueLabels({"parsed": "已解析", "partial": "部分解析", "failed": "解析失败"}),
+    "winner_reason": ValueLabels(
+        {
+            "only source": "唯一来源",
+            "complete form; another copy is cut off": "表格完整，另一份不完整",
+            "tie on completeness, indicators and budget figures; smallest document_id": (
+                "完整性、指标数和预算数均相同，取 document_id 最小的一份"
+            ),
+        },
+        (
+            (
+                r"more indicators \(([0-9]+) vs ([0-9]+)\)",
+                r"指标更多（\1 比 \2）",
+                "more indicators (m vs n) → 指标更多（m 比 n）",
+            ),
+            (
+                r"more budget figures stated \(([0-9]+) vs ([0-9]+)\)",
+                r"填报的预算数更多（\1 比 \2）",
+                "more budget figures stated (m vs n) → 填报的预算数更多（m 比 n）",
+            ),
+        ),
+    ),
+}
+
+KIND_LABELS = {
+    "money": "金额(元)",
+    "rate": "比率(小数，xlsx 显示为百分比)",
+    "integer": "整数",
+    "decimal": "小数",
+    "float": "小数",
+    "date": "日期",
+    "timestamp": "时间",
+    "boolean": "是/否(TRUE/FALSE)",
+    "list": "列表(以“; ”分隔)",
+    "text": "文本",
+}
 
 
 class ExportError(Exception):
@@ -94,8 +202,20 @@ class Column:
 @dataclass(frozen=True)
 class Mart:
     name: str
-    columns: tuple[Column, ...]
+    columns: tuple[Column, ...]  # in export order (``export_order``), not the mart's own
     n_rows: int
+
+
+@dataclass(frozen=True)
+class ColumnDoc:
+    label: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class MartDoc:
+    description: str = ""
+    columns: dict[str, ColumnDoc] = field(default_factory=dict)
 
 
 def export_marts(
@@ -106,7 +226,8 @@ def export_marts(
 ) -> list[Path]:
     """Write every mart in ``db_path`` to ``out_dir`` in ``formats``; return the paths written."""
     wanted = check_formats(formats)
-    labels = load_labels(Path(project_dir))
+    docs = load_docs(Path(project_dir))
+    labels = labels_from(docs)
     out_dir = Path(out_dir)
     with open_warehouse(Path(db_path)) as conn:
         marts = discover_marts(conn)
@@ -115,10 +236,11 @@ def export_marts(
         if "xlsx" in wanted:
             check_fits_xlsx(marts)
         make_out_dir(out_dir)
+        notes = notes_rows(marts, docs, labels)
         written: list[Path] = []
         for fmt in wanted:
             if fmt == "xlsx":
-                written.append(write_xlsx(conn, marts, labels, out_dir / WORKBOOK_NAME))
+                written.append(write_xlsx(conn, marts, labels, out_dir / WORKBOOK_NAME, notes))
                 continue
             for mart in marts:
                 path = out_dir / f"{safe_file_stem(mart.name)}.{fmt}"
@@ -126,6 +248,8 @@ def export_marts(
                     written.append(write_csv(conn, mart, headers_for(mart, labels), path))
                 else:
                     written.append(write_parquet(conn, mart, path))
+        if {"csv", "parquet"} & set(wanted):
+            written.append(write_notes_markdown(marts, docs, labels, notes, out_dir / f"{NOTES_NAME}.md"))
     return written
 
 
@@ -148,26 +272,44 @@ def check_formats(formats: Sequence[str] | str) -> list[str]:
     return wanted
 
 
-def load_labels(project_dir: Path) -> dict[str, dict[str, str]]:
-    """Map mart -> column -> Chinese header, from ``label_zh`` in the marts' dbt yml.
+def load_docs(project_dir: Path) -> dict[str, MartDoc]:
+    """Every mart's description and its columns' ``label_zh`` and description, from the dbt yml.
 
-    This is the one place headers are decided. Columns without ``label_zh`` are absent here and
-    fall back to their name in ``headers_for``. A missing folder means no labels, not an error.
+    This is the one place headers and definitions are read. A missing folder means no docs (headers
+    fall back to column names), not an error; a yml that does not parse is an error.
     """
-    labels: dict[str, dict[str, str]] = {}
+    docs: dict[str, MartDoc] = {}
     marts_dir = project_dir / "models" / "marts"
     if not marts_dir.is_dir():
-        return labels
+        return docs
     for path in sorted([*marts_dir.rglob("*.yml"), *marts_dir.rglob("*.yaml")]):
         try:
             doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise ExportError(f"cannot read column labels from {path}: {exc}") from exc
         for model in _dicts(doc.get("models") if isinstance(doc, dict) else None):
-            for column in _dicts(model.get("columns")):
-                label = _label_zh(column)
-                if label and model.get("name") and column.get("name"):
-                    labels.setdefault(str(model["name"]), {})[str(column["name"])] = label
+            if not model.get("name"):
+                continue
+            columns = {
+                str(column["name"]): ColumnDoc(_label_zh(column), _text(column.get("description")))
+                for column in _dicts(model.get("columns"))
+                if column.get("name")
+            }
+            docs[str(model["name"])] = MartDoc(_text(model.get("description")), columns)
+    return docs
+
+
+def load_labels(project_dir: Path) -> dict[str, dict[str, str]]:
+    """Map mart -> column -> Chinese header, from ``label_zh`` in the marts' dbt yml."""
+    return labels_from(load_docs(project_dir))
+
+
+def labels_from(docs: dict[str, MartDoc]) -> dict[str, dict[str, str]]:
+    labels: dict[str, dict[str, str]] = {}
+    for mart, doc in docs.items():
+        for column, column_doc in doc.columns.items():
+            if column_doc.label:
+                labels.setdefault(mart, {})[column] = column_doc.label
     return labels
 
 
@@ -175,6 +317,10 @@ def _dicts(value: Any) -> Iterator[dict]:
     """The dict items of a yml list, skipping anything malformed."""
     if isinstance(value, list):
         yield from (item for item in value if isinstance(item, dict))
+
+
+def _text(value: Any) -> str:
+    return " ".join(str(value).split()) if value else ""
 
 
 def _label_zh(column: dict) -> str | None:
@@ -250,7 +396,7 @@ def describe_mart(conn: duckdb.DuckDBPyConnection, name: str) -> Mart:
         for col, typ in zip(rel.columns, rel.types, strict=True)
     )
     n_rows = conn.execute(f"select count(*) from {qualified(name)}").fetchone()[0]
-    return Mart(name, columns, n_rows)
+    return Mart(name, export_order(columns), n_rows)
 
 
 def _decimal_scale(typ: duckdb.sqltypes.DuckDBPyType) -> int:
@@ -258,11 +404,15 @@ def _decimal_scale(typ: duckdb.sqltypes.DuckDBPyType) -> int:
 
 
 def column_kind(name: str, type_id: str) -> str:
-    """How a column is shown: money and rates by the naming contract, the rest by DuckDB type."""
+    """How a column is shown: money and rates by the naming contract, the rest by DuckDB type.
+
+    Money ends in ``_yuan``; a rate has ``rate`` among the words of its name (``execution_rate``,
+    ``execution_rate_stated``, ``execution_rate_diff``): the marts keep rates as fractions.
+    """
     numeric = type_id in INTEGER_TYPES or type_id in FLOAT_TYPES or type_id == "decimal"
     if numeric and name.endswith("_yuan"):
         return "money"
-    if numeric and name.endswith("_rate"):
+    if numeric and "rate" in name.lower().split("_"):
         return "rate"
     if type_id in INTEGER_TYPES:
         return "integer"
@@ -281,6 +431,38 @@ def column_kind(name: str, type_id: str) -> str:
     return "text"
 
 
+def column_role(name: str) -> str:
+    """``id`` (hash IDs and keys), ``source`` (file and line of the printed form) or ``human``."""
+    lower = name.lower()
+    if lower.endswith(ID_SUFFIXES) or lower in ("id", "key"):
+        return "id"
+    if _SOURCE.search(lower):
+        return "source"
+    return "human"
+
+
+def export_order(columns: Iterable[Column]) -> tuple[Column, ...]:
+    """Human columns first (unit, year, project, form type, then the rest in the mart's order),
+    then provenance (source file and line), then the hash IDs and keys."""
+    columns = list(columns)
+    lead = {name: i for i, name in enumerate(LEADING_COLUMNS)}
+    rank = {"human": 0, "source": 1, "id": 2}
+
+    def key(item: tuple[int, Column]) -> tuple[int, int, int]:
+        position, column = item
+        return (rank[column_role(column.name)], lead.get(column.name, len(lead)), position)
+
+    return tuple(column for _, column in sorted(enumerate(columns), key=key))
+
+
+def order_by_sql(mart: Mart) -> str:
+    """Every column in export order, ascending, NULL last: a total, meaningful and stable order.
+
+    Over ``shown_relation`` (the sheet); ``shown_order_sql`` is the same order over the mart itself.
+    """
+    return ", ".join(f"{quote_ident(c.name)} asc nulls last" for c in mart.columns) or "1"
+
+
 def qualified(name: str) -> str:
     return f"{quote_ident(MARTS_SCHEMA)}.{quote_ident(name)}"
 
@@ -289,11 +471,36 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def quote_sql(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def mart_rows(conn: duckdb.DuckDBPyConnection, mart: Mart) -> Iterator[tuple]:
-    """Stream a mart's rows in batches rather than holding the whole table in memory."""
-    cursor = conn.execute(f"select * from {qualified(mart.name)}")
+    """Stream a mart's rows, columns and rows in export order, in batches."""
+    columns = ", ".join(quote_ident(c.name) for c in mart.columns)
+    cursor = conn.execute(f"select {columns} from {qualified(mart.name)} order by {shown_order_sql(mart)}")
     while batch := cursor.fetchmany(FETCH_BATCH):
         yield from batch
+
+
+def shown_value_sql(column: Column) -> str:
+    """SQL for a column's value as the xlsx and csv show it: a fixed vocabulary in Chinese."""
+    v = quote_ident(column.name)
+    labels = VALUE_LABELS.get(column.name)
+    if labels is None or column.kind != "text":
+        return v
+    whens = [f"when {v} = {quote_sql(code)} then {quote_sql(label)}" for code, label in labels.exact.items()]
+    whens += [
+        f"when regexp_full_match({v}, {quote_sql(p)}) then regexp_replace({v}, {quote_sql(p)}, {quote_sql(r)})"
+        for p, r, _ in labels.patterns
+    ]
+    return f"(case {' '.join(whens)} else {v} end)"
+
+
+def shown_relation(mart: Mart) -> str:
+    """The mart as the xlsx shows it: columns in export order, vocabularies translated."""
+    columns = ", ".join(f"{shown_value_sql(c)} as {quote_ident(c.name)}" for c in mart.columns)
+    return f"(select {columns} from {qualified(mart.name)})"
 
 
 # --- outputs -----------------------------------------------------------------------------------
@@ -339,27 +546,39 @@ def replacing(path: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
+def shown_order_sql(mart: Mart) -> str:
+    """``order_by_sql`` over the values as shown, so the csv, the sheet and the parquet agree."""
+    return ", ".join(f"{shown_value_sql(c)} asc nulls last" for c in mart.columns) or "1"
+
+
 def write_parquet(conn: duckdb.DuckDBPyConnection, mart: Mart, path: Path) -> Path:
+    columns = ", ".join(quote_ident(c.name) for c in mart.columns)
     with replacing(path) as tmp:
         target = str(tmp).replace("'", "''")
-        conn.execute(f"copy (select * from {qualified(mart.name)}) to '{target}' (format parquet)")
+        conn.execute(
+            f"copy (select {columns} from {qualified(mart.name)} order by {shown_order_sql(mart)})"
+            f" to '{target}' (format parquet)"
+        )
     return path
 
 
 def write_csv(conn: duckdb.DuckDBPyConnection, mart: Mart, headers: list[str], path: Path) -> Path:
     """The header row from Python, the rows from DuckDB's ``COPY … (format csv)`` with each value's
     text made in SQL (``csv_sql``, the same text ``csv_cell`` gives): no Python call per cell."""
-    columns = ", ".join(csv_sql(column) for column in mart.columns)
+    columns = ", ".join(csv_sql(column, shown_value_sql(column)) for column in mart.columns)
     with replacing(path) as tmp:
         rows = tmp.with_name(tmp.name + ".rows")
         try:
             target = str(rows).replace("'", "''")
             # One thread: DuckDB's parallel CSV writer may emit row groups out of order, and an
-            # export must come out the same every time (one thread is as fast here anyway).
+            # export must come out the same every time (one thread is as fast here anyway). The
+            # rows are sorted first and their text made after: a projection keeps its input's order,
+            # and the sort then carries the mart's values only, not their text too (half the memory).
             conn.execute("set threads = 1")
             try:
                 conn.execute(
-                    f"copy (select {columns} from {qualified(mart.name)}) to '{target}' (format csv, header false)"
+                    f"copy (select {columns} from (select * from {qualified(mart.name)}"
+                    f" order by {shown_order_sql(mart)})) to '{target}' (format csv, header false)"
                 )
             finally:
                 conn.execute("reset threads")
@@ -372,9 +591,12 @@ def write_csv(conn: duckdb.DuckDBPyConnection, mart: Mart, headers: list[str], p
     return path
 
 
-def csv_sql(column: Column) -> str:
-    """SQL for a column's CSV text, as ``csv_cell`` writes it (NULL stays an empty field)."""
-    v = quote_ident(column.name)
+def csv_sql(column: Column, value: str | None = None) -> str:
+    """SQL for a column's CSV text, as ``csv_cell`` writes it (NULL stays an empty field).
+
+    ``value`` is the SQL of the value to write (the column itself unless given).
+    """
+    v = value or quote_ident(column.name)
     if column.kind == "boolean":
         return f"case when {v} then 'TRUE' when not {v} then 'FALSE' end"
     if column.kind == "timestamp" and column.type.upper() == "TIMESTAMP":  # isoformat: no .000000
@@ -382,6 +604,8 @@ def csv_sql(column: Column) -> str:
             f"case when microsecond({v}) % 1000000 = 0 then strftime({v}, '%Y-%m-%d %H:%M:%S') "
             f"else strftime({v}, '%Y-%m-%d %H:%M:%S.%f') end"
         )
+    if column.type.lower() in FLOAT_TYPES:
+        return plain_float_sql(v)
     if column.kind == "list":
         text = f"array_to_string(list_transform({v}, x -> cast(x as varchar)), '; ')"
     elif column.kind == "text":
@@ -389,27 +613,65 @@ def csv_sql(column: Column) -> str:
     else:
         return f"cast({v} as varchar)"
     starts = ", ".join(f"chr({ord(ch)})" for ch in CSV_FORMULA_STARTS)
-    return f"case when left({text}, 1) in ({starts}) then chr(39) || {text} else {text} end"
+    return (
+        f"case when regexp_full_match({text}, {quote_sql(OPERATOR_FIGURE)}) "
+        f"then {quote_sql(FULLWIDTH_EQUALS)} || substr({text}, 2) "
+        f"when left({text}, 1) in ({starts}) then chr(39) || {text} else {text} end"
+    )
 
 
-def csv_cell(value: Any, kind: str) -> str:
+def plain_float_sql(v: str) -> str:
+    """SQL for a double's shortest round-trip text in plain notation (``plain_float``).
+
+    DuckDB writes ``6.7e-05`` and ``1e+16`` as Python's ``repr`` does; the mantissa's digits are
+    moved across the exponent: ``0.000067``, ``10000000000000000``.
+    """
+    s = f"cast({v} as varchar)"
+    sign = f"regexp_extract({s}, '^-?')"
+    digits = f"replace(regexp_extract({s}, '^-?([0-9.]+)e', 1), '.', '')"
+    exp = f"cast(regexp_extract({s}, 'e([-+][0-9]+)$', 1) as integer)"
+    return (
+        f"case when {s} not like '%e%' then {s} "
+        f"when {exp} < 0 then {sign} || '0.' || repeat('0', -{exp} - 1) || {digits} "
+        f"when length({digits}) <= {exp} + 1 then {sign} || {digits} || repeat('0', {exp} + 1 - length({digits})) "
+        f"else {sign} || left({digits}, {exp} + 1) || '.' || substr({digits}, {exp} + 2) end"
+    )
+
+
+def plain_float(value: float) -> str:
+    """A float as its shortest round-trip text, in plain notation: 6.7e-05 → ``0.000067``."""
+    text = repr(value)
+    return format(Decimal(text), "f") if "e" in text else text
+
+
+def csv_cell(value: Any, kind: str, column: str | None = None) -> str:
+    """A value's CSV text (Python twin of ``csv_sql``): ``column`` picks its shown vocabulary."""
+    labels = VALUE_LABELS.get(column or "")
+    if labels is not None and kind == "text" and isinstance(value, str):
+        value = labels.show(value)
     text = plain_text(value)
     return neutralise_csv(text) if kind in TEXT_KINDS else text
 
 
 def neutralise_csv(text: str) -> str:
-    """Prefix a single quote to text Excel would otherwise evaluate as a formula (OWASP)."""
+    """Text Excel would evaluate as a formula, made inert: an operator and a figure (``=100%``, ``=``)
+    gets the full-width ``＝``; anything else starting with = + - @ tab CR NUL a single quote (OWASP)."""
+    if _OPERATOR_FIGURE.fullmatch(text):
+        return FULLWIDTH_EQUALS + text[1:]
     return "'" + text if text.startswith(CSV_FORMULA_STARTS) else text
 
 
 def plain_text(value: Any) -> str:
-    """A value as exact text: decimals without float, lists joined with '; ', NULL as ''."""
+    """A value as exact text: decimals without float, floats without exponent, lists joined with
+    '; ', NULL as ''."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, float):
+        return plain_float(value)
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
@@ -417,6 +679,136 @@ def plain_text(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "; ".join(plain_text(item) for item in value)
     return str(value)
+
+
+# --- 说明: every exported column's definition -------------------------------------------------
+
+
+NOTES_HEADERS = ("表", "表头", "列名", "类型", "可比口径", "导出取值", "说明")
+ALL_MARTS = "（全部）"
+MART_ROW = "（表）"
+GENERAL_NOTES = (
+    (
+        "列的顺序",
+        "每张表先列人读的列：单位名称、年度、项目名称、表格类型，然后是类别和数字；再列来源文件和来源行；"
+        "最后是哈希 ID 列（名称以 _id、_ids、_key、_keys 结尾，如 项目ID、来源文档）。",
+    ),
+    (
+        "行的顺序",
+        "按各列从左到右升序排列，空值在后：先按单位、年度、项目。同样的数据两次构建，导出的 CSV 逐字节相同，"
+        "可以逐周比较。",
+    ),
+    (
+        "金额和比率",
+        "金额单位为元。比率是小数（0.9802 即 98.02%）：xlsx 中以百分比格式显示，CSV 中写小数，"
+        "从不使用科学计数法（写 0.000067，不写 6.7e-05）。",
+    ),
+    (
+        "可比口径",
+        "“可比”的数字只含当年和上年预算都填报的项目（agg_unit_rollup 的 可比项目… 列），它们的差就是同比变化；"
+        "“非可比”的合计含新项目和未填上年预算的项目，两年的项目不同，合计之差不是同比变化。",
+    ),
+    (
+        "中文取值",
+        "表格类型、类别依据、文档解析状态、采用理由 的英文代码在 xlsx 和 CSV 中显示为中文（见各列“导出取值”）；"
+        "仓库中的 marts 和 parquet 文件保留代码。问题代码（issue_codes）保留代码，即 raw.parse_issues.code。",
+    ),
+    (
+        "CSV 中的运算符",
+        "CSV 不带类型，Excel 会把以 = + - @ 开头的文本当作公式。由运算符和数字组成的文本（指标值 =100%、"
+        "=1.00(次)，运算符列的 =）在 CSV 中以全角“＝”开头；其他以这些字符开头的文本（如 -5%、=HYPERLINK(…)）"
+        "前加一个单引号 '，去掉它就是原文。xlsx 和 parquet 中是原文，数字列从不改动。",
+    ),
+    (
+        "来源",
+        "来源文件、来源行：该行依据的表格在哪个文件、从哪一行开始。汇总表（agg_…）和 dim_units 汇总多张表格，"
+        "没有单一来源。",
+    ),
+    ("定义的出处", "各列的定义取自 dbt 文档（models/marts/_marts__models.yml），与 dbt docs 一致。"),
+)
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    table: str
+    header: str
+    column: str = ""
+    kind: str = ""
+    like_for_like: str = ""
+    values: str = ""
+    text: str = ""
+
+    def cells(self) -> tuple[str, ...]:
+        return (self.table, self.header, self.column, self.kind, self.like_for_like, self.values, self.text)
+
+
+def notes_rows(
+    marts: Sequence[Mart], docs: dict[str, MartDoc], labels: dict[str, dict[str, str]]
+) -> list[NoteRow]:
+    """The 说明: general notes, then per mart its description and every exported column."""
+    rows = [NoteRow(ALL_MARTS, topic, text=text) for topic, text in GENERAL_NOTES]
+    for mart in marts:
+        doc = docs.get(mart.name, MartDoc())
+        headers = headers_for(mart, labels)
+        names = {c.name for c in mart.columns}
+        order = "、".join(headers[:3]) + ("，再依次按其余各列" if len(headers) > 3 else "")
+        rows.append(NoteRow(mart.name, MART_ROW, text=f"{doc.description} 行序：按 {order}，升序。".strip()))
+        for column, header in zip(mart.columns, headers, strict=True):
+            column_doc = doc.columns.get(column.name, ColumnDoc())
+            labels_of = VALUE_LABELS.get(column.name)
+            rows.append(
+                NoteRow(
+                    mart.name,
+                    header,
+                    column.name,
+                    KIND_LABELS.get(column.kind, column.kind),
+                    like_for_like(column.name, column_doc.description, names),
+                    labels_of.described() if labels_of and column.kind == "text" else "",
+                    column_doc.description,
+                )
+            )
+    return rows
+
+
+def like_for_like(name: str, description: str, mart_columns: set[str]) -> str:
+    """Whether a figure compares like with like across years, from its name and its dbt docs."""
+    words = name.lower().split("_")
+    if "comparable" in words:
+        return "可比：只含当年和上年预算都填报的项目"
+    unlike = re.search(r"not (a )?like[- ]for[- ]like", description, re.IGNORECASE)
+    if unlike or (name.startswith("total_") and f"comparable_{name[len('total_') :]}" in mart_columns):
+        return "非可比：合计，两年的项目不同"
+    if "yoy" in words:
+        return "可比：同一项目表上的当年与上年"
+    return ""
+
+
+def write_notes_markdown(
+    marts: Sequence[Mart],
+    docs: dict[str, MartDoc],
+    labels: dict[str, dict[str, str]],
+    notes: Sequence[NoteRow],
+    path: Path,
+) -> Path:
+    """说明.md: the 说明 sheet as Markdown, one section per mart."""
+    lines = ["# 导出说明", ""]
+    lines += [f"- **{row.header}**：{row.text}" for row in notes if row.table == ALL_MARTS]
+    for mart in marts:
+        lines += ["", f"## {mart.name}", ""]
+        lines += [row.text for row in notes if row.table == mart.name and row.header == MART_ROW]
+        lines += ["", "| " + " | ".join(NOTES_HEADERS[1:]) + " |", "|" + "---|" * (len(NOTES_HEADERS) - 1)]
+        lines += [
+            "| " + " | ".join(_md_cell(cell) for cell in row.cells()[1:]) + " |"
+            for row in notes
+            if row.table == mart.name and row.header != MART_ROW
+        ]
+    with replacing(path) as tmp:
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
 # --- xlsx --------------------------------------------------------------------------------------
@@ -432,6 +824,7 @@ NUMBER_FORMATS = {
 
 COLUMN_WIDTH_MIN, COLUMN_WIDTH_MAX = 6, 60
 EXCEL_EXACT_INT = 2**53  # beyond this a double loses digits: keep such integers as text
+NOTES_TABLE = "export_notes"
 
 
 def check_fits_xlsx(marts: Iterable[Mart]) -> None:
@@ -461,20 +854,49 @@ def sheet_names(mart_names: Iterable[str]) -> list[str]:
 
 
 def write_xlsx(
-    conn: duckdb.DuckDBPyConnection, marts: list[Mart], labels: dict[str, dict[str, str]], path: Path
+    conn: duckdb.DuckDBPyConnection,
+    marts: list[Mart],
+    labels: dict[str, dict[str, str]],
+    path: Path,
+    notes: Sequence[NoteRow] = (),
 ) -> Path:
-    """One workbook, one sheet per mart, written by ``ingest.xlsx`` (DuckDB renders the rows)."""
+    """One workbook: the 说明 sheet, then one sheet per mart, written by ``ingest.xlsx``."""
+    names = sheet_names([NOTES_NAME, *(m.name for m in marts)])
     sheets = [
         xlsx.Sheet(
             name=sheet_name,
-            relation=qualified(mart.name),
+            relation=shown_relation(mart),
             headers=tuple(headers_for(mart, labels)),
             columns=tuple(xlsx.Column(c.name, c.kind, _num_format(c)) for c in mart.columns),
+            order_by=order_by_sql(mart),  # over the shown values: the csv's order
         )
-        for mart, sheet_name in zip(marts, sheet_names(m.name for m in marts), strict=True)
+        for mart, sheet_name in zip(marts, names[1:], strict=True)
     ]
-    with replacing(path) as tmp:
-        xlsx.write_workbook(conn, sheets, tmp, shown_width, COLUMN_WIDTH_MIN, COLUMN_WIDTH_MAX)
+    # The 说明 sheet is streamed like the marts, from a temp table (a read-only warehouse allows those).
+    notes_table = f"temp.main.{quote_ident(NOTES_TABLE)}"
+    text_columns = [f"c{i}" for i in range(len(NOTES_HEADERS))]
+    conn.execute(
+        f"create or replace temp table {notes_table} (n integer, {', '.join(f'{c} varchar' for c in text_columns)})"
+    )
+    try:
+        if notes:
+            conn.executemany(
+                f"insert into {notes_table} values (?, {', '.join('?' for _ in text_columns)})",
+                [(n, *row.cells()) for n, row in enumerate(notes)],
+            )
+        notes_sheet = xlsx.Sheet(
+            name=names[0],
+            relation=notes_table,
+            headers=NOTES_HEADERS,
+            columns=tuple(xlsx.Column(c, "text") for c in text_columns),
+            order_by="n",
+        )
+        with replacing(path) as tmp:
+            xlsx.write_workbook(
+                conn, [notes_sheet, *sheets], tmp, shown_width, COLUMN_WIDTH_MIN, COLUMN_WIDTH_MAX
+            )
+    finally:
+        conn.execute(f"drop table if exists {notes_table}")
     return path
 
 
@@ -503,7 +925,7 @@ def shown_number(value: int | float | Decimal, kind: str) -> str:
 
 @lru_cache(maxsize=1 << 16)  # the same unit names, labels and targets fill whole columns
 def display_width(text: str) -> int:
-    """Width in Excel character units: CJK and other wide characters count double."""
+    """Display width in Excel character units: CJK and other wide characters count double."""
     if text.isascii():
         return max(map(len, text.split("\n")))
     return max(

@@ -57,9 +57,10 @@ class Column:
 @dataclass(frozen=True)
 class Sheet:
     name: str
-    relation: str  # a table or view, already quoted for SQL
+    relation: str  # a table, view or parenthesised query, already quoted for SQL
     headers: tuple[str, ...]
     columns: tuple[Column, ...]
+    order_by: str | None = None  # SQL over the relation's columns; rows in no set order without it
 
 
 def column_letter(index: int) -> str:
@@ -310,8 +311,10 @@ def _write_sheet(
             f'<row r="1">{header_cells}</row>'
         ).encode()
     )
+    # Each slice numbers the rows again: only an ORDER BY over the whole row makes the slices agree.
+    order = f"order by {sheet.order_by}" if sheet.order_by else ""
     columns = ", ".join(
-        ["row_number() over () + 1 as r", *(quote_ident(c.name) for c in sheet.columns), *shown]
+        [f"row_number() over ({order}) + 1 as r", *(quote_ident(c.name) for c in sheet.columns), *shown]
     )
     query = (
         f"select '<row r=\"' || r || '\">' || {' || '.join(cells)} || '</row>' "

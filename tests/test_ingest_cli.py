@@ -193,15 +193,20 @@ def test_export_keeps_every_format_asked_for_and_says_where_the_files_are(tmp_pa
     fake_marts(db, 3)
     result = jixiao("export", "--db", str(db), "--out", str(out), "--format", "xlsx", "--format", "csv")
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["fct_a.csv", "fct_b.csv", "marts.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == ["fct_a.csv", "fct_b.csv", "marts.xlsx", "说明.md"]
     assert result.stdout.splitlines() == [
         f"export: 2 marts, 4 rows, to {out}/",
         f"  {out / 'marts.xlsx'}",
         f"  {out / '<mart>.csv'}: 2 files",
+        f"  {out / '说明.md'}",
     ]
     assert result.stderr == ""
     verbose = jixiao("export", "--db", str(db), "--out", str(out), "--format", "parquet", "-v")
-    assert verbose.stdout.splitlines()[1:] == [f"  {out / 'fct_a.parquet'}", f"  {out / 'fct_b.parquet'}"]
+    assert verbose.stdout.splitlines()[1:] == [
+        f"  {out / 'fct_a.parquet'}",
+        f"  {out / 'fct_b.parquet'}",
+        f"  {out / '说明.md'}",
+    ]
 
 
 def test_export_of_empty_marts_says_so(tmp_path: Path) -> None:

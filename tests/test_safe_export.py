@@ -2,9 +2,11 @@
 real `jixiao ingest`, `jixiao build` and `jixiao export`; the spreadsheets must show the text as
 printed and never evaluate it.
 
-xlsx cells are text cells (never a formula); CSV text cells starting with = + - @ tab or CR get a
-leading single quote (OWASP), so the value stays readable: strip that one quote and it is the
-printed text. File names come from mart names only, so nothing a form prints can name a file.
+xlsx cells are text cells (never a formula). In the CSV an operator and a figure (``=100%``, the bare
+``=``) start with the full-width ``＝`` instead, and every other text cell starting with = + - @ tab or
+CR gets a leading single quote (OWASP): either way the value stays readable — put the ``=`` back, or
+strip that one quote, and it is the printed text. File names come from mart names only (and the
+fixed marts.xlsx and 说明.md), so nothing a form prints can name a file.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.export import CSV_FORMULA_STARTS
+from ingest.export import CSV_FORMULA_STARTS, FULLWIDTH_EQUALS
 from tests.conftest import sample
 
 # Second form of sample 000 (lines 35-63): a complete tab-layout target form, with its printed
@@ -29,7 +31,14 @@ REPLACEMENTS = {
     "\t资金使用合规性\t合规": '\t=HYPERLINK("http://example.invalid","点击")\t+1+1',
     "\t立项依据充分性\t充分": "\t@SUM(1,2)\t-5%",
 }
-INJECTED = {'=HYPERLINK("http://example.invalid","点击")', "+1+1", "@SUM(1,2)", "-5%", "-2+3城市维护项目", "=100%"}
+INJECTED = {
+    '=HYPERLINK("http://example.invalid","点击")',
+    "+1+1",
+    "@SUM(1,2)",
+    "-5%",
+    "-2+3城市维护项目",
+    "=100%",
+}
 
 
 def jixiao(*args: str) -> subprocess.CompletedProcess:
@@ -97,7 +106,19 @@ def test_csv_neutralises_every_formula_start_and_stays_readable(exported) -> Non
                     assert not cell.startswith(CSV_FORMULA_STARTS) or is_number(cell), (path.name, cell)
                     if cell.startswith("'"):
                         seen.add(cell[1:])  # the printed text, once the quote is taken off
+                    elif cell.startswith(FULLWIDTH_EQUALS):
+                        seen.add("=" + cell[1:])  # an operator and a figure: the printed text
     assert seen >= INJECTED
+    assert "'" + '=HYPERLINK("http://example.invalid","点击")' in cells(out)  # a formula keeps the quote
+    assert "＝100%" in cells(out) and "'=100%" not in cells(out)
+
+
+def cells(out: Path) -> set[str]:
+    found: set[str] = set()
+    for path in sorted(out.glob("*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            found.update(cell for row in csv.reader(f) for cell in row)
+    return found
 
 
 def is_number(cell: str) -> bool:
@@ -108,10 +129,13 @@ def is_number(cell: str) -> bool:
 def test_export_file_names_come_from_mart_names_only(exported) -> None:
     _, out = exported
     with duckdb.connect(str(exported[0]), read_only=True) as con:
-        marts = {t for (t,) in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'"
-        ).fetchall()}
-    assert {p.name for p in out.iterdir()} == {"marts.xlsx"} | {f"{m}.csv" for m in marts}
+        marts = {
+            t
+            for (t,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        }
+    assert {p.name for p in out.iterdir()} == {"marts.xlsx", "说明.md"} | {f"{m}.csv" for m in marts}
     assert sorted(p.name for p in out.parent.iterdir()) == ["inbox", "out", "w.duckdb"]
 
 
@@ -120,7 +144,9 @@ def test_a_failed_export_leaves_the_previous_files_as_they_were(tmp_path: Path) 
 
     db = tmp_path / "w.duckdb"
     with duckdb.connect(str(db)) as con:
-        con.execute("create schema marts; create table marts.fct_a as select range as n, '=A1' as t from range(50)")
+        con.execute(
+            "create schema marts; create table marts.fct_a as select range as n, '=A1' as t from range(50)"
+        )
         con.execute("create view marts.fct_b as select range as n from range(50)")
     out = tmp_path / "out"
     export_marts(db, out, ["xlsx", "csv"], project_dir=tmp_path)

@@ -142,8 +142,8 @@ def test_export_writes_every_mart_without_formulas_and_with_bom_csv(exported: Pa
     assert {p.stem for p in exported.glob("*.parquet")} == MARTS
     with zipfile.ZipFile(exported / "marts.xlsx") as xlsx:
         sheets = [n for n in xlsx.namelist() if n.startswith("xl/worksheets/sheet")]
-        assert len(sheets) == len(MARTS)
+        assert len(sheets) == len(MARTS) + 1  # and the 说明 sheet
         assert not any(b"<f>" in xlsx.read(n) or b"<f " in xlsx.read(n) for n in sheets)
         assert "=100%" in xlsx.read("xl/sharedStrings.xml").decode("utf-8")
     indicators_csv = (exported / "fct_indicators.csv").read_text(encoding="utf-8-sig")
-    assert "'=100%" in indicators_csv and "\n=100%" not in indicators_csv
+    assert ",＝100%," in indicators_csv and ",=100%" not in indicators_csv and "'=100%" not in indicators_csv
