@@ -11,8 +11,8 @@ TEST_DB := build/test.duckdb
 
 $(BIN)/jixiao: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev]"
+	$(BIN)/pip install --quiet --quiet --upgrade pip
+	$(BIN)/pip install --quiet --quiet -c requirements.lock -e ".[dev]"
 	touch $@
 
 setup: $(BIN)/jixiao
