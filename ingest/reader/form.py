@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections import deque
 from dataclasses import dataclass, field
@@ -25,31 +24,29 @@ from ..model import FIGURE_FIELDS, Form, FormType, Issue, Severity
 from ..numbers import parse_amount
 from . import values as v
 from . import vocabulary as vocab
+from .categories import header_role
 from .cells import Cell, cells_of, label_key
-from .funds import rate_agrees, read_fund_row, read_total
+from .funds import read_fund_row, read_total
 from .labels import MAX_LABEL, field_for, is_label, title_type
-from .segments import Segment, split_forms, title_head
-from .table import IndicatorTable, header_role
+from .projects import forms_of_projects, project_columns
+from .segments import Segment, split_forms
+from .settle import (
+    assume_unit,
+    lacks_satisfaction,
+    name_from_title,
+    note_missing_fields,
+    repair_from_loose_figures,
+    settle_budget_figures,
+)
+from .table import IndicatorTable
 
 _YEAR_OF_FORM = re.compile(r"((?:19|20)\d{2})\s*年\s*度")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 _UNIT_STATEMENT = re.compile(r"(?:^|单位[:：]?)\s*(?:\()?(万元|元)(?:\))?$")
-# A budget code before a name: "[015001]…", "(433001)…", "51000021R…-…", "219-…".
-_CODE_PREFIX = re.compile(r"^(?:[\[(][0-9A-Za-z]+[\])]|[0-9A-Z]{6,}[-_—\s]+|\d{3,}[-_—])")
 _SEAL = re.compile(r"[(（]?盖章[)）]?")
 _TO_FORM_UNIT = {("万元", "元"): Decimal(10000), ("元", "万元"): Decimal("0.0001")}
-# What a title says before its form word that is not the project: the year, the form's kind.
-_TITLE_NOISE = re.compile(r"^\d{4}年度?|(?:部门预算|财政|预算)?(?:项目)?支出$|区域$|\(打捆项目\)$|[《》\"“”]")
 _LABEL_TAIL_FIGURE = re.compile(r"^[\u3400-\u9fff()]{1,8}?[:]?(\d[\d,]*(?:\.\d+)?(?:万元|万|元))$")
 _TABLE_END = re.compile("|".join(re.escape(end) for end in vocab.TABLE_END))
-_AMOUNT_FIELDS = ("budget_total", "budget_current", "initial_budget", "full_year_budget", "executed")
-
-
-def _lacks_satisfaction(form: Form) -> bool:
-    """A table in the national framework (产出指标, 效益指标 …) with no 满意度 row."""
-    levels = [(row.level1 or "") + (row.level2 or "") for row in form.indicators]
-    national = any(level.startswith(("产出指标", "效益指标")) for level in levels)
-    return national and not any("满意" in level for level in levels)
 
 
 def read_forms(lines: list[str]) -> tuple[list[Form], list[Issue]]:
@@ -123,7 +120,7 @@ class FormReader:
                 self._close_runs()
                 self._field_without_value()
                 self_eval = self.form.form_type == FormType.SELF_EVAL
-                columns = self._project_columns(k)
+                columns = project_columns(cells, k)
                 head = cells[k : k + header]
                 self.table = IndicatorTable.from_header(head, self_eval, columns)
                 self.table.cells += [
@@ -138,7 +135,11 @@ class FormReader:
         self._close_runs()
         self._field_without_value()
         self._finish()
-        return self._forms_of_project_list() if self.table and self.table.project_columns else [self.form]
+        return (
+            forms_of_projects(self.form, self.table.project_groups, self.table_done, self.seq, self.note)
+            if self.table and self.table.project_columns
+            else [self.form]
+        )
 
     # --- boundaries, year and table header -----------------------------------------------------
 
@@ -181,43 +182,6 @@ class FormReader:
                 break
             end += 1
         return last + 1 - k if "name" in roles and ("level1" in roles or "level2" in roles) else 0
-
-    def _project_columns(self, k: int) -> list[str]:
-        """A project list prints the project's own columns (项目名称, 预算数 …) in the header row
-        before 一级指标: their meanings, or [] for an ordinary form."""
-        cells = self.segment.cells
-        start = k
-        while start > 0 and cells[start - 1].row == cells[k].row and is_label(cells[start - 1]):
-            start -= 1
-        columns = []
-        for cell in cells[start:k]:
-            named = field_for(cell.key)
-            columns.append(named[0] if named else vocab.AMOUNTS.get(cell.key, "other"))
-        return columns if "project_name" in columns else []
-
-    def _forms_of_project_list(self) -> list[Form]:
-        forms = []
-        unit = self.form.unit_name
-        for values, indicators in self.table.project_groups:
-            form = dataclasses.replace(self.form, indicators=indicators, budget_items=[])
-            unit = _CODE_PREFIX.sub("", values.get("unit_name") or "") or unit
-            form.unit_name, form.project_name = unit, values.get("project_name")
-            amount = parse_amount(values.get("budget_current"))
-            form.budget_current = amount.value if amount else None
-            forms.append(form)
-        if not forms:
-            return [self.form]
-        message = f"a list of {len(forms)} projects, one row per indicator: one form each"
-        self.note(Severity.INFO, "project_list", message)
-        for k, form in enumerate(forms):
-            self._note_missing_fields(form, self.seq + k)
-        if not self.table_done:
-            forms[-1].is_complete = False
-            message = f"the list ends inside {forms[-1].project_name!r}: its rows may be cut off"
-            self.note(
-                Severity.WARNING, "form_truncated_end", message, forms[-1].line_end, self.seq + len(forms) - 1
-            )
-        return forms
 
     # --- header fields and budget figures ------------------------------------------------------
 
@@ -348,7 +312,7 @@ class FormReader:
         attr, rank = self.pending_field
         self.pending_field = None
         value = _SEAL.sub("", text).strip()
-        value = _CODE_PREFIX.sub("", value).strip(" :：")
+        value = v.strip_code(value).strip(" :：")
         if not value or v.is_blank(value) or self._unit_statement(Cell(value, 0, 0)):
             return
         if attr.endswith("_name") and len(re.findall(r"[\u3400-\u9fff]", value)) < 2:
@@ -454,49 +418,21 @@ class FormReader:
         if self.total_values is not None:
             self._close_total()
 
-    def _repair_from_loose_figures(self) -> None:
-        """Scrambled text prints some fund figures away from their row. A lone percentage is the
-        执行率 when none was read; a figure that makes 执行数 / 全年预算数 equal it is the 执行数."""
-        form = self.form
-        if not self.fund_columns:
-            return
-        rates = [v.rate(v.nfkc(c.text)) for c in self.loose_figures if v.rate(v.nfkc(c.text)) is not None]
-        if form.execution_rate_stated is None and len(rates) == 1:
-            form.execution_rate_stated = rates[0]
-            self.note(Severity.INFO, "rate_apart_from_row", f"执行率 {rates[0]}% printed apart from its row")
-        base, rate = form.full_year_budget or form.initial_budget, form.execution_rate_stated
-        if (
-            base is None
-            or rate is None
-            or (form.executed is not None and rate_agrees(form.executed, base, rate))
-        ):
-            return
-        for cell in self.loose_figures:
-            amount = parse_amount(cell.text)
-            if amount is not None and rate_agrees(amount.value, base, rate):
-                form.executed = amount.value
-                self.note(
-                    Severity.INFO,
-                    "executed_apart_from_row",
-                    f"执行数 {cell.text!r} printed apart from its row; 执行率 confirms it",
-                    cell.line_no,
-                )
-                return
-
     # --- the finished form ---------------------------------------------------------------------
 
     def _finish(self) -> None:
         form = self.form
         if self.table is not None:
             self._read_table()
-        self._repair_from_loose_figures()
-        self._settle_budget_figures()
+        if self.fund_columns:
+            repair_from_loose_figures(form, self.loose_figures, self.note)
+        settle_budget_figures(form)
         if any(getattr(form, a) is not None for a in ("initial_budget", "full_year_budget", "executed")):
             form.form_type = FormType.SELF_EVAL
-        self._assume_unit()
+        assume_unit(form, self.note)
         if self.table is not None and self.table.project_columns:
             return  # a project list: each project's form is checked in _forms_of_project_list
-        self._name_from_title()
+        name_from_title(form, self.segment, self.note)
         line = form.line_start
         if self.segment.title is None:
             form.is_complete = False
@@ -519,18 +455,7 @@ class FormReader:
                 "the self-evaluation has no 总分 row (cut off before it)",
                 line,
             )
-        self._note_missing_fields(form)
-
-    def _note_missing_fields(self, form: Form, seq: int = 0) -> None:
-        for attr, label in (("project_name", "项目名称"), ("unit_name", "单位"), ("fiscal_year", "年度")):
-            if getattr(form, attr) is None:
-                self.note(
-                    Severity.WARNING,
-                    f"missing_{attr}",
-                    f"{label} not found on the form",
-                    form.line_start,
-                    seq,
-                )
+        note_missing_fields(form, self.note)
 
     def _read_table(self) -> None:
         form = self.form
@@ -558,53 +483,10 @@ class FormReader:
             form.is_complete = False
             message = "the text ends inside the indicator table, at a row without its target"
             self.note(Severity.WARNING, "form_truncated_end", message, form.line_end)
-        elif not self.table_done and self.segment.ends_text and _lacks_satisfaction(form):
+        elif not self.table_done and self.segment.ends_text and lacks_satisfaction(form):
             # cut exactly at a row boundary: the national framework's table ends with 满意度指标
             form.is_complete = False
             message = (
                 "the text ends inside the indicator table before its 满意度 rows: cut off at a row boundary"
             )
             self.note(Severity.WARNING, "form_truncated_end", message, form.line_end)
-
-    def _settle_budget_figures(self) -> None:
-        form = self.form
-        if form.form_type == FormType.SELF_EVAL:
-            if form.full_year_budget is None and form.budget_current is not None:
-                form.full_year_budget, form.budget_current = form.budget_current, None  # its 预算数
-        elif form.budget_total is not None and form.budget_current is None:
-            # one figure (资金总额) with no year's figure beside it: the form's annual budget
-            form.budget_current, form.budget_total = form.budget_total, None
-
-    def _assume_unit(self) -> None:
-        """A form that states no unit for its figures: the national template's fund block is in
-        万元, so small figures are taken as 万元; large ones (a yuan figure runs to six digits) as 元."""
-        form = self.form
-        amounts = [getattr(form, a) for a in _AMOUNT_FIELDS if getattr(form, a) is not None]
-        if form.amount_unit is not None or not amounts:
-            return
-        form.amount_unit = "万元" if max(amounts) < 100000 else "元"
-        message = f"no unit printed for the form's figures; {form.amount_unit} assumed from their size"
-        self.note(Severity.WARNING, "amount_unit_assumed", message, form.line_start)
-
-    def _name_from_title(self) -> None:
-        """No 项目名称 label: a title that names the project ("服务贸易项目绩效自评表") names it."""
-        t = self.segment.title
-        if self.form.project_name is not None or t is None:
-            return
-        cells = self.segment.cells
-        title = cells[t]
-        head = cells[t - 1].key if t > 0 and title_head(cells[t - 1], title) else ""
-        words = head + title.key
-        for word, _ in vocab.TITLES:
-            words = words.split(word)[0]
-        name = words
-        while (shorter := _TITLE_NOISE.sub("", name)) != name:
-            name = shorter
-        if len(name) >= 4 and v.has_han(name):
-            self.form.project_name = name
-            self.note(
-                Severity.INFO,
-                "project_name_from_title",
-                f"no 项目名称 label; the title names {name!r}",
-                title.line_no,
-            )

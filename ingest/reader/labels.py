@@ -8,8 +8,8 @@ from functools import lru_cache
 from ..lexicon import CONTINUATION_SHEETS
 from ..model import FormType
 from . import vocabulary as vocab
+from .categories import header_role, level1_of
 from .cells import Cell
-from .table import header_role, level1_of
 
 MAX_LABEL = 24
 _FIELD_PATTERNS = [(re.compile(pattern), attr, rank) for pattern, attr, rank in vocab.FIELD_PATTERNS]

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from ..model import FormType
 from . import vocabulary as vocab
+from .categories import header_role
 from .cells import Cell
 from .labels import field_for, is_label, is_project_name_label, title_type
-from .table import header_role
 
 
 @dataclass

@@ -38,6 +38,14 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+# A budget code before a name: "[015001]…", "(433001)…", "51000021R…-…", "219-…".
+_CODE_PREFIX = re.compile(r"^(?:[\[(][0-9A-Za-z]+[\])]|[0-9A-Z]{6,}[-_—\s]+|\d{3,}[-_—])")
+
+
+def strip_code(text: str) -> str:
+    return _CODE_PREFIX.sub("", text)
+
+
 def number(text: str | None) -> Decimal | None:
     """A plain printed number ("1,125.00", "10") as Decimal; None for anything else."""
     if text is None:

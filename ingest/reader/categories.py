@@ -1,0 +1,65 @@
+"""What a cell of an indicator table is: a header role, a 一级 or a 二级 label (as printed, with
+any note such as "(70分)" set aside). Shared by the table, the row splitter and the form reader."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from . import values as v
+from . import vocabulary as vocab
+from .cells import Cell, label_key
+
+_CATEGORY_NOTE = re.compile(r"\([^()]{1,12}\)$")
+_L1_PATTERN = re.compile(
+    r"^[^,。:]{0,6}(?:产出|效益|效果|满意度|成本|投入|管理|完成|影响)[^,。:]{0,4}(?:指标|目标)$"
+)
+_L2_PATTERN = re.compile(r"^.{0,10}(?:" + "|".join(vocab.LEVEL2_STEMS) + r")(?:指标|目标)(?:等|类)?$")
+
+
+@lru_cache(maxsize=1 << 14)
+def header_role(key: str) -> str | None:
+    role = vocab.INDICATOR_HEADER.get(key)
+    if role:
+        return role
+    if key.startswith(vocab.REASON_HEADER_PREFIXES) and len(key) <= 20:
+        return "deviation_reason"
+    if key in vocab.TABLE_WRAPPERS:
+        return "wrapper"
+    return None
+
+
+def category_text(cell: Cell) -> str:
+    """A category cell as printed, less a trailing note: "产出指标(70分)", "数量指标(必填硬性指标)"."""
+    return _category_text(cell.text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _category_text(printed: str) -> str:
+    text = v.nfkc(printed).replace(" ", "")
+    return _CATEGORY_NOTE.sub("", text) if len(text) <= 30 else text
+
+
+def level1_of(cell: Cell) -> str | None:
+    return _level1_of(cell.text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _level1_of(printed: str) -> str | None:
+    text = _category_text(printed)
+    key = label_key(text)
+    if key in vocab.LEVEL1:
+        return text
+    if key not in vocab.LEVEL2 and _L1_PATTERN.match(key) and not _L2_PATTERN.match(key):
+        return text  # 项目完成指标, 项目效益指标: a province's own 一级 wording
+    return None
+
+
+def is_level2(cell: Cell) -> bool:
+    return _is_level2(cell.text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _is_level2(printed: str) -> bool:
+    key = label_key(_category_text(printed))
+    return key in vocab.LEVEL2 or (len(key) <= 16 and bool(_L2_PATTERN.match(key)))

@@ -1,0 +1,372 @@
+"""Rows out of a run of table cells: the cut that best fits the table's columns.
+
+Empty cells may have been dropped and runs of text may hold a whole row, so rows are not taken
+by position: ``split_rows`` chooses, over every way of cutting the run into rows, the one whose
+cells best fit their columns (a name is words, a target a sign, number or qualitative word, a
+weight a number no larger than 100 …). ``scrambled_rows`` pairs a table whose values come as one
+block before its names (PDF text in scrambled reading order).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass
+
+from .. import lexicon
+from ..model import Indicator
+from ..parsers.tables import compose_target
+from . import values as v
+from . import vocabulary as vocab
+from .categories import category_text, header_role, is_level2, level1_of
+from .cells import Cell
+
+_NAME_PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：]|\d+[、.．])\s*")
+_MISSING = {"target": -2.5, "actual": -0.3, "weight": -0.3, "score": -0.3}
+_NEG = float("-inf")
+_NATURE_WORDS = frozenset({"定性", "定量", "正向", "反向", "正向指标", "反向指标"})
+
+
+@dataclass
+class Tok:
+    text: str
+    atom: bool  # a printed value (sign, number, unit) or qualitative target word
+    cell: int  # index of the cell it was cut from
+    row_start: bool  # the first data cell of a physical row holding several cells
+    in_row: bool = False  # from a physical row holding several cells
+    glued: bool = False
+    spaced: bool = False  # printed after a space on its line
+    row: int = -1  # the physical row it was printed in
+
+
+def scrambled_rows(cells: list[Cell], slots: list[str]) -> tuple[list[Indicator], list[str]] | None:
+    """PDF text in scrambled reading order prints a table's values as one block and its names and
+    二级 labels as others, each in row order. When the values come as whole rows before the names,
+    the k-th name takes the k-th row of values and, where their counts agree, the k-th 二级."""
+    value_slots = [s for s in slots if s not in ("deviation_reason", "note", "standard")]
+    width = len(value_slots)
+    leading = seen_names = 0  # values printed before the second name: more than a row's worth
+    for cell in cells:
+        text = v.nfkc(cell.text).replace(" ", "")
+        if v.looks_like_target(text) or v.number(text) is not None:
+            leading += 1
+        elif not (is_level2(cell) or level1_of(cell) or header_role(cell.key)) and v.has_han(text):
+            seen_names += 1
+            if seen_names == 2:
+                break
+    if width < 2 or leading < 2 * width:
+        return None
+    values, names, level2s = [], [], []
+    for cell in cells:
+        text = v.nfkc(cell.text).replace(" ", "")
+        if level1_of(cell) or header_role(cell.key):
+            continue
+        if is_level2(cell):
+            level2s.append(category_text(cell))
+        elif v.looks_like_target(text) or v.number(text) is not None:
+            values.append(text)
+        elif names and len(text) <= 2 and v.has_han(text):
+            names[-1] = (names[-1][0] + text, names[-1][1])  # a name's last characters, printed apart
+        elif v.has_han(text):
+            names.append((text, cell.line_no))
+    groups = len(values) // width
+    if groups < 2 or len(names) != groups:
+        return None
+    rows = []
+    for k, (name, line_no) in enumerate(names):
+        row = dict(zip(value_slots, values[k * width : (k + 1) * width], strict=True))
+        level2 = level2s[k] if len(level2s) == groups else None
+        parents = lexicon.LEVEL2_PARENTS.get(level2 or "", (None,))
+        rows.append(_indicator(name, row, parents[0], level2, line_no))
+    return rows, values[groups * width :]
+
+
+def tokens_of(cells: list[Cell]) -> list[Tok]:
+    toks: list[Tok] = []
+    per_row = Counter(c.row for c in cells)
+    rows_with_many = {row for row, count in per_row.items() if count > 1}
+    seen_rows: set[int] = set()
+    for k, cell in enumerate(cells):
+        start = cell.row in rows_with_many and cell.row not in seen_rows
+        seen_rows.add(cell.row)
+        text = cell.text.strip()
+        if not cell.glued:
+            toks.append(
+                Tok(
+                    text,
+                    v.looks_like_target(text),
+                    k,
+                    start,
+                    cell.row in rows_with_many,
+                    spaced=cell.spaced,
+                    row=cell.row,
+                )
+            )
+            continue
+        position = 0
+        folded = v.nfkc(text)
+        atoms = _accepted_atoms(folded)
+        pieces = [folded[a.end() : b.start()] for a, b in itertools.pairwise(atoms)]
+        pieces += [folded[: atoms[0].start()], folded[atoms[-1].end() :]] if atoms else []
+        if any(len(piece.strip()) == 1 for piece in pieces):
+            atoms = []  # "已完成": one word, not a name "已" and a value "完成"
+        if not atoms:
+            toks.append(Tok(text, v.looks_like_target(text), k, start, glued=True))
+            continue
+        for match in atoms:
+            if match.start() > position:
+                toks.append(Tok(folded[position : match.start()], False, k, start, glued=True))
+                start = False
+            toks.append(Tok(match.group(), True, k, start, glued=True))
+            start = False
+            position = match.end()
+        if position < len(folded):
+            toks.append(Tok(folded[position:], False, k, start, glued=True))
+    return toks
+
+
+def _accepted_atoms(text: str) -> list[re.Match]:
+    """The values inside a run-together cell. Numbers always; a qualitative word ("提升", "合格")
+    only where it cannot be part of a name: at the end of the cell or beside another value."""
+    matches = list(v.ATOM.finditer(text))
+    accepted = [bool(re.search(r"\d", m.group())) for m in matches]
+    changed = True
+    while changed:
+        changed = False
+        for k, match in enumerate(matches):
+            if accepted[k]:
+                continue
+            at_end = match.end() == len(text)
+            before = k > 0 and accepted[k - 1] and matches[k - 1].end() == match.start()
+            after = k + 1 < len(matches) and accepted[k + 1] and matches[k + 1].start() == match.end()
+            if at_end or before or after:
+                accepted[k] = changed = True
+    kept = [m for m, ok in zip(matches, accepted, strict=True) if ok]
+    return [m for group in _adjacent_groups(kept) if _ends_a_row(text, group) for m in group]
+
+
+def _adjacent_groups(matches: list[re.Match]) -> list[list[re.Match]]:
+    groups: list[list[re.Match]] = []
+    for m in matches:
+        if groups and groups[-1][-1].end() == m.start():
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    return groups
+
+
+def _ends_a_row(text: str, group: list[re.Match]) -> bool:
+    """Values inside run-together text end a row when they end the text, when they are a row's
+    several values ("10≥266米≥266米10"), or when one plain target follows a name ("…满意度≥90%…");
+    a figure inside words ("清算8个安置小区…", "12月底到位") is part of them."""
+    if group[-1].end() == len(text) or len(group) >= 2:
+        return True
+    value, before = group[0].group(), text[: group[0].start()]
+    plain_target = value[:1] in v.OPERATORS or value.endswith("%")
+    return plain_target and before.endswith(lexicon.INDICATOR_NAME_SUFFIXES)
+
+
+def split_rows(
+    cells: list[Cell],
+    slots: list[str],
+    self_eval: bool,
+    level1: str | None,
+    level2: str | None,
+    guesses: list[Indicator] | None = None,
+) -> list[Indicator]:
+    """The rows of a run of data cells under one 一级/二级: the best-fitting cut (see module doc)."""
+    if not cells:
+        return []
+    toks = tokens_of(cells)
+    n, m = len(toks), len(slots)
+    best: dict[int, tuple[float, list]] = {n: (0.0, [])}
+    fill: dict[tuple[int, int], tuple[float, list, int]] = {}
+
+    def row_at(i: int) -> tuple[float, list]:
+        """Best score and rows for the tokens from i on."""
+        if i in best:
+            return best[i]
+        skipped = row_at(i + 1)
+        result = (skipped[0] - 3.0, skipped[1])  # a token no row takes
+        for end in _name_ends(toks, i):
+            fit = _name_fit(_name_text(toks[i:end]))
+            fit -= (
+                1.0 * len({t.cell for t in toks[i:end]}) - 1.0
+            )  # a name over cells: only where nothing else fits
+            if fit == _NEG:
+                continue
+            fit += 0.5 if toks[i].row_start else (-1.0 if toks[i].in_row and not toks[i].glued else 0.0)
+            total, values, after = fill_at(end, 0)
+            if fit + total > result[0]:
+                result = (fit + total, [(i, end, values), *row_at(after)[1]])
+        best[i] = result
+        return result
+
+    def fill_at(j: int, s: int) -> tuple[float, list, int]:
+        """Best score for the row's values from token j and slot s on, plus all rows after it."""
+        if (j, s) in fill:
+            return fill[(j, s)]
+        missing = sum(_MISSING.get(slot, 0.0) for slot in slots[s:] if self_eval or slot == "target")
+        result = (missing + row_at(j)[0], [], j)
+        if s < m:
+            skip = _MISSING.get(slots[s], 0.0) if (self_eval or slots[s] == "target") else 0.0
+            total, plan, after = fill_at(j, s + 1)
+            if total + skip > result[0]:
+                result = (total + skip, plan, after)
+            if j < n:
+                fit = _slot_fit(toks[j], slots[s])
+                if fit != _NEG:
+                    total, plan, after = fill_at(j + 1, s + 1)
+                    if fit + total > result[0]:
+                        result = (fit + total, [(slots[s], toks[j].text), *plan], after)
+                if slots[s] == "target" and v.is_operator(toks[j].text) and j + 1 < n and toks[j + 1].atom:
+                    total, plan, after = fill_at(j + 2, s + 1)
+                    if 2.0 + total > result[0]:
+                        joined = toks[j].text + (" " if toks[j + 1].spaced else "") + toks[j + 1].text
+                        result = (2.0 + total, [(slots[s], joined), *plan], after)
+                if toks[j].atom and toks[j].glued and s + 1 < m:
+                    for first, second in _two_values(toks[j].text):
+                        fit2 = _slot_fit(Tok(first, True, 0, False), slots[s])
+                        fit2 += _slot_fit(Tok(second, True, 0, False), slots[s + 1])
+                        if fit2 == _NEG:
+                            continue
+                        # two values printed together are believed when they repeat: target = actual
+                        # ("100%100%"), or the second equals the value after it
+                        fit2 += -2.5 + (
+                            2.0 if first == second or (j + 1 < n and toks[j + 1].text == second) else 0.0
+                        )
+                        total, plan, after = fill_at(j + 1, s + 2)
+                        if fit2 + total > result[0]:
+                            result = (fit2 + total, [(slots[s], first), (slots[s + 1], second), *plan], after)
+        fill[(j, s)] = result
+        return result
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
+    _, plan = row_at(0)
+    rows = []
+    for i, end, values in plan:
+        name = _NAME_PREFIX.sub("", _name_text(toks[i:end]).strip())
+        rows.append(_indicator(name, dict(values), level1, level2, cells[toks[i].cell].line_no))
+        if len({t.cell for t in toks[i:end]}) > 1 and guesses is not None:
+            guesses.append(rows[-1])
+    return rows
+
+
+def _name_text(toks: list[Tok]) -> str:
+    return "".join((" " if k and t.spaced and not t.glued else "") + t.text for k, t in enumerate(toks))
+
+
+def _name_ends(toks: list[Tok], i: int) -> list[int]:
+    """Where a name starting at token i may end: the token itself; inside one run-together cell, a
+    later switch from words to values ("5000吨稻谷、500吨成品粮储备到位率"); or a later cell the name
+    was wrapped or spaced into ("出具 有参考价值报告", "项目" | "财政资金" | "到位时间", "…验收合" |
+    "格率 =100%")."""
+    ends = [i + 1]
+    k = i + 1
+    while k < len(toks) and k - i < 8:
+        tok = toks[k]
+        if toks[i].glued and tok.cell == toks[i].cell:
+            if not tok.atom:
+                ends.append(k + 1)
+        elif not toks[k - 1].atom and _continues_name(toks[k - 1], tok):
+            ends.append(k + 1)
+        else:
+            break
+        k += 1
+    return ends
+
+
+def _continues_name(prev: Tok, tok: Tok) -> bool:
+    if tok.atom or (tok.glued and len(tok.text) > 4):
+        return False
+    if tok.row_start:
+        # pdftotext wraps a long name: its last characters start the next line, before the values
+        return prev.row != tok.row and len(tok.text) <= 4 and tok.text not in _NATURE_WORDS
+    same_line = tok.spaced and tok.cell != prev.cell
+    return same_line or (not tok.in_row and not prev.in_row and len(tok.text) <= 8)
+
+
+def _name_fit(text: str) -> float:
+    text = text.strip()
+    if len(text) < 2 or not v.has_han(text):
+        return _NEG
+    if (
+        v.looks_like_target(text)
+        and len(re.findall(r"[\u3400-\u9fff]", text)) < 4
+        or text in vocab.TARGET_PHRASES
+    ):
+        return -3.0
+    if v.is_unit(text):
+        return -3.0
+    fit = 2.0
+    if text.endswith(lexicon.INDICATOR_NAME_SUFFIXES):
+        fit += 0.5
+    if text[-1] in "、,,。(（":
+        fit -= 1.5
+    return fit
+
+
+def _slot_fit(tok: Tok, slot: str) -> float:
+    text = tok.text.strip()
+    if not text:
+        return _NEG
+    if slot == "target_operator":
+        if text in _NATURE_WORDS:
+            return 1.0  # 定性 / 正向: the 指标性质 cell holds a word, not a sign; compose_target drops it
+        return 1.5 if v.is_operator(text) else _NEG
+    if slot == "target_unit":
+        return (1.0 if v.is_known_unit(text) else 0.5) if v.is_unit(text) else _NEG
+    if text in _NATURE_WORDS and slot in ("target", "actual", "target_half"):
+        return _NEG  # 定性 / 正向 fill the 指标性质 (or 指标方向) column, never a value
+    if slot in ("weight", "score"):
+        value = v.number(text)
+        return 1.5 if value is not None and value <= 100 else _NEG
+    if v.is_operator(text) or text == "%":
+        return _NEG
+    if slot == "target":
+        if tok.atom or v.looks_like_target(text):
+            return 2.0
+        return 0.8 if len(text) <= 30 else 0.3
+    if slot in ("actual", "target_half"):
+        if tok.atom or v.looks_like_target(text):
+            return 1.5
+        return 0.5 if len(text) <= 30 else 0.2
+    if slot == "standard":
+        return 0.6 if not tok.atom and len(text) <= 12 else 0.1
+    return 0.2 if not tok.atom else _NEG  # reason, note: words
+
+
+def _two_values(text: str) -> list[tuple[str, str]]:
+    """A value atom that may be two values printed together: "20100%" → ("20", "100%"),
+    "1020万元" → ("10", "20万元"), "00" → ("0", "0")."""
+    match = re.fullmatch(r"([\d.]+)(%|[^\d.%]*)", text)
+    if not match or len(match.group(1)) < 2:
+        return []
+    digits, unit = match.groups()
+    out = []
+    for first, second in v.split_run(digits + ("%" if unit == "%" else ""), 2):
+        out.append((first, second + ("" if unit == "%" else unit)))
+    return out
+
+
+def _indicator(name: str, values: dict[str, str], level1, level2, line_no: int) -> Indicator:
+    if "target_operator" in values or "target_unit" in values:
+        target = compose_target(
+            values.get("target_operator"), values.get("target"), values.get("target_unit")
+        )
+    else:
+        target = values.get("target")
+    return Indicator(
+        level1=level1,
+        level2=level2,
+        name=name,
+        target=None if target is None or v.is_blank(target) and target != "无" else target,
+        line_no=line_no,
+        actual=values.get("actual"),
+        weight=v.number(values.get("weight")),
+        score=v.number(values.get("score")),
+        deviation_reason=values.get("deviation_reason"),
+        note=values.get("note"),
+    )

@@ -1,0 +1,97 @@
+"""A read form's last checks and repairs, each announced through ``note``: figures printed away
+from their row, the one annual figure, a unit the form does not print, a project named only by its
+title, and a table cut before its 满意度 rows."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..model import Form, FormType, Severity
+from ..numbers import parse_amount
+from . import values as v
+from . import vocabulary as vocab
+from .cells import Cell
+from .funds import rate_agrees
+from .segments import Segment, title_head
+
+Note = Callable[..., None]  # FormReader.note(severity, code, message, line_no=None)
+
+# What a title says before its form word that is not the project: the year, the form's kind.
+_TITLE_NOISE = re.compile(r"^\d{4}年度?|(?:部门预算|财政|预算)?(?:项目)?支出$|区域$|\(打捆项目\)$|[《》\"“”]")
+_AMOUNT_FIELDS = ("budget_total", "budget_current", "initial_budget", "full_year_budget", "executed")
+
+
+def lacks_satisfaction(form: Form) -> bool:
+    """A table in the national framework (产出指标, 效益指标 …) with no 满意度 row."""
+    levels = [(row.level1 or "") + (row.level2 or "") for row in form.indicators]
+    national = any(level.startswith(("产出指标", "效益指标")) for level in levels)
+    return national and not any("满意" in level for level in levels)
+
+
+def repair_from_loose_figures(form: Form, loose_figures: list[Cell], note: Note) -> None:
+    """Scrambled text prints some fund figures away from their row. A lone percentage is the
+    执行率 when none was read; a figure that makes 执行数 / 全年预算数 equal it is the 执行数."""
+    rates = [v.rate(v.nfkc(c.text)) for c in loose_figures if v.rate(v.nfkc(c.text)) is not None]
+    if form.execution_rate_stated is None and len(rates) == 1:
+        form.execution_rate_stated = rates[0]
+        note(Severity.INFO, "rate_apart_from_row", f"执行率 {rates[0]}% printed apart from its row")
+    base, rate = form.full_year_budget or form.initial_budget, form.execution_rate_stated
+    if base is None or rate is None or (form.executed is not None and rate_agrees(form.executed, base, rate)):
+        return
+    for cell in loose_figures:
+        amount = parse_amount(cell.text)
+        if amount is not None and rate_agrees(amount.value, base, rate):
+            form.executed = amount.value
+            message = f"执行数 {cell.text!r} printed apart from its row; 执行率 confirms it"
+            note(Severity.INFO, "executed_apart_from_row", message, cell.line_no)
+            return
+
+
+def settle_budget_figures(form: Form) -> None:
+    if form.form_type == FormType.SELF_EVAL:
+        if form.full_year_budget is None and form.budget_current is not None:
+            form.full_year_budget, form.budget_current = form.budget_current, None  # its 预算数
+    elif form.budget_total is not None and form.budget_current is None:
+        # one figure (资金总额) with no year's figure beside it: the form's annual budget
+        form.budget_current, form.budget_total = form.budget_total, None
+
+
+def assume_unit(form: Form, note: Note) -> None:
+    """A form that states no unit for its figures: the national template's fund block is in 万元,
+    so small figures are taken as 万元; large ones (a yuan figure runs to six digits) as 元."""
+    amounts = [getattr(form, a) for a in _AMOUNT_FIELDS if getattr(form, a) is not None]
+    if form.amount_unit is not None or not amounts:
+        return
+    form.amount_unit = "万元" if max(amounts) < 100000 else "元"
+    message = f"no unit printed for the form's figures; {form.amount_unit} assumed from their size"
+    note(Severity.WARNING, "amount_unit_assumed", message, form.line_start)
+
+
+def name_from_title(form: Form, segment: Segment, note: Note) -> None:
+    """No 项目名称 label: a title that names the project ("服务贸易项目绩效自评表") names it."""
+    t = segment.title
+    if form.project_name is not None or t is None:
+        return
+    title = segment.cells[t]
+    head = segment.cells[t - 1].key if t > 0 and title_head(segment.cells[t - 1], title) else ""
+    words = head + title.key
+    for word, _ in vocab.TITLES:
+        words = words.split(word)[0]
+    name = words
+    while (shorter := _TITLE_NOISE.sub("", name)) != name:
+        name = shorter
+    if len(name) >= 4 and v.has_han(name):
+        form.project_name = name
+        note(
+            Severity.INFO,
+            "project_name_from_title",
+            f"no 项目名称 label; the title names {name!r}",
+            title.line_no,
+        )
+
+
+def note_missing_fields(form: Form, note: Note, seq: int = 0) -> None:
+    for attr, label in (("project_name", "项目名称"), ("unit_name", "单位"), ("fiscal_year", "年度")):
+        if getattr(form, attr) is None:
+            note(Severity.WARNING, f"missing_{attr}", f"{label} not found on the form", form.line_start, seq)
