@@ -31,7 +31,7 @@ from typing import Any
 
 import duckdb
 
-from .model import FIGURE_FIELDS
+from .model import AMOUNT_FIELDS, FIGURE_FIELDS
 
 BUDGET_FIELDS = (*FIGURE_FIELDS, "fiscal_year", "unit_name", "form_type")
 DECIMAL_FIELDS = frozenset(FIGURE_FIELDS)
@@ -223,37 +223,41 @@ def _total(scores: list[DocumentScore]) -> DocumentScore:
     return total
 
 
-def format_report(scores: list[DocumentScore], total: DocumentScore, verbose: bool = False) -> list[str]:
+def _document_table(
+    scores: list[DocumentScore],
+    total: DocumentScore,
+    extra: list[tuple[str, int, Callable[[DocumentScore], str]]],
+    verbose: bool,
+) -> list[str]:
+    """One line per document and a TOTAL line: forms, spurious forms, budget fields, indicator
+    recall, then the report's own columns (title, width, cell)."""
     width = max(len(score.document) for score in [*scores, total]) + 2
     header = (
-        f"{'document':<{width}} {'forms':>9} {'spurious':>8} {'budget fields':>14} "
-        f"{'indicator recall':>17} {'target+level ok':>16}"
+        f"{'document':<{width}} {'forms':>9} {'spurious':>8} {'budget fields':>14} {'indicator recall':>17}"
     )
+    header += "".join(f" {title:>{size}}" for title, size, _ in extra)
     lines = [header, "-" * len(header)]
     for score in [*scores, total]:
         lines.append(
             f"{score.document:<{width}} {score.forms_found:>4}/{score.forms_expected:<4} {score.forms_spurious:>8} "
             f"{_pct(score.fields_right, score.fields_total):>14} "
-            f"{_pct(score.indicators_found, score.indicators_expected):>17} "
-            f"{_pct(score.indicators_right, score.indicators_found):>16}"
+            f"{_pct(score.indicators_found, score.indicators_expected):>17}"
+            + "".join(f" {cell(score):>{size}}" for _, size, cell in extra)
         )
         if verbose:
             lines += [f"    {problem}" for problem in score.problems]
     return lines
 
 
+def format_report(scores: list[DocumentScore], total: DocumentScore, verbose: bool = False) -> list[str]:
+    right = ("target+level ok", 16, lambda s: _pct(s.indicators_right, s.indicators_found))
+    return _document_table(scores, total, [right], verbose)
+
+
 # --- gold files: real documents, scored as tests/real/score_real.py scores them --------------------
 
 # The amounts of a gold form (in yuan), compared with the warehouse's after converting 万元.
-GOLD_AMOUNTS = (
-    "budget_total",
-    "budget_current",
-    "prior_year_budget",
-    "prior_year_executed",
-    "initial_budget",
-    "full_year_budget",
-    "executed",
-)
+GOLD_AMOUNTS = AMOUNT_FIELDS  # the gold names its amounts as the document model does
 AMOUNT_TOLERANCE = Decimal("0.5")  # yuan
 SCALAR_TOLERANCE = 0.006  # execution rate (percent) and total score
 FORM_MATCH = 0.75  # project-name similarity a form needs to be matched
@@ -546,22 +550,15 @@ def score_real_lines(scores: list[DocumentScore], total: DocumentScore) -> list[
 
 def format_gold_report(scores: list[DocumentScore], total: DocumentScore, verbose: bool = False) -> list[str]:
     """Per document, then the summary: every figure end to end (a missed form counts all its fields wrong)."""
-    width = max(len(score.document) for score in [*scores, total]) + 2
-    header = (
-        f"{'document':<{width}} {'forms':>9} {'spurious':>8} {'budget fields':>14} "
-        f"{'indicator recall':>17} {'target right':>13} {'levels right':>13}"
+    lines = _document_table(
+        scores,
+        total,
+        [
+            ("target right", 13, lambda s: _pct(s.targets_right, s.indicators_expected)),
+            ("levels right", 13, lambda s: _pct(s.levels_right, s.indicators_expected)),
+        ],
+        verbose,
     )
-    lines = [header, "-" * len(header)]
-    for score in [*scores, total]:
-        lines.append(
-            f"{score.document:<{width}} {score.forms_found:>4}/{score.forms_expected:<4} {score.forms_spurious:>8} "
-            f"{_pct(score.fields_right, score.fields_total):>14} "
-            f"{_pct(score.indicators_found, score.indicators_expected):>17} "
-            f"{_pct(score.targets_right, score.indicators_expected):>13} "
-            f"{_pct(score.levels_right, score.indicators_expected):>13}"
-        )
-        if verbose:
-            lines += [f"    {problem}" for problem in score.problems]
     t = total
     rows = [
         ("forms found", t.forms_found, t.forms_expected,

@@ -64,8 +64,8 @@ class BudgetItem:
     note: str | None = None
 
 
-# Form attributes that hold printed figures (Decimal, in the form's amount_unit or as printed).
-FIGURE_FIELDS = (
+# Form attributes that hold amounts of money (Decimal, in the form's amount_unit).
+AMOUNT_FIELDS = (
     "budget_total",
     "budget_current",
     "prior_year_budget",
@@ -73,9 +73,9 @@ FIGURE_FIELDS = (
     "initial_budget",
     "full_year_budget",
     "executed",
-    "execution_rate_stated",
-    "total_score",
 )
+# Form attributes that hold printed figures: the amounts, then a rate and a score as printed.
+FIGURE_FIELDS = (*AMOUNT_FIELDS, "execution_rate_stated", "total_score")
 
 
 @dataclass

@@ -11,7 +11,7 @@ import pyarrow as pa
 from .decode import decode, split_lines
 from .detect import UNKNOWN, detect_layout
 from .load import RAW_SCHEMAS
-from .model import FIGURE_FIELDS, Document, Form, Issue, Severity
+from .model import AMOUNT_FIELDS, FIGURE_FIELDS, Document, Form, Issue, Severity
 from .parsers import PARSERS
 from .reader.form import read_forms
 
@@ -157,17 +157,14 @@ def fit_to_raw(document: Document) -> None:
                 document.issues.append(Issue(severity, code, message, line_no, seq))
 
 
-_AMOUNT_FIELDS = FIGURE_FIELDS[:7]
-
-
 def _keep_wan_decimals(form: Form, seq: int, document: Document) -> None:
     """Amounts printed in 万元 to four decimals (153.5184) are exact yuan: store the form in 元 rather
     than round them to the raw column's two decimals."""
-    amounts = [getattr(form, name) for name in _AMOUNT_FIELDS]
+    amounts = [getattr(form, name) for name in AMOUNT_FIELDS]
     exponents = [a.as_tuple().exponent for a in amounts if a is not None]
     if form.amount_unit != "万元" or not exponents or min(exponents) >= -2 or min(exponents) < -6:
         return
-    for name in _AMOUNT_FIELDS:
+    for name in AMOUNT_FIELDS:
         value = getattr(form, name)
         if value is not None:
             setattr(form, name, value * 10000)
