@@ -362,8 +362,7 @@ class FormReader:
 
     @staticmethod
     def _is_figure(cell: Cell) -> bool:
-        text = v.nfkc(cell.text).replace(" ", "")
-        return v.number(text) is not None or v.rate(text) is not None or parse_amount(text) is not None
+        return v.is_figure(cell.text)
 
     def _fund_header_seen(self) -> bool:
         return sum(m in self.fund_columns for m in ("initial_budget", "full_year_budget", "executed")) >= 2

@@ -36,8 +36,7 @@ def _best_reading(columns: list[str], raw: list[tuple[str, bool]]) -> dict[str, 
         if not text:
             options.append([[""]])
             continue
-        whole = v.number(text) is not None or v.rate(text) is not None or parse_amount(text) is not None
-        choices = [[text]] if whole else []
+        choices = [[text]] if v.is_figure(text) else []
         if splittable and v.is_number_run(text):
             for count in range(2, len(columns) + 1):
                 choices += v.split_run(text, count)

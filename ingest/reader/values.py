@@ -13,6 +13,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from .. import lexicon
+from ..numbers import parse_amount
 from .vocabulary import TARGET_PHRASES, VALUE_UNITS
 
 OPERATORS = "".join(sorted(lexicon.TARGET_OPERATORS))
@@ -65,6 +66,12 @@ def rate(text: str | None) -> Decimal | None:
         return None
     match = _RATE.match(nfkc(text).replace(" ", ""))
     return Decimal(match.group(1)) if match else None
+
+
+def is_figure(text: str) -> bool:
+    """A cell that is one figure: a number, a percentage, or an amount ("250万", "1,125.00")."""
+    text = nfkc(text).replace(" ", "")
+    return number(text) is not None or rate(text) is not None or parse_amount(text) is not None
 
 
 def is_blank(text: str | None) -> bool:
