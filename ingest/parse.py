@@ -78,10 +78,8 @@ def _readings(lines: list[str], layout: str, document: Document) -> list[tuple[s
 
 
 def _choose(readings: list[tuple[str, list[Form], list[Issue]]]) -> tuple[str, list[Form], list[Issue]]:
-    """The fuller reading; the layout front-end's, listed first, on a tie. A text with no form keeps
-    the layout detection gave it."""
-    name, forms, issues = max(readings, key=lambda reading: _quality(reading[1]))
-    return name, forms, issues
+    """The fuller reading; the layout front-end's, listed first, on a tie."""
+    return max(readings, key=lambda reading: _quality(reading[1]))
 
 
 def _is_substantial(forms: list[Form]) -> bool:
