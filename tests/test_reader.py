@@ -189,3 +189,50 @@ def test_a_real_document_reads_the_same_in_another_text_shape(shape: str):
         lines = text_of(path).split("\n")
         same.append(_reading(_rendered(cells_of(lines), shape)) == _reading(lines))
     assert sum(same) >= 0.75 * len(paths), [p.stem for p, ok in zip(paths, same, strict=True) if not ok]
+
+
+# --- behaviours found on the documents first held back (now in collected/) ---------------------------
+
+
+def test_the_ticked_option_is_the_category_and_a_rate_may_be_printed_without_its_percent_sign():
+    """Yunnan's 20/80 template: "1、部门预算项目 □ 2、县直专项 ☑ …" and one budget column,
+    预算数(A) 50 | 执行数(B) 10 | 执行率(B/A) 20 (no %, confirmed by 10 / 50) | 得分 4."""
+    path = COLLECTED / "yn_changning_2022_se_pigfarm.txt"
+    (form,) = parse_bytes(path.read_bytes(), path.name).forms
+    assert form.project_category == "县直专项"
+    assert (form.full_year_budget, form.executed, form.execution_rate_stated) == (
+        Decimal("50"), Decimal("10"), Decimal("20")
+    )  # fmt: skip
+
+
+def test_a_label_with_its_colon_labels_a_value_not_a_column():
+    """ "预算数:" 2.38 "执行数:" 2.38 20: the 20 after 执行数's figure is a score, not the figure."""
+    path = COLLECTED / "sc_anju_2021_se_foodsafety.txt"
+    (form,) = parse_bytes(path.read_bytes(), path.name).forms
+    assert (form.full_year_budget, form.executed) == (Decimal("2.38"), Decimal("2.38"))
+
+
+def test_a_title_named_inside_prose_starts_no_form():
+    """ "是否完成绩效目标申报表中申报的数量" is an indicator's name, run together with its row."""
+    path = COLLECTED / "bj_haidian_2016_se_streetcleaning.txt"
+    document = parse_bytes(path.read_bytes(), path.name)
+    assert len(document.forms) == 1
+    form = document.forms[0]
+    assert (form.initial_budget, form.executed, form.execution_rate_stated) == (
+        Decimal("310.2"), Decimal("154.74"), Decimal("50")
+    )  # "年度资金总额:310.2154.741050%5执行率*该指标分值…"  # fmt: skip
+    assert form.indicators[0].name == "是否完成绩效目标申报表中申报的数量"
+
+
+def test_a_target_forms_total_is_the_weights_sum_not_a_score():
+    path = COLLECTED / "he_ningjin_2019_tgt_hsgrant.txt"
+    document = parse_bytes(path.read_bytes(), path.name)
+    (form,) = document.forms
+    assert (form.form_type.value, form.total_score) == ("target", None)
+    assert "target_form_total_not_a_score" in codes(document)
+
+
+def test_a_fund_word_inside_a_spaced_name_does_not_cut_it():
+    (cells,) = [cells_of(["产出指标 时效指标 财政资金到位及时支付率 正向 = 100 % 4"])]
+    assert [c.text for c in cells][:3] == ["产出指标", "时效指标", "财政资金到位及时支付率"]
+    assert [c.text for c in cells_of(["其中:财政资金 100"])] == ["其中", "财政资金", "100"]

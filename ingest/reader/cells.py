@@ -217,15 +217,16 @@ def _split_colon(part: str) -> list[str]:
         return [part]
     head, tail = part[: match.start()].strip(), part[match.end() :].strip()
     if head in ("其中",) or label_key(head) in _SHORT_LABELS:
-        pieces = [head] if head != "其中" else []
+        pieces = [head + match.group()] if head != "其中" else []  # the colon kept: it marks a label
         return pieces + (_split_colon(tail) if tail else [])
     return [part]
 
 
-def _split_on_labels(part: str) -> list[str]:
+def _split_on_labels(part: str, in_words: bool = False) -> list[str]:
     """The text cut before and after each label it holds, as printed (labels are matched on the
     folded text, the pieces taken from the original). A label inside prose is no label: one
-    followed by a comma or full stop, or after 的 ("市房管局为项目的主管单位，依据…")."""
+    followed by a comma or full stop, or after 的 ("市房管局为项目的主管单位，依据…"), or read
+    into by 中 ("绩效目标申报表中申报的数量")."""
     folded, origin = [], []
     for index, ch in enumerate(part):
         for out in unicodedata.normalize("NFKC", ch):
@@ -236,8 +237,10 @@ def _split_on_labels(part: str) -> list[str]:
     cuts = set()
     for match in _GLUED_LABEL.finditer(text):
         before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
-        if before == "的" or after in _PROSE_AFTER:
+        if before == "的" or after in _PROSE_AFTER or text[match.end() : match.end() + 2] in _PROSE_IN:
             continue
+        if in_words and _is_han(after) and label_key(match.group()) in _FUND_WORDS:
+            continue  # a word among spaced words: "财政资金到位及时支付率" is a name, not a fund row
         cuts.update((match.start(), match.end()))
     bounds = sorted(cuts | {0, len(text)})
     pieces = []
@@ -248,14 +251,22 @@ def _split_on_labels(part: str) -> list[str]:
     return [p for p in pieces if p]
 
 
+_FUND_WORDS = frozenset(vocab.FUND_SUB_ROWS) | frozenset(vocab.AMOUNTS)
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
 _PROSE_AFTER = frozenset("，,。；;、的")
+_PROSE_IN = vocab.PROSE_AFTER_LABEL
 
 
 def _cut_glued(part: str, line_no: int, row: int, alone: bool) -> list[Cell]:
     """Cut a space-free run of text before and after each label it holds. A run alone on its line
     may hold a row's values after its words ("学校满意度≥90%"): it is marked glued."""
     part = _LINE_MARKER.sub("", part) if row else part
-    pieces = _split_on_labels(part)
+    pieces = _split_on_labels(part, in_words=not alone)
     if len(pieces) == 1:
         return [Cell(piece, line_no, row, glued=alone) for piece in _split_colon(part)]
     pieces = _merge_name_words(pieces)
@@ -279,9 +290,9 @@ def _cut_glued(part: str, line_no: int, row: int, alone: bool) -> list[Cell]:
     cells: list[Cell] = []
     for k, piece in enumerate(pieces):
         for sub in _split_colon(piece):
-            sub = sub.strip(":：")
+            sub = sub.lstrip(":：") if label_key(sub) in _ALL_LABELS else sub.strip(":：")
             if sub:
                 cells.append(Cell(sub, line_no, row, glued=True))
                 glued_to_figure = k > 0 and pieces[k - 1][-1:].isdigit() and label_key(piece) in _ALL_LABELS
-                cells[-1].after_number = glued_to_figure and sub == piece.strip(":：")
+                cells[-1].after_number = glued_to_figure and sub.rstrip(":：") == piece.strip(":：")
     return cells

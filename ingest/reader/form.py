@@ -25,9 +25,9 @@ from ..numbers import parse_amount
 from . import values as v
 from . import vocabulary as vocab
 from .categories import header_role
-from .cells import Cell, cells_of, label_key
+from .cells import Cell, cells_of
 from .funds import read_fund_row, read_total
-from .labels import MAX_LABEL, field_for, is_label, title_type
+from .labels import MAX_LABEL, field_for, is_label, ticked_option, title_type, unit_statement
 from .projects import forms_of_projects, project_columns
 from .segments import Segment, split_forms
 from .settle import (
@@ -38,15 +38,20 @@ from .settle import (
     repair_from_loose_figures,
     settle_budget_figures,
 )
-from .table import IndicatorTable
+from .table import IndicatorTable, header_length
 
 _YEAR_OF_FORM = re.compile(r"((?:19|20)\d{2})\s*年\s*度")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
-_UNIT_STATEMENT = re.compile(r"(?:^|单位[:：]?)\s*(?:\()?(万元|元)(?:\))?$")
 _SEAL = re.compile(r"[(（]?盖章[)）]?")
 _TO_FORM_UNIT = {("万元", "元"): Decimal(10000), ("元", "万元"): Decimal("0.0001")}
 _LABEL_TAIL_FIGURE = re.compile(r"^[\u3400-\u9fff()]{1,8}?[:]?(\d[\d,]*(?:\.\d+)?(?:万元|万|元))$")
+_LEADING_RUN = re.compile(r"[\d.,%]{3,}(?=[\u3400-\u9fff])")
 _TABLE_END = re.compile("|".join(re.escape(end) for end in vocab.TABLE_END))
+
+
+def _labels_a_value(cell: Cell) -> bool:
+    """ "预算数:" with its colon labels the figure after it; "预算数(A)" heads a column."""
+    return cell.text.rstrip().endswith((":", "：")) and cell.key in vocab.AMOUNTS
 
 
 def read_forms(lines: list[str]) -> tuple[list[Form], list[Issue]]:
@@ -88,6 +93,7 @@ class FormReader:
     orphans_before_label: list[Cell] = field(default_factory=list)
     loose_figures: list[Cell] = field(default_factory=list)  # figures no label took, before the table
     past_fund_block: bool = False
+    category_cells: list[Cell] | None = None  # 项目类别 and the options and boxes printed after it
 
     def __post_init__(self) -> None:
         cells = self.segment.cells
@@ -115,7 +121,7 @@ class FormReader:
                     k += 1
                     continue
                 self.table_done = True
-            header = self._table_header(k)
+            header = header_length(cells, k) if self.table is None else 0
             if header:
                 self._close_runs()
                 self._field_without_value()
@@ -159,29 +165,8 @@ class FormReader:
         return None
 
     def _ends_table(self, cell: Cell) -> bool:
-        key = cell.key
+        key = cell.key.lstrip("-—·*>【[ ")
         return len(key) <= 40 and (key == "注" or _TABLE_END.match(key) is not None)
-
-    def _table_header(self, k: int) -> int:
-        """Length of the indicator-table header starting at cell k, 0 when none starts there.
-
-        PDF text in scrambled reading order may print a 二级 label or a row's name among the
-        header cells; up to two such cells between header cells still make one header (they are
-        the table's first cells, see ``read``)."""
-        cells = self.segment.cells
-        if self.table is not None or header_role(cells[k].key) not in ("level1", "level2", "name", "wrapper"):
-            return 0
-        end, last = k, k
-        roles = set()
-        while end < len(cells) and end - last <= 2:
-            role = header_role(cells[end].key)
-            if role is not None:
-                roles.add(role)
-                last = end
-            elif len(cells[end].key) > 20 or self._is_figure(cells[end]):
-                break
-            end += 1
-        return last + 1 - k if "name" in roles and ("level1" in roles or "level2" in roles) else 0
 
     # --- header fields and budget figures ------------------------------------------------------
 
@@ -194,6 +179,11 @@ class FormReader:
                 f"label {cell.text!r} printed straight after a figure",
                 cell.line_no,
             )
+        if self.category_cells is not None:
+            if cell.row == self.category_cells[0].row and not is_label(cell):
+                self.category_cells.append(cell)
+                return
+            self._close_category()
         last_field, self.field_cell = self.field_cell, None
         after_fund_header, self.after_fund_header = self.after_fund_header, False
         if self.fund_values is None and after_fund_header and self._is_figure(cell):
@@ -218,7 +208,7 @@ class FormReader:
                 self.orphans = []  # a title ends any unlabelled run
             self.pending_amounts.clear()
             return
-        unit = self._unit_statement(cell)
+        unit = unit_statement(cell)
         if unit:
             self._set_unit(unit)
         if key in vocab.LABEL_TAILS or not key:
@@ -232,7 +222,10 @@ class FormReader:
         if self.pending_field and self._is_figure(cell) and self.pending_field[0] != "project_category":
             self._field_without_value()  # a figure is never a name: scrambled text put it here
         if self.pending_field:
+            category = self.form.project_category
             self._set_field(cell.text)
+            if self.form.project_category != category:
+                self.category_cells = [cell]
             self.field_cell = cell
             return
         if last_field and cell.spaced and cell.line_no == last_field.line_no and not self.pending_amounts:
@@ -270,7 +263,7 @@ class FormReader:
         elif key == vocab.TOTAL_SCORE:
             self.saw_total = True
             self.total_values = []
-        elif key in vocab.FUND_COLUMNS and self.table is None:
+        elif key in vocab.FUND_COLUMNS and self.table is None and not _labels_a_value(cell):
             meaning = vocab.FUND_COLUMNS[key]
             if meaning not in self.fund_columns:
                 self.fund_columns.append(meaning)
@@ -313,7 +306,7 @@ class FormReader:
         self.pending_field = None
         value = _SEAL.sub("", text).strip()
         value = v.strip_code(value).strip(" :：")
-        if not value or v.is_blank(value) or self._unit_statement(Cell(value, 0, 0)):
+        if not value or v.is_blank(value) or unit_statement(Cell(value, 0, 0)):
             return
         if attr.endswith("_name") and len(re.findall(r"[\u3400-\u9fff]", value)) < 2:
             return  # a figure, a date or a stray sign is never a name ("2019年…工程" is)
@@ -330,17 +323,13 @@ class FormReader:
             setattr(self.form, attr, value)
             self.field_rank[attr] = rank
 
-    def _unit_statement(self, cell: Cell) -> str | None:
-        key = cell.key if cell.line_no else label_key(cell.text)
-        text = v.nfkc(cell.text).replace(" ", "")
-        if len(text) > 30:
-            return None
-        if _UNIT_STATEMENT.search(text) and ("单位" in text or text.startswith("(")):
-            return _UNIT_STATEMENT.search(text).group(1)
-        marker = re.search(r"\((万元|元)\)", text)
-        if marker and key and not v.number(key):
-            return marker.group(1)
-        return None
+    def _close_category(self) -> None:
+        """Options printed with check boxes in cells of their own: the ticked one is the category."""
+        cells, self.category_cells = self.category_cells, None
+        if len(cells) > 1:
+            chosen = ticked_option([c.text for c in cells])
+            if chosen is not None:
+                self.form.project_category = chosen or None
 
     def _set_unit(self, unit: str) -> None:
         if self.form.amount_unit is None:
@@ -375,6 +364,8 @@ class FormReader:
             self.fund_values.append((text, cell.glued))  # figures printed together: only run-together text
         elif v.is_blank(text) and text:
             self.fund_values.append(("", False))
+        elif cell.glued and (lead := _LEADING_RUN.match(text)) and v.is_number_run(lead.group()):
+            self.fund_values.append((lead.group(), True))  # "310.2154.741050%5执行率*该指标分值…"
         else:
             return False
         return True
@@ -421,6 +412,8 @@ class FormReader:
 
     def _finish(self) -> None:
         form = self.form
+        if self.category_cells is not None:
+            self._close_category()
         if self.table is not None:
             self._read_table()
         if self.fund_columns:
@@ -429,6 +422,10 @@ class FormReader:
         if any(getattr(form, a) is not None for a in ("initial_budget", "full_year_budget", "executed")):
             form.form_type = FormType.SELF_EVAL
         assume_unit(form, self.note)
+        if form.form_type == FormType.TARGET and form.total_score is not None:
+            message = f"总分 {form.total_score} on a target form sums the 分值 of its indicators; not a score"
+            self.note(Severity.INFO, "target_form_total_not_a_score", message, form.line_start)
+            form.total_score = None
         if self.table is not None and self.table.project_columns:
             return  # a project list: each project's form is checked in _forms_of_project_list
         name_from_title(form, self.segment, self.note)

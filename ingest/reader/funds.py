@@ -63,7 +63,11 @@ def _reading(columns, placed, atoms) -> dict[str, Decimal] | None:
         if not atom:
             continue
         if meaning == "rate":
+            # a rate printed without its % ("20" under 执行率(B/A)) counts only where the arithmetic
+            # confirms it (_score)
             value = v.rate(atom)
+            if value is None:
+                value = v.number(atom)
             if value is None:
                 return None
         else:

@@ -7,9 +7,10 @@ from functools import lru_cache
 
 from ..lexicon import CONTINUATION_SHEETS
 from ..model import FormType
+from . import values as v
 from . import vocabulary as vocab
 from .categories import header_role, level1_of
-from .cells import Cell
+from .cells import Cell, label_key
 
 MAX_LABEL = 24
 _FIELD_PATTERNS = [(re.compile(pattern), attr, rank) for pattern, attr, rank in vocab.FIELD_PATTERNS]
@@ -27,8 +28,10 @@ def _title_type(key: str) -> FormType | None:
     if key.endswith(CONTINUATION_SHEETS):
         return None  # a later sheet of the same form: 申报表(绩效目标)
     for word, form_type in vocab.TITLES:
-        if word in key:
-            return FormType(form_type)
+        at = key.find(word)
+        if at >= 0:
+            after = key[at + len(word) : at + len(word) + 2]
+            return None if after in vocab.PROSE_AFTER_LABEL else FormType(form_type)
     return None
 
 
@@ -64,3 +67,39 @@ def is_label(cell: Cell) -> bool:
 
 def is_project_name_label(cell: Cell) -> bool:
     return (field_for(cell.key) or ("",))[0] == "project_name"
+
+
+_TICKED = frozenset("√☑■✓✔☒")
+_UNTICKED = frozenset("□☐")
+
+
+def ticked_option(texts: list[str]) -> str | None:
+    """The option a tick marks among options and check boxes printed in cells of their own
+    ("部门预算项目" "□" "县直专项" "☑"); "" when boxes are printed but none is ticked; None when the
+    cells hold no check box at all. A box goes with the option on the side the first box shows."""
+    boxes = [k for k, text in enumerate(texts) if text.strip() and set(text.strip()) <= _TICKED | _UNTICKED]
+    if not boxes:
+        return None
+    side = 1 if boxes[0] == 0 else -1
+    for k in boxes:
+        option = k + side
+        if set(texts[k].strip()) & _TICKED and 0 <= option < len(texts) and option not in boxes:
+            return texts[option].strip()
+    return ""
+
+
+_UNIT_STATEMENT = re.compile(r"(?:^|单位[:：]?)\s*(?:\()?(万元|元)(?:\))?$")
+
+
+def unit_statement(cell: Cell) -> str | None:
+    """The amount unit a cell states ("单位:万元", "(万元)", "项目资金(万元)"), or None."""
+    key = cell.key if cell.line_no else label_key(cell.text)
+    text = v.nfkc(cell.text).replace(" ", "")
+    if len(text) > 30:
+        return None
+    if _UNIT_STATEMENT.search(text) and ("单位" in text or text.startswith("(")):
+        return _UNIT_STATEMENT.search(text).group(1)
+    marker = re.search(r"\((万元|元)\)", text)
+    if marker and key and not v.number(key):
+        return marker.group(1)
+    return None

@@ -29,7 +29,7 @@ def split_forms(cells: list[Cell]) -> list[Segment]:
     start, title, form_type = 0, None, FormType.TARGET
     has_name = has_table = has_fields = False
     for k, cell in enumerate(cells):
-        found = title_type(cell)
+        found = title_type(cell) if not _inside_sentence(cells, k) else None
         is_name_label = is_project_name_label(cell)
         starts_table = header_role(cell.key) in ("level1", "level2")
         if (found and (has_name or has_table)) or (is_name_label and has_name and has_table):
@@ -57,3 +57,18 @@ def title_head(head: Cell, title: Cell) -> bool:
     """The first words of a title that run-together text cut off before its form word:
     "2023年度项目支出" | "绩效目标表"."""
     return head.line_no == title.line_no and title.glued and len(head.key) <= 30 and not is_label(head)
+
+
+def _inside_sentence(cells: list[Cell], k: int) -> bool:
+    """A title's words in the middle of run-together prose ("是否完成" | "绩效目标申报表" | "中申报的数量"):
+    words that are not labels run into it on both sides, so it names a form, it does not start one."""
+    if not cells[k].glued or k == 0 or k + 1 >= len(cells):
+        return False
+    before, after = cells[k - 1], cells[k + 1]
+    return all(
+        other.line_no == cells[k].line_no
+        and other.glued
+        and "\u4e00" <= other.text[:1] <= "\u9fff"
+        and not is_label(other)
+        for other in (before, after)
+    ) and not after.text.startswith(("年", "表"))

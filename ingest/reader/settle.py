@@ -18,7 +18,9 @@ from .segments import Segment, title_head
 Note = Callable[..., None]  # FormReader.note(severity, code, message, line_no=None)
 
 # What a title says before its form word that is not the project: the year, the form's kind.
-_TITLE_NOISE = re.compile(r"^\d{4}年度?|(?:部门预算|财政|预算)?(?:项目)?支出$|区域$|\(打捆项目\)$|[《》\"“”]")
+_TITLE_NOISE = re.compile(
+    r"^\d{4}年度?|(?:部门预算|财政|预算)?(?:项目)?支出$|项目$|区域$|\(打捆项目\)$|[《》\"“”]"
+)
 _AMOUNT_FIELDS = ("budget_total", "budget_current", "initial_budget", "full_year_budget", "executed")
 
 

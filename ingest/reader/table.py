@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Indicator
+from . import values as v
 from . import vocabulary as vocab
 from .categories import category_text, header_role, is_level2, level1_of
 from .cells import Cell
@@ -126,3 +127,24 @@ def _physical_rows(cells: list[Cell]) -> list[list[Cell]]:
         else:
             rows.append([cell])
     return rows
+
+
+def header_length(cells: list[Cell], k: int) -> int:
+    """Length of the indicator-table header starting at cell k, 0 when none starts there.
+
+    PDF text in scrambled reading order may print a 二级 label or a row's name among the header
+    cells; up to two such cells between header cells still make one header (they are the table's
+    first cells, see ``FormReader.read``)."""
+    if header_role(cells[k].key) not in ("level1", "level2", "name", "wrapper"):
+        return 0
+    end, last = k, k
+    roles = set()
+    while end < len(cells) and end - last <= 2:
+        role = header_role(cells[end].key)
+        if role is not None:
+            roles.add(role)
+            last = end
+        elif len(cells[end].key) > 20 or v.is_figure(cells[end].text):
+            break
+        end += 1
+    return last + 1 - k if "name" in roles and ("level1" in roles or "level2" in roles) else 0

@@ -19,6 +19,7 @@ TITLES: tuple[tuple[str, str], ...] = (
     ("绩效目标表", "target"),
     ("绩效目标管理表", "target"),
     ("绩效目标批复表", "target"),
+    ("绩效评价指标表", "target"),  # targets with 分值 (Hebei); a table with 实际完成值 turns it self_eval
 )
 
 # Header fields → Form attribute.
@@ -89,6 +90,12 @@ AMOUNTS: dict[str, str] = {
     "当年资金总额": "budget_current",
     "年度本级预算金额": "budget_current",
     "年度预算金额": "budget_current",
+    "项目预算金额": "budget_current",
+    "项目预算资金": "budget_current",
+    "预算金额": "budget_current",
+    "年度预算资金": "budget_current",
+    "年度资金申请总额": "budget_current",
+    "本年度预算": "budget_current",
     "本年预算": "budget_current",
     "年度金额": "budget_current",
     "预算数": "budget_current",
@@ -127,6 +134,9 @@ FUND_COLUMNS: dict[str, str] = {
     "预算执行数": "executed",
     "全年执行": "executed",
     "实际执行数": "executed",
+    # a form with one budget column: 预算数(A) | 执行数(B) | 执行率(B/A) (Yunnan's 20/80 template)
+    "预算数": "full_year_budget",
+    "执行数": "executed",
     "分值": "weight",
     "权重": "weight",
     "执行率": "rate",
@@ -134,7 +144,9 @@ FUND_COLUMNS: dict[str, str] = {
     "得分": "score",
 }
 # Rows of the fund block that carry the project's totals.
-FUND_TOTAL_ROWS: frozenset[str] = frozenset({"年度资金总额", "总额", "资金总额", "合计", "年度资金总额合计"})
+FUND_TOTAL_ROWS: frozenset[str] = frozenset(
+    {"年度资金总额", "年度财政资金总额", "总额", "资金总额", "合计", "年度资金总额合计"}
+)
 
 # Indicator table header cells → role. "long_*" are the 长期 (medium-term) columns, read by nothing.
 INDICATOR_HEADER: dict[str, str] = {
@@ -181,6 +193,12 @@ INDICATOR_HEADER: dict[str, str] = {
     "评分": "score",
     "绩效标准": "standard",
     "评分标准": "standard",
+    "得分计算方法": "standard",
+    "指标说明": "standard",
+    "评价指标": "level1",
+    "评价内容": "level2",
+    "评分方法": "standard",
+    "计分方法": "standard",
     "备注": "note",
     "指标方向性": "standard",
     "指标方向": "standard",
@@ -224,6 +242,8 @@ LEVEL2_STEMS = ("数量", "质量", "时效", "成本", "经济效益", "社会�
 TABLE_END: tuple[str, ...] = (
     "总分", "合计", "注:", "注:", "说明", "填表人", "填报人", "财政部门审核意见", "其他需要说明事项",
     "评价结论", "存在问题", "附件", "单位负责人", "项目负责人", "财务负责人", "审核意见",
+    # the web page around the form: its footer ends any table
+    "扫一扫", "打印本页", "关闭窗口", "上一篇", "下一篇", "分享到", "相关链接",
 )  # fmt: skip
 
 TOTAL_SCORE = "总分"
@@ -272,3 +292,7 @@ STOP_LABELS: frozenset[str] = frozenset(
         "项目资金来源", "资金投入情况", "预算执行情况", "绩效目标完成情况",
     }
 )  # fmt: skip
+
+# "…申报表中申报的数量": a label or title followed by 中 and these is prose, not a label (中央 is a
+# fund row's first word, so 中 alone does not do)
+PROSE_AFTER_LABEL: frozenset[str] = frozenset(f"中{c}" for c in "申的所列填报规确明")
