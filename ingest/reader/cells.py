@@ -143,8 +143,26 @@ def _join_split_labels(cells: list[Cell]) -> list[Cell]:
             if cell.key in ("指标", "目标", "指标等") or name_tail or (known and prev.key not in _ALL_LABELS):
                 out[-1] = Cell(prev.text + cell.text, prev.line_no, prev.row, prev.glued)
                 continue
+        if prev and _continues_cell(prev, cell):  # one value: its words are not cut into values
+            out[-1] = Cell(prev.text + cell.text, prev.line_no, prev.row)
+            continue
         out.append(cell)
     return out
+
+
+# Text no cell starts with: a line starting so continues the cell before it ("…培训制度" | "等建立健全").
+_CONTINUATION = re.compile(r"^(?:等[\u4e00-\u9fff]|[、，,；;）)])")
+
+
+def _continues_cell(prev: Cell, cell: Cell) -> bool:
+    """A wrapped cell: alone on its line, starting with words that only continue a text, right after
+    a line that ended in words."""
+    return (
+        cell.glued  # set on a cell alone on its line
+        and prev.row != cell.row
+        and _CONTINUATION.match(cell.text) is not None
+        and "\u4e00" <= prev.text[-1:] <= "\u9fff"
+    )
 
 
 def _wrapped_run(text: str) -> bool:

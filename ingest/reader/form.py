@@ -46,6 +46,7 @@ _SEAL = re.compile(r"[(（]?盖章[)）]?")
 _TO_FORM_UNIT = {("万元", "元"): Decimal(10000), ("元", "万元"): Decimal("0.0001")}
 _LABEL_TAIL_FIGURE = re.compile(r"^[\u3400-\u9fff()]{1,8}?[:]?(\d[\d,]*(?:\.\d+)?(?:万元|万|元))$")
 _LEADING_RUN = re.compile(r"[\d.,%]{3,}(?=[\u3400-\u9fff])")
+_NAME_TAIL = re.compile(r"\([^()]{1,8}\)$")  # folded key: a short parenthesis on its own
 _TABLE_END = re.compile("|".join(re.escape(end) for end in vocab.TABLE_END))
 
 
@@ -89,6 +90,7 @@ class FormReader:
     total_values: list[str] | None = None
     saw_total: bool = False
     field_cell: Cell | None = None  # the cell a header field was last read from
+    field_attr: str | None = None  # and the field it was
     orphans: list[Cell] = field(default_factory=list)  # unlabelled words since the last label
     orphans_before_label: list[Cell] = field(default_factory=list)
     loose_figures: list[Cell] = field(default_factory=list)  # figures no label took, before the table
@@ -222,11 +224,19 @@ class FormReader:
         if self.pending_field and self._is_figure(cell) and self.pending_field[0] != "project_category":
             self._field_without_value()  # a figure is never a name: scrambled text put it here
         if self.pending_field:
-            category = self.form.project_category
+            category, self.field_attr = self.form.project_category, self.pending_field[0]
             self._set_field(cell.text)
             if self.form.project_category != category:
                 self.category_cells = [cell]
             self.field_cell = cell
+            return
+        if (
+            last_field
+            and self.field_attr == "project_name"
+            and self.form.project_name
+            and _NAME_TAIL.match(key)
+        ):
+            self.form.project_name += cell.text.strip()  # "网络基础设施（交易中心）" | "(运维)": wrapped
             return
         if last_field and cell.spaced and cell.line_no == last_field.line_no and not self.pending_amounts:
             message = f"{last_field.text!r} read as a value up to the next cell; the unlabelled {cell.text!r} after it is not read"

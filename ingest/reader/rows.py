@@ -303,7 +303,7 @@ def _name_fit(text: str) -> float:
     fit = 2.0
     if text.endswith(lexicon.INDICATOR_NAME_SUFFIXES):
         fit += 0.5
-    if text[-1] in "、,,。(（":
+    if text[-1] in "、,,。(（等":  # a name does not end mid-list
         fit -= 1.5
     return fit
 
