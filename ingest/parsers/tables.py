@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .. import lexicon
-from ..model import BudgetItem, Form, Indicator, Issue, Severity
-from ..numbers import parse_amount, parse_decimal, unit_from_label
+from ..model import Form, Issue, Severity
+from ..numbers import parse_amount, unit_from_label
+from ..reader.items import MAX_LABEL_CHARS as _MAX_LABEL_CHARS
 from ..text import fold, ticked_options
 
 _UNIT_MARKER = re.compile(r"\((?:万元|元)\)")
@@ -40,17 +41,6 @@ def split_label(cell: str) -> tuple[str, str | None]:
     if tail and fold(head) in lexicon.SUBTOTAL_PREFIXES:
         return split_label(tail)
     return head, tail
-
-
-def unit_statement(cell: str) -> str | None:
-    """The money unit a cell states for the whole form: '金额单位：万元', '单位：元', or a fund block
-    heading with a unit marker ('项目资金（万元）'); None for any other cell."""
-    key = fold(cell)
-    if key.startswith(lexicon.AMOUNT_UNIT_LABELS):
-        return "万元" if "万元" in key else "元"
-    if label_key(cell) in lexicon.AMOUNT_UNIT_BLOCK_LABELS:
-        return unit_from_label(cell)
-    return None
 
 
 def compose_target(operator: str | None, value: str | None, unit: str | None) -> str | None:
@@ -225,113 +215,7 @@ def _several_numbers(value: str) -> bool:
     return len(parts) > 1 and all(parse_amount(part) is not None for part in parts)
 
 
-def is_category_label(text: str) -> bool:
-    key = fold(text)
-    return key in lexicon.LEVEL1_LABELS or key in lexicon.LEVEL2_LABELS or key in lexicon.WRAPPER_LABELS
-
-
 # No label is longer than this; longer cells are prose and are not folded while looking for labels.
-_MAX_LABEL_CHARS = 40
-
-
-def header_roles(cells: list[str], header: dict[str, str]) -> list[str | None]:
-    return [header.get(fold(cell)) if len(cell) <= _MAX_LABEL_CHARS else None for cell in cells]
-
-
-def is_indicator_header(cells: list[str]) -> bool:
-    roles = header_roles(cells, lexicon.INDICATOR_HEADER)
-    return "name" in roles and ("level1" in roles or "target" in roles)
-
-
-@dataclass
-class IndicatorTable:
-    """One indicator table: roles from its header, 一级/二级 carried down over empty cells."""
-
-    roles: list[str | None]
-    form_seq: int
-    issues: list[Issue]
-    level1: str | None = None
-    level2: str | None = None
-    shifted_rows: int = 0
-
-    @classmethod
-    def from_header(cls, cells: list[str], form_seq: int, issues: list[Issue]) -> IndicatorTable:
-        roles = header_roles(cells, lexicon.INDICATOR_HEADER)
-        while roles and roles[-1] is None:
-            roles.pop()
-        return cls(roles, form_seq, issues)
-
-    @property
-    def name_col(self) -> int:
-        return self.roles.index("name")
-
-    def read_row(self, cells: list[str], line_no: int) -> Indicator | None:
-        if not any(cells):
-            return None
-        # A row with more cells than the header has an extra leading column (e.g. a merged
-        # "绩效目标" cell); category labels sitting where the name belongs push it right too.
-        extra = max(0, len(cells) - len(self.roles))
-        col = self.name_col + extra
-        while col < len(cells) and (not cells[col] or is_category_label(cells[col])):
-            col += 1
-        if col >= len(cells):
-            self._read_categories(cells, len(cells), line_no)
-            return None  # a row of category labels only
-        if col != self.name_col:
-            self.shifted_rows += 1
-        self._read_categories(cells, col, line_no)
-        values = dict(zip(self.roles[self.name_col + 1 :], cells[col + 1 :], strict=False))
-        target = values.get("target") or None
-        if "target_operator" in self.roles or "target_unit" in self.roles:
-            target = self._composed_target(values, cells[col], line_no)
-        return Indicator(
-            level1=self.level1,
-            level2=self.level2,
-            name=cells[col],
-            target=target,
-            line_no=line_no,
-            actual=values.get("actual") or None,
-            weight=parse_decimal(values.get("weight")),
-            score=parse_decimal(values.get("score")),
-            deviation_reason=values.get("deviation_reason") or None,
-            note=values.get("note") or None,
-        )
-
-    def _composed_target(self, values: dict[str, str], name: str, line_no: int) -> str | None:
-        parts = [values.get(role) or "" for role in ("target_operator", "target", "target_unit")]
-        target = compose_target(*parts)
-        if any(parts):
-            self.issues.append(target_composed_issue(name, parts, target, line_no, self.form_seq))
-        return target
-
-    def _read_categories(self, cells: list[str], name_col: int, line_no: int) -> None:
-        """Category cells left of the name: by label where known, else by position (二级 next to the name)."""
-        for i, cell in enumerate(cells[:name_col]):
-            if not cell:
-                continue
-            key = fold(cell)
-            if key in lexicon.WRAPPER_LABELS:
-                continue
-            if key in lexicon.LEVEL1_LABELS and not (key in lexicon.LEVEL2_LABELS and i == name_col - 1):
-                self.level1, self.level2 = cell, None
-            elif key in lexicon.LEVEL2_LABELS or i == name_col - 1:
-                self.level2 = cell
-                if key not in lexicon.LEVEL2_LABELS:
-                    self._unknown_label(cell, "二级", line_no)
-            else:
-                self.level1, self.level2 = cell, None
-                self._unknown_label(cell, "一级", line_no)
-
-    def _unknown_label(self, cell: str, level: str, line_no: int) -> None:
-        self.issues.append(
-            Issue(
-                Severity.INFO,
-                "unknown_category_label",
-                f"{level} label {cell!r} is not in the lexicon; read from its column position",
-                line_no,
-                self.form_seq,
-            )
-        )
 
 
 def target_composed_issue(
@@ -348,66 +232,6 @@ def target_composed_issue(
         line_no,
         form_seq,
     )
-
-
-def is_budget_item_header(cells: list[str]) -> bool:
-    roles = header_roles(cells, lexicon.BUDGET_ITEM_HEADER)
-    return "item_name" in roles and "amount" in roles
-
-
-@dataclass
-class BudgetItemTable:
-    """项目构成分解 / 子项目 lines, positioned by their header; a 合计 row is a check, not an item."""
-
-    roles: list[str | None]
-    form_seq: int
-    issues: list[Issue]
-    items: list[BudgetItem] = field(default_factory=list)
-
-    @classmethod
-    def from_header(
-        cls, cells: list[str], form_seq: int, issues: list[Issue], items: list[BudgetItem]
-    ) -> BudgetItemTable:
-        return cls(header_roles(cells, lexicon.BUDGET_ITEM_HEADER), form_seq, issues, items)
-
-    def read_row(self, cells: list[str], line_no: int) -> bool:
-        """Read one row; False when the row is not a budget line (the table has ended)."""
-        values: dict[str, str] = {}
-        for role, cell in zip(self.roles, cells, strict=False):
-            if role and cell and role not in values:
-                values[role] = cell
-        if cells and "合计" in fold(cells[0]):
-            self._check_total(values.get("amount"), line_no)
-            return False
-        if not values.get("item_name"):
-            return False
-        amount = parse_amount(values.get("amount"))
-        self.items.append(
-            BudgetItem(
-                item_name=values["item_name"],
-                amount=amount.value if amount else None,
-                line_no=line_no,
-                item_group=values.get("item_group"),
-                unit_price=parse_decimal(values.get("unit_price")),
-                quantity=parse_decimal(values.get("quantity")),
-                note=values.get("note"),
-            )
-        )
-        return True
-
-    def _check_total(self, printed: str | None, line_no: int) -> None:
-        total = parse_amount(printed)
-        summed = sum((item.amount or Decimal(0)) for item in self.items)
-        if total and total.value != summed:
-            self.issues.append(
-                Issue(
-                    Severity.WARNING,
-                    "budget_items_total_mismatch",
-                    f"budget lines sum to {summed} but 合计 prints {total.value}",
-                    line_no,
-                    self.form_seq,
-                )
-            )
 
 
 def check_form(form: Form, form_seq: int, issues: list[Issue], has_title: bool) -> None:

@@ -15,6 +15,8 @@ _L1_PATTERN = re.compile(
     r"^[^,。:]{0,6}(?:产出|效益|效果|满意度|成本|投入|管理|完成|影响)[^,。:]{0,4}(?:指标|目标)$"
 )
 _L2_PATTERN = re.compile(r"^.{0,10}(?:" + "|".join(vocab.LEVEL2_STEMS) + r")(?:指标|目标)(?:等|类)?$")
+# Shandong's 产出值 / 数量值 / 经济效益值: the category with 值 for 指标, in short cells only
+_VALUE_SUFFIX = re.compile(r"^(?:产出|效益|满意度|成本|" + "|".join(vocab.LEVEL2_STEMS) + r")值$")
 
 
 @lru_cache(maxsize=1 << 14)
@@ -48,6 +50,8 @@ def level1_of(cell: Cell) -> str | None:
 def _level1_of(printed: str) -> str | None:
     text = _category_text(printed)
     key = label_key(text)
+    if _VALUE_SUFFIX.match(key) and key[:-1] + "指标" in vocab.LEVEL1:
+        return text
     if key in vocab.LEVEL1:
         return text
     if key not in vocab.LEVEL2 and _L1_PATTERN.match(key) and not _L2_PATTERN.match(key):
@@ -62,4 +66,6 @@ def is_level2(cell: Cell) -> bool:
 @lru_cache(maxsize=1 << 14)
 def _is_level2(printed: str) -> bool:
     key = label_key(_category_text(printed))
+    if _VALUE_SUFFIX.match(key):
+        return key[:-1] + "指标" not in vocab.LEVEL1
     return key in vocab.LEVEL2 or (len(key) <= 16 and bool(_L2_PATTERN.match(key)))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,12 +28,14 @@ from . import vocabulary as vocab
 
 # A label may carry a unit marker or a column letter: "项目总预算(万元)", "全年预算数(A)", "执行率(B/A)".
 _LABEL_SUFFIX = r"(?:\((?:万元|元|[A-Z/×*%\d]{1,12}|\d+分)\))?"
-_SUFFIX = re.compile(r"\((?:万元|元|[A-Z/×*%\d]{1,12}|\d+分)\)$")
+_SUFFIX = re.compile(
+    r"(?:\((?:万元|元|[A-Z/×*%\d]{1,12}|\d+分)\)?|(?<=[\u4e00-\u9fff])(?:[A-Z/]{1,5}|\d+分)\))$"
+)  # "(A)", and a bracket the copy lost: "执行数B)", "年初目标值(A"
 _COLON = re.compile(r"[:：]")
 # Numbering before a label: "一、预算资金", "(一)财政拨款", "1.中央资金".
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]\)|\d{1,2}[.、](?!\d))")
 # Page numbers and preview-site page markers, which split a row in two.
-_PAGE_MARKER = re.compile(r"^(?:[-—]\s*\d+\s*[-—]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)$")
+_PAGE_MARKER = re.compile(r"^(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)$")
 _LINE_MARKER = re.compile(r"^\d{1,2}、(?=\S)")
 
 
@@ -44,6 +47,8 @@ class Cell:
     glued: bool = False  # cut out of run-together text: values may follow its words without a break
     spaced: bool = False  # a space, not a separator, set it apart from the cell before it on its line
     after_number: bool = False  # a label printed straight after a figure: "600.00同名项目上年预算执行数"
+    col: int = -1  # column in a tab- or pipe-separated row, empty cells counted; -1 in other shapes
+    joined: bool = False  # put together from a cell wrapped over two lines
 
     @property
     def key(self) -> str:
@@ -71,6 +76,8 @@ def _labels() -> list[str]:
         "评分等级",
         "单位:万元",
         "单位:元",
+        "金额单位:万元",
+        "金额单位:元",
         "注:",
     }
     return sorted((w for w in words if len(w) >= 2), key=len, reverse=True)
@@ -90,35 +97,102 @@ _ALL_LABELS = frozenset(_labels())
 _SHORT_LABELS = frozenset(w for w in _ALL_LABELS if len(w) <= 6)
 
 
-def cells_of(lines: list[str]) -> list[Cell]:
-    """The document as one stream of cells, whatever shape each line has."""
+def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Cell]:
+    """The document as one stream of cells, whatever shape each line has. Lines that are only a
+    page number ("- 3 -", "第2页") are left out; their line numbers go to ``page_markers``."""
     cells: list[Cell] = []
-    texts = [strip_tags(line).replace("\u3000", " ").strip() for line in lines]
+    page_markers = [] if page_markers is None else page_markers
+    texts = [strip_tags(line).replace("\u3000", " ").strip(" \r\n") for line in lines]
     for row, text in enumerate(texts):
-        if not text:
+        if not text.strip():
             continue
         line_no = row + 1
-        if "\t" in text:
-            parts, shape = text.split("\t"), "separated"
+        if "\t" in text.strip():  # leading tabs kept: they are empty cells, and columns count them
+            parts, shape = text.rstrip().split("\t"), "separated"
         elif "|" in text:
-            parts, shape = text.split("|"), "separated"
+            parts, shape = text.strip().split("|"), "separated"
         elif _wrapped_run(text):
             parts, shape = [re.sub(r"\s+", "", text)], "spaced"
         else:
             parts, shape = _rejoin_labels(text.split()), "spaced"
-        parts = [part.strip() for part in parts if part.strip()]
-        if len(parts) == 1 and _PAGE_MARKER.match(parts[0]):
+        columns = [(col, part.strip()) for col, part in enumerate(parts) if part.strip()]
+        if len(columns) == 1 and _PAGE_MARKER.match(columns[0][1]) or _PAGE_MARKER.match(text.strip()):
+            page_markers.append(line_no)
             continue
-        alone = len(parts) == 1
-        for index, part in enumerate(parts):
+        alone = len(columns) == 1
+        for index, (col, part) in enumerate(columns):
             if shape == "separated":
-                cells.extend(Cell(piece, line_no, row) for piece in _split_colon(part))
+                cells.extend(Cell(piece, line_no, row, col=col) for piece in _split_colon(part))
             else:
                 pieces = _cut_glued(part, line_no, row, alone)
                 if pieces and index:
                     pieces[0].spaced = True
                 cells.extend(pieces)
-    return _join_split_labels(cells)
+    return _join_wrapped_cells(_join_split_labels(cells))
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes in fixed-width output: CJK and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _wrap_width(cells: list[Cell]) -> int | None:
+    """The width pdftotext wrapped table cells at, where the document shows one: the widest that two
+    or more cells of words reach, each the first on its line (a single long line proves nothing),
+    if that is a table column's width, not a paragraph's."""
+    widths = Counter(
+        display_width(cell.text)
+        for k, cell in enumerate(cells)
+        if (k == 0 or cells[k - 1].row != cell.row)
+        and cell.col < 0
+        and v_has_han(cell.text)
+        and cell.key not in _ALL_LABELS
+    )
+    reached = [w for w in widths if 16 <= w <= 60 and widths[w] + widths.get(w - 1, 0) >= 2]
+    return max(reached) if reached else None
+
+
+def _join_wrapped_cells(cells: list[Cell]) -> list[Cell]:
+    """pdftotext wraps a long cell at its column's width: a cell that fills the width goes on in a
+    short fragment alone on the next line ("…管理制度均已" | "建立并执行", "…完整性与 100%" | "准确率")."""
+    per_row = Counter(cell.row for cell in cells)
+    spaced_rows = {cell.row for cell in cells if cell.spaced}
+    if len(spaced_rows) < 0.2 * len(per_row):
+        return cells  # not pdftotext's layout: one cell per line, or separated cells
+    wrap = _wrap_width(cells)
+    if wrap is None:
+        return cells
+    out: list[Cell] = []
+    last_han: Cell | None = None  # the last cell of words on the line before
+    for cell in cells:
+        fragment = (
+            last_han is not None
+            and per_row[cell.row] == 1
+            and cell.row != last_han.row
+            and cell.line_no - last_han.line_no <= 3
+            and len(cell.key) <= 12
+            and v_has_han(cell.text[:1])
+            and cell.key not in _ALL_LABELS
+            and cell.key not in vocab.TARGET_PHRASES
+            and not cell.key.endswith(("指标", "目标"))  # a wrapped category label, not a tail
+            and display_width(last_han.text) >= wrap - 1
+        )
+        if fragment:
+            index = out.index(last_han)
+            out[index] = last_han = Cell(
+                last_han.text + cell.text, last_han.line_no, last_han.row, joined=True
+            )
+            continue
+        out.append(cell)
+        if v_has_han(cell.text[-1:]) and cell.key not in _ALL_LABELS:
+            last_han = cell
+        elif cell.row != (last_han.row if last_han else None) and v_has_han(cell.text):
+            last_han = None
+    return out
+
+
+def v_has_han(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 # Words a wrapped label may start with on a line of their own: "中央" | "主管部门".
@@ -144,7 +218,7 @@ def _join_split_labels(cells: list[Cell]) -> list[Cell]:
                 out[-1] = Cell(prev.text + cell.text, prev.line_no, prev.row, prev.glued)
                 continue
         if prev and _continues_cell(prev, cell):  # one value: its words are not cut into values
-            out[-1] = Cell(prev.text + cell.text, prev.line_no, prev.row)
+            out[-1] = Cell(prev.text + cell.text, prev.line_no, prev.row, joined=True)
             continue
         out.append(cell)
     return out
@@ -234,6 +308,8 @@ def _split_colon(part: str) -> list[str]:
     if not match:
         return [part]
     head, tail = part[: match.start()].strip(), part[match.end() :].strip()
+    if head.endswith("单位") and tail in ("万元", "元"):
+        return [part]  # "金额单位:万元" states the unit; it is no field
     if head in ("其中",) or label_key(head) in _SHORT_LABELS:
         pieces = [head + match.group()] if head != "其中" else []  # the colon kept: it marks a label
         return pieces + (_split_colon(tail) if tail else [])
@@ -257,6 +333,10 @@ def _split_on_labels(part: str, in_words: bool = False) -> list[str]:
         before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
         if before == "的" or after in _PROSE_AFTER or text[match.end() : match.end() + 2] in _PROSE_IN:
             continue
+        if before == "(" and after == ")":
+            continue  # "申报表(绩效目标)": a sheet's name, part of the title before it
+        if "《" in text and text.count("《", 0, match.start()) > text.count("》", 0, match.start()):
+            continue  # "按《项目支出绩效目标表》填报": inside a quoted title
         if in_words and _is_han(after) and label_key(match.group()) in _FUND_WORDS:
             continue  # a word among spaced words: "财政资金到位及时支付率" is a name, not a fund row
         cuts.update((match.start(), match.end()))

@@ -22,17 +22,21 @@ from decimal import Decimal
 
 from ..model import FIGURE_FIELDS, Form, FormType, Issue, Severity
 from ..numbers import parse_amount
+from ..text import ticked_options
 from . import values as v
 from . import vocabulary as vocab
 from .categories import header_role
 from .cells import Cell, cells_of
 from .funds import read_fund_row, read_total
+from .items import item_header_at, read_items
 from .labels import MAX_LABEL, field_for, is_label, ticked_option, title_type, unit_statement
 from .projects import forms_of_projects, project_columns
 from .segments import Segment, split_forms
 from .settle import (
     assume_unit,
+    continues,
     lacks_satisfaction,
+    merge_sheet,
     name_from_title,
     note_missing_fields,
     repair_from_loose_figures,
@@ -56,15 +60,24 @@ def _labels_a_value(cell: Cell) -> bool:
 
 
 def read_forms(lines: list[str]) -> tuple[list[Form], list[Issue]]:
-    cells = cells_of(lines)
+    page_markers: list[int] = []
+    cells = cells_of(lines, page_markers)
     issues: list[Issue] = []
     forms: list[Form] = []
     for segment in split_forms(cells):
         found = FormReader(segment, len(forms) + 1, [])
         read = [form for form in found.read() if _has_content(form)]
-        if read:  # a title and labels with nothing read after them is a mention of a form, not one
+        if len(read) == 1 and forms and continues(forms[-1], read[0]):
+            merge_sheet(forms[-1], read[0], found.issues, len(forms), issues)
+        elif read:  # a title and labels with nothing read after them is a mention of a form, not one
             forms += read
             issues += found.issues
+    for line_no in page_markers:
+        seq = next((k for k, form in enumerate(forms, 1) if form.line_start <= line_no <= form.line_end), 0)
+        if seq:
+            issues.append(
+                Issue(Severity.INFO, "page_marker_skipped", "a page number between rows", line_no, seq)
+            )
     return forms, issues
 
 
@@ -114,9 +127,18 @@ class FormReader:
         """The segment's form; a project list gives one form per project."""
         cells = self.segment.cells
         self.form.fiscal_year = self._year()
+        for cell in cells:
+            if cell.joined:
+                shown = cell.text if len(cell.text) <= 30 else cell.text[:30] + "…"
+                message = f"{shown!r} was printed over two lines; read as one cell"
+                self.note(Severity.INFO, "cell_wrapped", message, cell.line_no)
         k = 0
         while k < len(cells):
             cell = cells[k]
+            if item_header_at(cells, k):  # 项目构成分解: budget lines, after the indicator table or before it
+                self.table_done = self.table is not None
+                k = read_items(cells, k, self.seq, self.issues, self.form.budget_items)
+                continue
             if self.table is not None and not self.table_done:
                 if not self._ends_table(cell):
                     self.table.cells.append(cell)
@@ -189,7 +211,10 @@ class FormReader:
         last_field, self.field_cell = self.field_cell, None
         after_fund_header, self.after_fund_header = self.after_fund_header, False
         if self.fund_values is None and after_fund_header and self._is_figure(cell):
-            self.fund_values = []  # figures right under the fund header: the 年度资金总额 row, label printed elsewhere
+            if self.pending_amounts and self.pending_amounts[-1][1].row == cell.row:
+                self._column_was_a_label()  # "预算数 6.84 到位数 6.84 执行数 6.84": labels and values
+            else:
+                self.fund_values = []  # figures right under the fund header: the 年度资金总额 row
         if self.fund_values is not None:
             if len(self.fund_values) < len(self.fund_columns) + 2 and self._fund_value(cell):
                 return
@@ -237,6 +262,8 @@ class FormReader:
             and _NAME_TAIL.match(key)
         ):
             self.form.project_name += cell.text.strip()  # "网络基础设施（交易中心）" | "(运维)": wrapped
+            message = f"项目名称 goes on over the next line: read as {self.form.project_name!r}"
+            self.note(Severity.INFO, "field_value_wrapped", message, cell.line_no)
             return
         if last_field and cell.spaced and cell.line_no == last_field.line_no and not self.pending_amounts:
             message = f"{last_field.text!r} read as a value up to the next cell; the unlabelled {cell.text!r} after it is not read"
@@ -278,12 +305,17 @@ class FormReader:
             if meaning not in self.fund_columns:
                 self.fund_columns.append(meaning)
             self.after_fund_header = self._fund_header_seen()
+            if key in vocab.AMOUNTS:  # "预算数 | 20.00" labels a value, unless the row is a header
+                self.pending_amounts.append((vocab.AMOUNTS[key], cell))
         elif key in vocab.FUND_TOTAL_ROWS and self._fund_header_seen() and self.table is None:
             self.fund_values = []
+            self.pending_amounts.clear()
         elif key in vocab.AMOUNTS:
             self.pending_amounts.append((vocab.AMOUNTS[key], cell))
         elif key in vocab.FUND_SUB_ROWS:
             self.pending_amounts.append((None, cell))
+        elif key in vocab.FUND_TOTAL_ROWS:
+            pass  # "合计": the row of the figures the labels above it wait for
         elif key != "其中" and not unit:
             self.pending_amounts.clear()
 
@@ -324,6 +356,11 @@ class FormReader:
             return
         if attr == "project_category" and re.fullmatch(r"(?:新增|延续|新|续)项目?", value):
             return  # 项目属性 新增/延续 says whether the project is new, not its category
+        if attr == "project_category" and "<input" in value:  # HTML check boxes
+            value = next(iter(ticked_options(value)), "")
+            if not value:
+                self.note(Severity.INFO, "category_not_ticked", "项目类别 is printed with no box ticked")
+                return
         if attr == "project_category" and ("□" in value or "☐" in value):
             ticked = [part for part in re.split(r"[□☐]", value) if re.search(r"[√☑■✓✔]", part)]
             value = re.sub(r"[√☑■✓✔\s]", "", ticked[0]) if ticked else ""
@@ -334,12 +371,17 @@ class FormReader:
             self.field_rank[attr] = rank
 
     def _close_category(self) -> None:
-        """Options printed with check boxes in cells of their own: the ticked one is the category."""
+        """Options printed with check boxes in cells of their own: the ticked one is the category.
+        Options with no box at all ("1、部门预算项目 2、市直专项", the boxes lost) choose none."""
         cells, self.category_cells = self.category_cells, None
         if len(cells) > 1:
             chosen = ticked_option([c.text for c in cells])
+            if chosen is None and all(len(c.key) <= 12 and v.has_han(c.text) for c in cells):
+                chosen = ""
             if chosen is not None:
                 self.form.project_category = chosen or None
+            if chosen == "":
+                self.note(Severity.INFO, "category_not_ticked", "项目类别 is printed with no box ticked")
 
     def _set_unit(self, unit: str) -> None:
         if self.form.amount_unit is None:
@@ -379,6 +421,14 @@ class FormReader:
         else:
             return False
         return True
+
+    def _column_was_a_label(self) -> None:
+        """A fund-column word followed on its row by a figure labels that figure: it heads no column."""
+        attr, label = self.pending_amounts[-1]
+        self.pending_amounts = deque([(attr, label)])
+        meaning = vocab.FUND_COLUMNS[label.key]
+        if meaning in self.fund_columns:
+            self.fund_columns.remove(meaning)
 
     def _close_fund_row(self) -> None:
         raw, self.fund_values = self.fund_values, None
@@ -461,7 +511,7 @@ class FormReader:
                 "the self-evaluation has no 总分 row (cut off before it)",
                 line,
             )
-        note_missing_fields(form, self.note)
+        note_missing_fields(form, self.note, cut_at_start=self.segment.title is None)
 
     def _read_table(self) -> None:
         form = self.form
@@ -469,6 +519,12 @@ class FormReader:
         if self.table.scrambled and self.table.leftover and form.total_score is None:
             form.total_score, _ = read_total(self.table.leftover)  # 总分's figures, printed before it
         form.indicators = [row for _, rows in self.table.project_groups for row in rows]
+        for row in self.table.inferred:
+            message = f"{row.name!r}: no 一级 printed for 二级 {row.level2}; {row.level1} put back (national framework)"
+            self.note(Severity.INFO, "level1_inferred", message, row.line_no)
+        for cell in self.table.category_names:
+            message = f"category word {cell.text!r} followed only by a value: read as the row's name"
+            self.note(Severity.INFO, "category_label_as_name", message, cell.line_no)
         for row in self.table.guesses:
             self.note(
                 Severity.INFO,

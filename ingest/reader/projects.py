@@ -11,6 +11,7 @@ from ..model import Form, Severity
 from ..numbers import parse_amount
 from . import values as v
 from . import vocabulary as vocab
+from .categories import header_role
 from .cells import Cell
 from .labels import field_for, is_label
 from .settle import Note, note_missing_fields
@@ -26,6 +27,8 @@ def project_columns(cells: list[Cell], k: int) -> list[str]:
     for cell in cells[start:k]:
         named = field_for(cell.key)
         columns.append(named[0] if named else vocab.AMOUNTS.get(cell.key, "other"))
+    if columns and header_role(cells[k].key) == "wrapper":
+        columns.append("other")  # 年度绩效目标: the project's goal sentence, a column of its own
     return columns if "project_name" in columns else []
 
 
@@ -40,6 +43,8 @@ def forms_of_projects(
         form = dataclasses.replace(template, indicators=indicators, budget_items=[])
         unit = v.strip_code(values.get("unit_name") or "") or unit
         form.unit_name, form.project_name = unit, values.get("project_name")
+        if values.get("project_category"):
+            form.project_category = v.strip_code(values["project_category"]) or form.project_category
         amount = parse_amount(values.get("budget_current"))
         form.budget_current = amount.value if amount else None
         forms.append(form)

@@ -268,8 +268,8 @@ def _name_ends(toks: list[Tok], i: int) -> list[int]:
     while k < len(toks) and k - i < 8:
         tok = toks[k]
         if toks[i].glued and tok.cell == toks[i].cell:
-            if not tok.atom:
-                ends.append(k + 1)
+            if not tok.atom or not re.search(r"\d", tok.text):
+                ends.append(k + 1)  # words only: a name may end in a target's word ("…办学水平提高")
         elif not toks[k - 1].atom and _continues_name(toks[k - 1], tok):
             ends.append(k + 1)
         else:
@@ -305,6 +305,8 @@ def _name_fit(text: str) -> float:
         fit += 0.5
     if text[-1] in "、,,。(（等":  # a name does not end mid-list
         fit -= 1.5
+    if len(text) > 40 and re.search(r"[。;；:：]", text):
+        fit -= 2.5  # sentences: a scoring rule or a note, not an indicator's name
     return fit
 
 
@@ -312,10 +314,10 @@ def _slot_fit(tok: Tok, slot: str) -> float:
     text = tok.text.strip()
     if not text:
         return _NEG
-    if slot == "target_operator":
+    if slot in ("target_operator", "target_direction"):
         if text in _NATURE_WORDS:
-            return 1.0  # 定性 / 正向: the 指标性质 cell holds a word, not a sign; compose_target drops it
-        return 1.5 if v.is_operator(text) else _NEG
+            return 1.0  # 定性 / 正向: the 指标性质 cell holds a word, not a sign; the target leaves it out
+        return 1.5 if v.is_operator(text) or text in vocab.OPERATOR_WORDS else _NEG
     if slot == "target_unit":
         return (1.0 if v.is_known_unit(text) else 0.5) if v.is_unit(text) else _NEG
     if text in _NATURE_WORDS and slot in ("target", "actual", "target_half"):
@@ -352,10 +354,12 @@ def _two_values(text: str) -> list[tuple[str, str]]:
 
 
 def _indicator(name: str, values: dict[str, str], level1, level2, line_no: int) -> Indicator:
-    if "target_operator" in values or "target_unit" in values:
-        target = compose_target(
-            values.get("target_operator"), values.get("target"), values.get("target_unit")
-        )
+    if {"target_operator", "target_direction", "target_unit"} & values.keys():
+        signs = [values.get(slot, "") for slot in ("target_operator", "target_direction")]
+        sign = next((s for s in signs if s.replace(" ", "") in vocab.OPERATOR_WORDS), None)
+        target = compose_target(next((s for s in signs if v.is_operator(s)), None), values.get("target"),
+                                values.get("target_unit"))  # fmt: skip
+        target = sign + target if sign and target else target  # "大于等于" | "98" | "%": as printed
     else:
         target = values.get("target")
     return Indicator(

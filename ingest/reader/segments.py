@@ -13,6 +13,7 @@ from ..model import FormType
 from . import vocabulary as vocab
 from .categories import header_role
 from .cells import Cell
+from .items import item_header_at
 from .labels import field_for, is_label, is_project_name_label, title_type
 
 
@@ -30,7 +31,7 @@ def split_forms(cells: list[Cell]) -> list[Segment]:
     has_name = has_table = has_fields = False
     for k, cell in enumerate(cells):
         found = title_type(cell) if not _inside_sentence(cells, k) else None
-        is_name_label = is_project_name_label(cell)
+        is_name_label = is_project_name_label(cell) and not item_header_at(cells, k)
         starts_table = header_role(cell.key) in ("level1", "level2")
         if (found and (has_name or has_table)) or (is_name_label and has_name and has_table):
             cut = k - 1 if found and k - 1 > start and title_head(cells[k - 1], cell) else k

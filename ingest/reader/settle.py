@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
-from ..model import Form, FormType, Severity
+from ..model import FIGURE_FIELDS, Form, FormType, Issue, Severity
 from ..numbers import parse_amount
 from . import values as v
 from . import vocabulary as vocab
@@ -93,7 +94,63 @@ def name_from_title(form: Form, segment: Segment, note: Note) -> None:
         )
 
 
-def note_missing_fields(form: Form, note: Note, seq: int = 0) -> None:
-    for attr, label in (("project_name", "项目名称"), ("unit_name", "单位"), ("fiscal_year", "年度")):
+def note_missing_fields(form: Form, note: Note, seq: int = 0, cut_at_start: bool = False) -> None:
+    """A warning for each header field not found; a form cut off at its start lost its name and unit
+    with its top (form_truncated_start says so), so only its year is looked for."""
+    fields = (("project_name", "项目名称"), ("unit_name", "单位"), ("fiscal_year", "年度"))
+    for attr, label in fields[2:] if cut_at_start else fields:
         if getattr(form, attr) is None:
             note(Severity.WARNING, f"missing_{attr}", f"{label} not found on the form", form.line_start, seq)
+
+
+# What a later sheet of a form says about itself that is not news about the form.
+_SHEET_ISSUES = frozenset(
+    {
+        "form_truncated_start",
+        "no_indicators",
+        "missing_unit_name",
+        "missing_fiscal_year",
+        "amount_unit_assumed",
+    }
+)
+
+
+def continues(prev: Form, form: Form) -> bool:
+    """A later sheet of the form before it, printed under the same project name (申报表(绩效目标),
+    (制度保障), (项目构成)): nothing on it disagrees with that form, and at most one holds indicators."""
+    if (
+        form.project_name is None
+        or form.project_name != prev.project_name
+        or form.form_type != prev.form_type
+    ):
+        return False
+    if form.indicators and prev.indicators:
+        return False
+    for name in (*FIGURE_FIELDS, "unit_name", "fiscal_year"):
+        ours, theirs = getattr(prev, name), getattr(form, name)
+        if ours is not None and theirs is not None and ours != theirs:
+            return False
+    return True
+
+
+def merge_sheet(prev: Form, form: Form, sheet_issues: list[Issue], seq: int, issues: list[Issue]) -> None:
+    for name in (
+        *FIGURE_FIELDS,
+        "unit_name",
+        "supervisor_name",
+        "fiscal_year",
+        "amount_unit",
+        "project_category",
+    ):
+        if getattr(prev, name) is None:
+            setattr(prev, name, getattr(form, name))
+    prev.indicators += form.indicators
+    prev.budget_items += form.budget_items
+    prev.line_end = max(prev.line_end, form.line_end)
+    if form.indicators:
+        issues[:] = [i for i in issues if not (i.form_seq == seq and i.code == "no_indicators")]
+    issues += [replace(i, form_seq=seq) for i in sheet_issues if i.code not in _SHEET_ISSUES]
+    prev.is_complete = not any(i.form_seq == seq and i.code in _INCOMPLETE for i in issues)
+
+
+_INCOMPLETE = frozenset({"form_truncated_start", "form_truncated_end", "no_indicators", "no_total_score"})

@@ -8,16 +8,17 @@ row per indicator, the project's own columns first) is cut into projects here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..model import Indicator
 from . import values as v
 from . import vocabulary as vocab
 from .categories import category_text, header_role, is_level2, level1_of
-from .cells import Cell
+from .cells import Cell, label_key
 from .rows import scrambled_rows, split_rows
 
-_VALUE_ROLES = ("target_operator", "target", "target_unit", "target_half", "actual", "weight", "score",
+_VALUE_ROLES = ("target_operator", "target_direction", "target", "target_unit", "target_half", "actual", "weight", "score",
                 "deviation_reason", "note", "standard")  # fmt: skip
 
 
@@ -53,12 +54,17 @@ class IndicatorTable:
     # A project list (one row per indicator, the project's own columns before 一级指标, as budget
     # systems export a department's projects): those columns' meanings, in printed order.
     project_columns: list[str] = field(default_factory=list)
+    category_names: list[Cell] = field(default_factory=list)  # category words read as a row's name
+    has_level1: bool = True  # the header has a 一级 column
+    inferred: list[Indicator] = field(default_factory=list)  # rows whose 一级 was lost and put back
 
     @classmethod
     def from_header(cls, header: list[Cell], self_eval: bool, project_columns: list[str]) -> IndicatorTable:
         roles = [header_role(cell.key) or "" for cell in header]
         self_eval = self_eval or "actual" in roles or "score" in roles
-        return cls(value_slots(roles), self_eval, project_columns=project_columns)
+        return cls(
+            value_slots(roles), self_eval, project_columns=project_columns, has_level1="level1" in roles
+        )
 
     def projects(self) -> list[tuple[dict[str, str], list[Indicator]]]:
         """The table's indicators, per project for a project list (its columns' values first),
@@ -93,12 +99,21 @@ class IndicatorTable:
         run: list[Cell] = []
         for k, cell in enumerate(cells):
             l1 = level1_of(cell)
-            if l1 and l1 in vocab.LEVEL2 | {"成本指标"} and level1 and not _next_is_level2(cells, k):
-                l1 = None  # 成本指标 under 产出指标 (2020 template) is a 二级
+            if (
+                l1
+                and re.sub(r"值$", "指标", label_key(l1)) in vocab.LEVEL2 | {"成本指标"}  # 成本值: Shandong's
+                and (level1 or level2)
+                and not _next_is_level2(cells, k)
+            ):
+                l1 = None  # 成本指标 under 产出指标 (2020 template), or among 二级s whose 一级 was lost
             if l1 and l1 == level1 and level2 is None and not run:
                 l1 = None  # the 一级 printed again in the 二级 column: 满意度指标 | 满意度指标
             if not l1 and level2 and not run and is_level2(cell) and not cell.key.endswith(("指标", "目标")):
                 run.append(cell)  # a bare word (满意度) right after a 二级 label is the row's name
+                continue
+            if _names_a_row(cells, k):
+                self.category_names.append(cell)
+                run.append(cell)  # "满意度 ≥90%": a category word with a value and no name is the name
                 continue
             if l1 or is_level2(cell) or (l1 is None and level1_of(cell)) or header_role(cell.key):
                 out += split_rows(run, self.slots, self.self_eval, level1, level2, self.guesses)
@@ -110,9 +125,27 @@ class IndicatorTable:
                 continue
             if level1 is None and level2 is None:
                 continue  # words between the header and the first category (a header cell's tail)
+            if not cell.key:
+                continue  # "(30分)": the points of a merged 一级 whose label the copy lost
             run.append(cell)
         out += split_rows(run, self.slots, self.self_eval, level1, level2, self.guesses)
+        if self.has_level1:
+            for row in out:
+                if row.level1 is None and row.level2 in vocab.NATIONAL_LEVEL1_OF:
+                    row.level1 = vocab.NATIONAL_LEVEL1_OF[row.level2]  # the merged 一级 cell lost
+                    self.inferred.append(row)
         return out
+
+
+def _names_a_row(cells: list[Cell], k: int) -> bool:
+    """A bare category word (no 指标/目标) followed on its line by a value only: a row's name."""
+    cell = cells[k]
+    if cell.key.endswith(("指标", "目标")) or not (is_level2(cell) or level1_of(cell)):
+        return False
+    after = [c for c in cells[k + 1 : k + 3] if c.row == cell.row]
+    return (
+        len(after) == 1 and v.looks_like_target(after[0].text) and any(ch.isdigit() for ch in after[0].text)
+    )
 
 
 def _next_is_level2(cells: list[Cell], k: int) -> bool:

@@ -40,7 +40,9 @@ def nfkc(text: str) -> str:
 
 
 # A budget code before a name: "[015001]…", "(433001)…", "51000021R…-…", "219-…".
-_CODE_PREFIX = re.compile(r"^(?:[\[(][0-9A-Za-z]+[\])]|[0-9A-Z]{6,}[-_—\s]+|\d{3,}[-_—])")
+_CODE_PREFIX = re.compile(
+    r"^(?:[\[(][0-9A-Za-z]+[\])]|[0-9A-Z]{6,}[-_—\s]+|\d{3,}[-_—]|\d{2}[-_—](?=[\u3400-\u9fff]))"
+)
 
 
 def strip_code(text: str) -> str:

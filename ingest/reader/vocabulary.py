@@ -96,6 +96,11 @@ AMOUNTS: dict[str, str] = {
     "年度预算资金": "budget_current",
     "年度资金申请总额": "budget_current",
     "本年度预算": "budget_current",
+    "本年度申请资金": "budget_current",
+    "本年申请资金": "budget_current",
+    "本年度安排资金": "budget_current",
+    "上年度安排资金": "prior_year_budget",
+    "上年安排资金": "prior_year_budget",
     "本年预算": "budget_current",
     "年度金额": "budget_current",
     "预算数": "budget_current",
@@ -156,6 +161,10 @@ INDICATOR_HEADER: dict[str, str] = {
     "二级目标": "level2",
     "二级指标(年度)": "level2",
     "三级指标": "name",
+    "一级": "level1",
+    "二级": "level2",
+    "三级": "name",
+    "年度数值": "target",
     "三级目标": "name",
     "三级指标(年度)": "name",
     "指标名称": "name",
@@ -173,6 +182,11 @@ INDICATOR_HEADER: dict[str, str] = {
     "半年(程)指标值": "target_half",
     "半年指标值": "target_half",
     "预期目标值": "target",
+    "年初目标值": "target",
+    "年初指标值": "target",
+    "年初设定目标": "target",
+    "年度目标": "target",
+    "目标": "target",
     "绩效目标值": "target",
     "计划指标值": "target",
     "指标性质": "target_operator",
@@ -195,13 +209,15 @@ INDICATOR_HEADER: dict[str, str] = {
     "评分标准": "standard",
     "得分计算方法": "standard",
     "指标说明": "standard",
+    "绩效指标描述": "standard",
+    "指标描述": "standard",
     "评价指标": "level1",
     "评价内容": "level2",
     "评分方法": "standard",
     "计分方法": "standard",
     "备注": "note",
-    "指标方向性": "standard",
-    "指标方向": "standard",
+    "指标方向性": "target_direction",
+    "指标方向": "target_direction",
     "二级指标(长期)": "long",
     "三级指标(长期)": "long",
     "指标值(长期)": "long",
@@ -243,7 +259,8 @@ TABLE_END: tuple[str, ...] = (
     "总分", "合计", "注:", "注:", "说明", "填表人", "填报人", "财政部门审核意见", "其他需要说明事项",
     "评价结论", "存在问题", "附件", "单位负责人", "项目负责人", "财务负责人", "审核意见",
     # the web page around the form: its footer ends any table
-    "扫一扫", "打印本页", "关闭窗口", "上一篇", "下一篇", "分享到", "相关链接",
+    "扫一扫", "打印本页", "关闭窗口", "上一篇", "下一篇", "分享到", "相关链接", "内容保障", "版权所有",
+    "网站地图", "联系我们", "主办单位", "copyright", "©",
 )  # fmt: skip
 
 TOTAL_SCORE = "总分"
@@ -296,3 +313,29 @@ STOP_LABELS: frozenset[str] = frozenset(
 # "…申报表中申报的数量": a label or title followed by 中 and these is prose, not a label (中央 is a
 # fund row's first word, so 中 alone does not do)
 PROSE_AFTER_LABEL: frozenset[str] = frozenset(f"中{c}" for c in "申的所列填报规确明")
+
+# Comparison signs written as words, in an 指标性质 / 指标方向 cell ("大于等于" | "98" | "%").
+OPERATOR_WORDS: frozenset[str] = frozenset(
+    {
+        "大于等于",
+        "小于等于",
+        "等于",
+        "大于",
+        "小于",
+        "不低于",
+        "不高于",
+        "不少于",
+        "不多于",
+        "不超过",
+        "不大于",
+        "不小于",
+    }
+)
+
+# The national framework's 二级 → 一级 (DOMAIN.md), to put back a 一级 cell a text copy lost
+# (a merged cell printed as "(50分)" alone).
+NATIONAL_LEVEL1_OF: dict[str, str] = {
+    **dict.fromkeys(("数量指标", "质量指标", "时效指标", "成本指标"), "产出指标"),
+    **dict.fromkeys(("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"), "效益指标"),
+    **dict.fromkeys(("服务对象满意度指标", "社会公众或服务对象满意度指标"), "满意度指标"),
+}
