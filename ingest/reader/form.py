@@ -30,6 +30,7 @@ from .cells import Cell, cells_of
 from .funds import read_fund_row, read_total
 from .items import item_header_at, read_items
 from .labels import MAX_LABEL, field_for, is_label, ticked_option, title_type, unit_statement
+from .outline import outline_rows
 from .projects import forms_of_projects, project_columns
 from .segments import Segment, split_forms
 from .settle import (
@@ -50,6 +51,7 @@ _SEAL = re.compile(r"[(（]?盖章[)）]?")
 _TO_FORM_UNIT = {("万元", "元"): Decimal(10000), ("元", "万元"): Decimal("0.0001")}
 _LABEL_TAIL_FIGURE = re.compile(r"^[\u3400-\u9fff()]{1,8}?[:]?(\d[\d,]*(?:\.\d+)?(?:万元|万|元))$")
 _LEADING_RUN = re.compile(r"[\d.,%]{3,}(?=[\u3400-\u9fff])")
+_CODED_UNIT = re.compile(r"^\d{6,}[-_—]?[\u4e00-\u9fff]{4,40}$")
 _NAME_TAIL = re.compile(r"\([^()]{1,8}\)$")  # folded key: a short parenthesis on its own
 _TABLE_END = re.compile("|".join(re.escape(end) for end in vocab.TABLE_END))
 
@@ -61,12 +63,18 @@ def _labels_a_value(cell: Cell) -> bool:
 
 def read_forms(lines: list[str]) -> tuple[list[Form], list[Issue]]:
     page_markers: list[int] = []
-    cells = cells_of(lines, page_markers)
+    rows = outline_rows(lines)
+    cells = cells_of(rows, page_markers)
     issues: list[Issue] = []
+    if rows is not lines:
+        message = "a tree whose levels show only by indentation: read as one row per indicator"
+        issues.append(Issue(Severity.INFO, "outline_layout", message, None, 1))
     forms: list[Form] = []
     for segment in split_forms(cells):
         found = FormReader(segment, len(forms) + 1, [])
         read = [form for form in found.read() if _has_content(form)]
+        if segment.title is None and forms and forms[-1].fiscal_year is not None:
+            _inherit_year(read, forms[-1].fiscal_year, len(forms), found.issues)
         if len(read) == 1 and forms and continues(forms[-1], read[0]):
             merge_sheet(forms[-1], read[0], found.issues, len(forms), issues)
         elif read:  # a title and labels with nothing read after them is a mention of a form, not one
@@ -79,6 +87,17 @@ def read_forms(lines: list[str]) -> tuple[list[Form], list[Issue]]:
                 Issue(Severity.INFO, "page_marker_skipped", "a page number between rows", line_no, seq)
             )
     return forms, issues
+
+
+def _inherit_year(read: list[Form], year: int, seq: int, issues: list[Issue]) -> None:
+    """A form printed after another with no title of its own (the next project under the same
+    heading) is of the year the heading gave."""
+    for k, form in enumerate(read, seq + 1):
+        if form.fiscal_year is None:
+            form.fiscal_year = year
+            issues[:] = [i for i in issues if not (i.form_seq == k and i.code == "missing_fiscal_year")]
+            message = f"no year printed with the form: {year}, the year of the heading above it"
+            issues.append(Issue(Severity.INFO, "fiscal_year_from_heading", message, form.line_start, k))
 
 
 def _has_content(form: Form) -> bool:
@@ -238,6 +257,7 @@ class FormReader:
         unit = unit_statement(cell)
         if unit:
             self._set_unit(unit)
+            self._coded_unit_before(cell)
         if key in vocab.LABEL_TAILS or not key:
             return  # a label's tail ("及编码", "(盖章)") or bare numbering ("(一)")
         if is_label(cell):
@@ -383,6 +403,15 @@ class FormReader:
             if chosen == "":
                 self.note(Severity.INFO, "category_not_ticked", "项目类别 is printed with no box ticked")
 
+    def _coded_unit_before(self, cell: Cell) -> None:
+        """ "207101天津市河北区人民法院 | 单位:万元": a budget system prints the unit, with its code and no
+        label, on the line that states the amount unit."""
+        coded = [c for c in self.orphans if c.row == cell.row and _CODED_UNIT.match(c.key)]
+        if coded and self.form.unit_name is None:
+            self.form.unit_name = v.strip_code(coded[-1].text).strip()
+            message = f"unit {self.form.unit_name!r} read from its code line, which has no label"
+            self.note(Severity.INFO, "unit_from_code_line", message, cell.line_no)
+
     def _set_unit(self, unit: str) -> None:
         if self.form.amount_unit is None:
             self.form.amount_unit = unit
@@ -490,7 +519,8 @@ class FormReader:
             return  # a project list: each project's form is checked in _forms_of_project_list
         name_from_title(form, self.segment, self.note)
         line = form.line_start
-        if self.segment.title is None:
+        cut_at_start = self.segment.title is None and not self.segment.after_form
+        if cut_at_start:
             form.is_complete = False
             self.note(
                 Severity.WARNING, "form_truncated_start", "the text starts in the middle of a form", line
@@ -511,7 +541,7 @@ class FormReader:
                 "the self-evaluation has no 总分 row (cut off before it)",
                 line,
             )
-        note_missing_fields(form, self.note, cut_at_start=self.segment.title is None)
+        note_missing_fields(form, self.note, cut_at_start=cut_at_start)
 
     def _read_table(self) -> None:
         form = self.form

@@ -14,7 +14,7 @@ from . import vocabulary as vocab
 from .categories import header_role
 from .cells import Cell
 from .items import item_header_at
-from .labels import field_for, is_label, is_project_name_label, title_type
+from .labels import field_for, is_label, is_project_name_label, title_type, unit_statement
 
 
 @dataclass
@@ -23,6 +23,7 @@ class Segment:
     title: int | None  # index of the title cell, None for a form cut off before its title
     form_type: FormType
     ends_text: bool = False  # the document's last form: its text may be cut off
+    after_form: bool = False  # another form came before it: no title means a shared heading, not a cut
 
 
 def split_forms(cells: list[Cell]) -> list[Segment]:
@@ -35,8 +36,10 @@ def split_forms(cells: list[Cell]) -> list[Segment]:
         starts_table = header_role(cell.key) in ("level1", "level2")
         if (found and (has_name or has_table)) or (is_name_label and has_name and has_table):
             cut = k - 1 if found and k - 1 > start and title_head(cells[k - 1], cell) else k
+            if not found:
+                cut = _with_unit_row(cells, start, cut)
             if title is not None or has_name or has_table:
-                segments.append(Segment(cells[start:cut], title, form_type))
+                segments.append(Segment(cells[start:cut], title, form_type, after_form=bool(segments)))
             title = k - cut if found else None
             start, form_type = cut, found or form_type
             has_name, has_table = is_name_label, starts_table
@@ -50,8 +53,17 @@ def split_forms(cells: list[Cell]) -> list[Segment]:
         has_fields = has_fields or field_for(cell.key) is not None or cell.key in vocab.AMOUNTS
     # a title with no field of a form after it is a mention ("…的绩效自评表"), not a form
     if has_name or has_table or (title is not None and has_fields):
-        segments.append(Segment(cells[start:], title, form_type, ends_text=True))
+        segments.append(Segment(cells[start:], title, form_type, ends_text=True, after_form=bool(segments)))
     return segments
+
+
+def _with_unit_row(cells: list[Cell], start: int, cut: int) -> int:
+    """A form that starts at its 项目名称 may have its unit line just above ("207101某单位 | 单位:万元")."""
+    row = cells[cut - 1].row if cut > start else None
+    first = cut
+    while first > start and cells[first - 1].row == row:
+        first -= 1
+    return first if any(unit_statement(c) for c in cells[first:cut]) else cut
 
 
 def title_head(head: Cell, title: Cell) -> bool:

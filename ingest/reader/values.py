@@ -39,9 +39,9 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-# A budget code before a name: "[015001]…", "(433001)…", "51000021R…-…", "219-…".
+# A budget code before a name: "[015001]…", "(433001)…", "51000021R…-…", "219-…", "207101某法院".
 _CODE_PREFIX = re.compile(
-    r"^(?:[\[(][0-9A-Za-z]+[\])]|[0-9A-Z]{6,}[-_—\s]+|\d{3,}[-_—]|\d{2}[-_—](?=[\u3400-\u9fff]))"
+    r"^(?:[\[(][0-9A-Za-z]+[\])]|[0-9A-Z]{6,}[-_—\s]+|\d{3,}[-_—]|\d{2}[-_—](?=[\u3400-\u9fff])|\d{6,9}(?=[\u3400-\u9fff]))"
 )
 
 

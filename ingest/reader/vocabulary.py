@@ -64,7 +64,7 @@ FIELD_PATTERNS: tuple[tuple[str, str, int], ...] = (
     (r"^[^,。:]{0,10}(?:项目|专项|资金|转移支付)[^,。:]{0,6}名称$", "project_name", 2),
     (r"^(?:中央|省级?)主管(?:部门|单位)(?:名称)?$", "supervisor_name", 1),
     (r"^[^,。:]{0,6}主管(?:部门|单位)(?:名称|及代码|及编码)?$", "supervisor_name", 2),
-    (r"^[^,。:]{0,6}(?:实施|使用|执行)单位(?:名称)?$", "unit_name", 3),
+    (r"^[^,。:]{0,6}(?:实施|使用|执行)(?:\([^()]{1,4}\))?单位(?:名称)?$", "unit_name", 3),  # 实施(主管)单位
     (r"^[^,。:]{0,6}(?:申报|填报)单位(?:名称)?$", "unit_name", 2),
 )
 # Which of two labels for the same field wins: the executing unit over the department that files.

@@ -1,0 +1,110 @@
+"""Outlines: a budget system's tree export, where only leading spaces show the hierarchy.
+
+    石嘴山市疾病预防控制中心             (unit)
+      狂犬、乙肝、流感等疫苗…            (project; its amount on the next, unindented line)
+    3000000
+       产出指标                          (一级)
+        成本指标(必填硬性指标)            (二级)
+         按照物价部门定价标准采购          (三级; its value on the next, unindented line)
+    100%
+
+An outline becomes the rows of a project list, the shape the form reader already reads: one
+tab-separated row per indicator, printed on the line of its name (so line numbers still point at
+the source), under a header naming the columns. Other lines of the outline are emptied.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from . import values as v
+from .categories import is_level2, level1_of
+from .cells import Cell
+
+HEADER = "单位名称\t项目名称\t预算数\t一级指标\t二级指标\t三级指标\t指标值"
+_SPACES = " \u3000\u00a0"
+
+
+def _depth(line: str) -> int:
+    return len(line) - len(line.lstrip(_SPACES))
+
+
+def _category_depth(lines: list[str]) -> int | None:
+    """The indentation of the outline's 一级 lines, when the 二级 sit one deeper: None if no outline."""
+    level1 = Counter(
+        _depth(line) for line in lines if _depth(line) >= 2 and level1_of(Cell(line.strip(), 0, 0))
+    )
+    for depth, count in level1.most_common():
+        if any(_depth(line) == depth + 1 and is_level2(Cell(line.strip(), 0, 0)) for line in lines):
+            return depth if count >= 1 else None
+    return None
+
+
+def _start(lines: list[str], top: int) -> int:
+    """The outline's first line: the unit and project lines just above its first 一级."""
+    first_level1 = next(
+        k for k, line in enumerate(lines) if _depth(line) == top and level1_of(Cell(line.strip(), 0, 0))
+    )
+    start = first_level1
+    for depth in (top - 1, top - 2):
+        above = [k for k in range(start - 1, -1, -1) if lines[k].strip() and _depth(lines[k]) == depth]
+        if above and all(
+            _depth(lines[k]) in (0, depth + 1) for k in range(above[0] + 1, start) if lines[k].strip()
+        ):
+            start = above[0]
+    return start
+
+
+def outline_rows(lines: list[str]) -> list[str]:
+    """The lines with an outline, if they hold one, rewritten as project-list rows; else as given."""
+    top = _category_depth(lines)
+    if top is None:
+        return lines
+    start = _start(lines, top)
+    out = list(lines)
+    path: dict[int, str] = {}  # depth → text: unit top-2, project top-1, 一级 top, 二级 top+1
+    amount = ""
+    first = None
+    pending_name: int | None = None  # index of a 三级 line waiting for its value
+    project_row_done = False
+    for i, line in enumerate(lines[start:], start):
+        text = line.strip(_SPACES + "\t")
+        if not text:
+            continue
+        depth = _depth(line)
+        if depth == 0:
+            if pending_name is not None and v.looks_like_target(text):
+                out[pending_name] += "\t" + text
+                out[i], pending_name = "", None
+            elif path.get(top - 1) and not amount and v.number(text) is not None:
+                amount, out[i] = text, ""
+            elif first is not None and not v.looks_like_target(text):
+                break  # the outline has ended
+            continue
+        if top - 2 <= depth <= top + 2:
+            first = i if first is None else first
+            out[i] = ""
+        if depth in (top - 2, top - 1):
+            path[depth] = text
+            path = {d: t for d, t in path.items() if d <= depth}
+            if depth == top - 1:
+                amount, project_row_done = "", False
+        elif depth in (top, top + 1):
+            path[depth] = text
+            path = {d: t for d, t in path.items() if d <= depth}
+        elif depth == top + 2:
+            own = (
+                [path.get(top - 2, ""), path.get(top - 1, ""), amount]
+                if not project_row_done
+                else ["", "", ""]
+            )
+            project_row_done = True
+            out[i] = "\t".join([*own, path.get(top, ""), path.get(top + 1, ""), text])
+            pending_name = i
+    if first is None:
+        return lines
+    header_at = next((k for k in range(first - 1, -1, -1) if lines[k].strip()), None)
+    if header_at is None:
+        return lines
+    out[header_at] = HEADER
+    return out
