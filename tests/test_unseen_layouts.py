@@ -302,7 +302,10 @@ def test_warehouse_holds_the_composed_target(tmp_path: Path):
 
 
 TSV_HEAD = "项目支出绩效目标表\n（2022年度）\n项目名称\t某项目\t实施单位\t某中心\n"
-TSV_TABLE = "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t培训人次\t≥800人次\n"
+TSV_TABLE = (
+    "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t培训人次\t≥800人次\n"
+    "满意度指标\t服务对象满意度指标\t学员满意度\t≥90%\n"
+)  # a complete table: a national one ending before its 满意度 rows is reported as cut off
 
 
 def test_sub_row_prefix_and_a_figure_stated_twice():
@@ -344,7 +347,8 @@ def test_pdftext_fund_block_heading_states_the_unit():
     text = (
         "项目支出绩效目标表\n（2022年度）\n项目名称： 某项目 实施单位： 某中心\n"
         "项目资金（万元） 年度资金总额： 250 其中：财政拨款： 250\n"
-        "一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 培训人次 ≥800人次"
+        "一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 培训人次 ≥800人次\n"
+        "满意度指标 服务对象满意度指标 学员满意度 ≥90%"
     )
     document = parse_text(text)
     assert document.layout == "pdftext_target"

@@ -18,18 +18,18 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from ..model import FIGURE_FIELDS, Form, FormType, Issue, Severity
 from ..numbers import parse_amount
-from ..text import ticked_options
 from . import values as v
 from . import vocabulary as vocab
 from .categories import header_role
 from .cells import Cell, cells_of
-from .funds import read_fund_row, read_total
+from .fields import HeaderFields
+from .fund_block import FundBlock
+from .funds import read_total
 from .items import item_header_at, read_items
-from .labels import MAX_LABEL, field_for, is_label, ticked_option, title_type, unit_statement
+from .labels import MAX_LABEL, field_for, is_label, title_type, unit_statement
 from .outline import outline_rows
 from .projects import forms_of_projects, project_columns
 from .segments import Segment, split_forms
@@ -47,11 +47,7 @@ from .table import IndicatorTable, header_length
 
 _YEAR_OF_FORM = re.compile(r"((?:19|20)\d{2})\s*年\s*度")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
-_SEAL = re.compile(r"[(（]?盖章[)）]?")
-_TO_FORM_UNIT = {("万元", "元"): Decimal(10000), ("元", "万元"): Decimal("0.0001")}
 _LABEL_TAIL_FIGURE = re.compile(r"^[\u3400-\u9fff()]{1,8}?[:]?(\d[\d,]*(?:\.\d+)?(?:万元|万|元))$")
-_LEADING_RUN = re.compile(r"[\d.,%]{3,}(?=[\u3400-\u9fff])")
-_CODED_UNIT = re.compile(r"^\d{6,}[-_—]?[\u4e00-\u9fff]{4,40}$")
 _NAME_TAIL = re.compile(r"\([^()]{1,8}\)$")  # folded key: a short parenthesis on its own
 _TABLE_END = re.compile("|".join(re.escape(end) for end in vocab.TABLE_END))
 
@@ -106,7 +102,7 @@ def _has_content(form: Form) -> bool:
 
 
 @dataclass
-class FormReader:
+class FormReader(HeaderFields, FundBlock):
     segment: Segment
     seq: int
     issues: list[Issue]
@@ -288,6 +284,11 @@ class FormReader:
         if last_field and cell.spaced and cell.line_no == last_field.line_no and not self.pending_amounts:
             message = f"{last_field.text!r} read as a value up to the next cell; the unlabelled {cell.text!r} after it is not read"
             self.note(Severity.INFO, "field_value_cut", message, cell.line_no)
+        if self.pending_amounts and v.is_two_figures(cell.text):
+            attr, label = self.pending_amounts.popleft()
+            message = f"{label.text} {cell.text!r}: two figures in one cell; neither is taken"
+            self.note(Severity.WARNING, "unreadable_amount", message, cell.line_no)
+            return
         if self.pending_amounts:
             amount = parse_amount(cell.text)
             tail = _LABEL_TAIL_FIGURE.match(v.nfkc(cell.text).replace(" ", ""))
@@ -339,164 +340,6 @@ class FormReader:
         elif key != "其中" and not unit:
             self.pending_amounts.clear()
 
-    def _field_without_value(self) -> None:
-        """A field label followed straight by another label: in scrambled PDF text its value was
-        printed before it, as the unlabelled words since the label before."""
-        if not self.pending_field:
-            return
-        words = [
-            c
-            for c in self.orphans_before_label
-            if v.has_han(c.text) and "年度" not in c.key and len(c.key) <= 40
-        ]
-        if self.pending_field[0] in ("project_name", "unit_name", "supervisor_name") and words:
-            text = "".join(c.key for c in words)
-            attr = self.pending_field[0]
-            self._set_field(text)
-            if getattr(self.form, attr) == text:
-                self.note(
-                    Severity.INFO,
-                    "value_before_label",
-                    f"{attr} {text!r} printed before its label",
-                    words[0].line_no,
-                )
-            self.orphans_before_label = []
-        self.pending_field = None
-
-    def _set_field(self, text: str) -> None:
-        attr, rank = self.pending_field
-        self.pending_field = None
-        value = _SEAL.sub("", text).strip()
-        value = v.strip_code(value).strip(" :：")
-        if not value or v.is_blank(value) or unit_statement(Cell(value, 0, 0)):
-            return
-        if attr.endswith("_name") and len(re.findall(r"[\u3400-\u9fff]", value)) < 2:
-            return  # a figure, a date or a stray sign is never a name ("2019年…工程" is)
-        if attr == "grade" and value not in vocab.GRADES:
-            return
-        if attr == "project_category" and re.fullmatch(r"(?:新增|延续|新|续)项目?", value):
-            return  # 项目属性 新增/延续 says whether the project is new, not its category
-        if attr == "project_category" and "<input" in value:  # HTML check boxes
-            value = next(iter(ticked_options(value)), "")
-            if not value:
-                self.note(Severity.INFO, "category_not_ticked", "项目类别 is printed with no box ticked")
-                return
-        if attr == "project_category" and ("□" in value or "☐" in value):
-            ticked = [part for part in re.split(r"[□☐]", value) if re.search(r"[√☑■✓✔]", part)]
-            value = re.sub(r"[√☑■✓✔\s]", "", ticked[0]) if ticked else ""
-            if not value:
-                return
-        if getattr(self.form, attr) is None or rank > self.field_rank.get(attr, -1):
-            setattr(self.form, attr, value)
-            self.field_rank[attr] = rank
-
-    def _close_category(self) -> None:
-        """Options printed with check boxes in cells of their own: the ticked one is the category.
-        Options with no box at all ("1、部门预算项目 2、市直专项", the boxes lost) choose none."""
-        cells, self.category_cells = self.category_cells, None
-        if len(cells) > 1:
-            chosen = ticked_option([c.text for c in cells])
-            if chosen is None and all(len(c.key) <= 12 and v.has_han(c.text) for c in cells):
-                chosen = ""
-            if chosen is not None:
-                self.form.project_category = chosen or None
-            if chosen == "":
-                self.note(Severity.INFO, "category_not_ticked", "项目类别 is printed with no box ticked")
-
-    def _coded_unit_before(self, cell: Cell) -> None:
-        """ "207101天津市河北区人民法院 | 单位:万元": a budget system prints the unit, with its code and no
-        label, on the line that states the amount unit."""
-        coded = [c for c in self.orphans if c.row == cell.row and _CODED_UNIT.match(c.key)]
-        if coded and self.form.unit_name is None:
-            self.form.unit_name = v.strip_code(coded[-1].text).strip()
-            message = f"unit {self.form.unit_name!r} read from its code line, which has no label"
-            self.note(Severity.INFO, "unit_from_code_line", message, cell.line_no)
-
-    def _set_unit(self, unit: str) -> None:
-        if self.form.amount_unit is None:
-            self.form.amount_unit = unit
-
-    def _set_amount(self, attr: str, label: Cell, amount, cell: Cell) -> None:
-        if getattr(self.form, attr) is not None:
-            return  # the first statement of a figure wins
-        figure = amount.value
-        if self.form.amount_unit is None:
-            self.form.amount_unit = amount.unit
-        elif amount.unit and amount.unit != self.form.amount_unit:
-            figure = (figure * _TO_FORM_UNIT[(amount.unit, self.form.amount_unit)]).quantize(Decimal("0.01"))
-            message = f"{label.text} {cell.text!r} stored as {figure} {self.form.amount_unit}"
-            self.note(Severity.INFO, "amount_unit_converted", message, cell.line_no)
-        setattr(self.form, attr, figure)
-
-    # --- a self-evaluation's fund block and total ----------------------------------------------
-
-    @staticmethod
-    def _is_figure(cell: Cell) -> bool:
-        return v.is_figure(cell.text)
-
-    def _fund_header_seen(self) -> bool:
-        return sum(m in self.fund_columns for m in ("initial_budget", "full_year_budget", "executed")) >= 2
-
-    def _fund_value(self, cell: Cell) -> bool:
-        text = v.nfkc(cell.text).replace(" ", "")
-        if self._is_figure(cell):
-            self.fund_values.append((text, False))
-        elif v.is_number_run(text):
-            self.fund_values.append((text, cell.glued))  # figures printed together: only run-together text
-        elif v.is_blank(text) and text:
-            self.fund_values.append(("", False))
-        elif cell.glued and (lead := _LEADING_RUN.match(text)) and v.is_number_run(lead.group()):
-            self.fund_values.append((lead.group(), True))  # "310.2154.741050%5执行率*该指标分值…"
-        else:
-            return False
-        return True
-
-    def _column_was_a_label(self) -> None:
-        """A fund-column word followed on its row by a figure labels that figure: it heads no column."""
-        attr, label = self.pending_amounts[-1]
-        self.pending_amounts = deque([(attr, label)])
-        meaning = vocab.FUND_COLUMNS[label.key]
-        if meaning in self.fund_columns:
-            self.fund_columns.remove(meaning)
-
-    def _close_fund_row(self) -> None:
-        raw, self.fund_values = self.fund_values, None
-        if not raw:
-            return
-        reading = read_fund_row(self.fund_columns, raw)
-        if reading is None:
-            shown = [text for text, _ in raw]
-            self.note(
-                Severity.WARNING,
-                "fund_row_unreadable",
-                f"年度资金总额 figures {shown} fit no reading of {self.fund_columns}",
-            )
-            return
-        for attr, value in reading.items():
-            if attr == "rate" and self.form.execution_rate_stated is None:
-                self.form.execution_rate_stated = value
-            elif (
-                attr in ("initial_budget", "full_year_budget", "executed")
-                and getattr(self.form, attr) is None
-            ):
-                setattr(self.form, attr, value)
-        if self.form.amount_unit is None:
-            units = {parse_amount(x).unit for x, _ in raw if parse_amount(x)}
-            self.form.amount_unit = next((u for u in units if u), None)
-
-    def _close_total(self) -> None:
-        raw, self.total_values = self.total_values, None
-        total, grade = read_total(raw or [])
-        self.form.total_score = self.form.total_score if total is None else total
-        if grade in vocab.GRADES:
-            self.form.grade = grade
-
-    def _close_runs(self) -> None:
-        if self.fund_values is not None:
-            self._close_fund_row()
-        if self.total_values is not None:
-            self._close_total()
-
     # --- the finished form ---------------------------------------------------------------------
 
     def _finish(self) -> None:
@@ -522,9 +365,11 @@ class FormReader:
         cut_at_start = self.segment.title is None and not self.segment.after_form
         if cut_at_start:
             form.is_complete = False
-            self.note(
-                Severity.WARNING, "form_truncated_start", "the text starts in the middle of a form", line
-            )
+            lost = ["title"] + [word for attr, word in (("unit_name", "unit"), ("project_name", "project name"))
+                                if getattr(form, attr) is None]  # fmt: skip
+            what = ", ".join(lost[:-1]) + " and " + lost[-1] if len(lost) > 1 else lost[0]
+            message = f"the document starts in the middle of a form: its {what} {'are' if len(lost) > 1 else 'is'} missing; kept as a partial form"
+            self.note(Severity.WARNING, "form_truncated_start", message, line)
         if not form.indicators:
             form.is_complete = False
             self.note(
@@ -549,6 +394,9 @@ class FormReader:
         if self.table.scrambled and self.table.leftover and form.total_score is None:
             form.total_score, _ = read_total(self.table.leftover)  # 总分's figures, printed before it
         form.indicators = [row for _, rows in self.table.project_groups for row in rows]
+        for row, parts in self.table.composed:
+            message = f"{row.name!r}: target printed in parts ({parts}), read as {row.target!r}"
+            self.note(Severity.INFO, "target_composed", message, row.line_no)
         for row in self.table.inferred:
             message = f"{row.name!r}: no 一级 printed for 二级 {row.level2}; {row.level1} put back (national framework)"
             self.note(Severity.INFO, "level1_inferred", message, row.line_no)

@@ -26,6 +26,7 @@ from .cells import Cell
 _NAME_PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：]|\d+[、.．])\s*")
 _MISSING = {"target": -2.5, "actual": -0.3, "weight": -0.3, "score": -0.3}
 _NEG = float("-inf")
+_TARGET_PARTS = ("target_operator", "target_direction", "target_unit")
 _NATURE_WORDS = frozenset({"定性", "定量", "正向", "反向", "正向指标", "反向指标"})
 
 
@@ -175,6 +176,7 @@ def split_rows(
     level1: str | None,
     level2: str | None,
     guesses: list[Indicator] | None = None,
+    composed: list[tuple[Indicator, str]] | None = None,
 ) -> list[Indicator]:
     """The rows of a run of data cells under one 一级/二级: the best-fitting cut (see module doc)."""
     if not cells:
@@ -251,6 +253,9 @@ def split_rows(
         rows.append(_indicator(name, dict(values), level1, level2, cells[toks[i].cell].line_no))
         if len({t.cell for t in toks[i:end]}) > 1 and guesses is not None:
             guesses.append(rows[-1])
+        parts = [text for slot, text in values if slot in _TARGET_PARTS]
+        if parts and composed is not None and rows[-1].target is not None:
+            composed.append((rows[-1], " | ".join([*parts, dict(values).get("target", "")])))
     return rows
 
 
@@ -290,8 +295,10 @@ def _continues_name(prev: Tok, tok: Tok) -> bool:
 
 def _name_fit(text: str) -> float:
     text = text.strip()
-    if len(text) < 2 or not v.has_han(text):
+    if len(text) < 2:
         return _NEG
+    if not v.has_han(text):  # a name in letters ("GDP增速" has words; "@SUM(1,2)" is still printed text)
+        return 0.5 if re.search(r"[A-Za-z]{2}", text) and not v.looks_like_target(text) else _NEG
     if (
         v.looks_like_target(text)
         and len(re.findall(r"[\u3400-\u9fff]", text)) < 4

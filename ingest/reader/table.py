@@ -70,6 +70,7 @@ class IndicatorTable:
         """The table's indicators, per project for a project list (its columns' values first),
         else as one group; ``self.guesses`` then lists the rows whose name was a guess."""
         self.guesses: list[Indicator] = []
+        self.composed: list[tuple[Indicator, str]] = []  # targets put together from their parts
         if not self.project_columns:
             return [({}, self._indicators(self.cells))]
         groups: list[tuple[dict[str, str], list[Cell]]] = []
@@ -116,7 +117,9 @@ class IndicatorTable:
                 run.append(cell)  # "满意度 ≥90%": a category word with a value and no name is the name
                 continue
             if l1 or is_level2(cell) or (l1 is None and level1_of(cell)) or header_role(cell.key):
-                out += split_rows(run, self.slots, self.self_eval, level1, level2, self.guesses)
+                out += split_rows(
+                    run, self.slots, self.self_eval, level1, level2, self.guesses, self.composed
+                )
                 run = []
                 if l1:
                     level1, level2 = l1, None
@@ -128,7 +131,7 @@ class IndicatorTable:
             if not cell.key:
                 continue  # "(30分)": the points of a merged 一级 whose label the copy lost
             run.append(cell)
-        out += split_rows(run, self.slots, self.self_eval, level1, level2, self.guesses)
+        out += split_rows(run, self.slots, self.self_eval, level1, level2, self.guesses, self.composed)
         if self.has_level1:
             for row in out:
                 if row.level1 is None and row.level2 in vocab.NATIONAL_LEVEL1_OF:

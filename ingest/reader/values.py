@@ -146,3 +146,16 @@ def _valid_piece(piece: str) -> bool:
 def is_number_run(text: str) -> bool:
     """Digits, dots and percent signs only: possibly several numbers printed together."""
     return bool(re.fullmatch(r"[\d.%]+", nfkc(text).replace(" ", ""))) and any(c.isdigit() for c in text)
+
+
+_TWO_FIGURES = re.compile(
+    r"\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s+(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*"
+)
+
+
+def is_two_figures(text: str) -> bool:
+    """Two whole figures in one cell ("850,000 850,000"), not one an OCR split apart ("2,594.8 4")."""
+    if not _TWO_FIGURES.fullmatch(text):
+        return False
+    first, second = text.split()
+    return all("," in part or "." in part or len(part) >= 3 for part in (first, second))

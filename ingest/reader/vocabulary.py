@@ -247,12 +247,23 @@ LEVEL2: frozenset[str] = lexicon.LEVEL2_LABELS | frozenset(
         "社会公众满意度指标", "服务对象满意度", "社会公众或服务对象满意度", "可持续影响",
         "经济效益", "社会效益", "生态效益", "可持续发展指标", "产出数量", "产出质量", "产出时效",
         "项目立项", "资金投入", "资金管理", "组织实施", "决策过程", "资金分配", "资金到位",
-        "产出成本",
+        "产出成本", "具体指标", "环境效益指标", "环境效益",
     }
 )  # fmt: skip
 # 二级 words a printed label may wrap ("服务对象满意度指标等"): a cell made of one of these plus
 # 指标/目标 and a short tail is a 二级 label as printed.
-LEVEL2_STEMS = ("数量", "质量", "时效", "成本", "经济效益", "社会效益", "生态效益", "可持续影响", "满意度")
+LEVEL2_STEMS = (
+    "数量",
+    "质量",
+    "时效",
+    "成本",
+    "经济效益",
+    "社会效益",
+    "生态效益",
+    "环境效益",
+    "可持续影响",
+    "满意度",
+)
 
 # Cells that end the indicator table.
 TABLE_END: tuple[str, ...] = (
@@ -260,7 +271,7 @@ TABLE_END: tuple[str, ...] = (
     "评价结论", "存在问题", "附件", "单位负责人", "项目负责人", "财务负责人", "审核意见",
     # the web page around the form: its footer ends any table
     "扫一扫", "打印本页", "关闭窗口", "上一篇", "下一篇", "分享到", "相关链接", "内容保障", "版权所有",
-    "网站地图", "联系我们", "主办单位", "copyright", "©",
+    "网站地图", "联系我们", "主办单位", "copyright", "©", "目标未完成", "改进措施",
 )  # fmt: skip
 
 TOTAL_SCORE = "总分"
