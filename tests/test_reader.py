@@ -236,3 +236,73 @@ def test_a_fund_word_inside_a_spaced_name_does_not_cut_it():
     (cells,) = [cells_of(["产出指标 时效指标 财政资金到位及时支付率 正向 = 100 % 4"])]
     assert [c.text for c in cells][:3] == ["产出指标", "时效指标", "财政资金到位及时支付率"]
     assert [c.text for c in cells_of(["其中:财政资金 100"])] == ["其中", "财政资金", "100"]
+
+
+# --- behaviours found on the documents collected this session (tests/real/fresh) ----------------------
+
+FRESH = REAL / "fresh"
+
+
+def _read(path: Path):
+    return parse_bytes(path.read_bytes(), path.name)
+
+
+def test_an_outline_is_read_by_its_indentation():
+    """Ningxia's 批复表: unit / project / 一级 / 二级 / 三级 shown only by leading spaces."""
+    document = _read(FRESH / "nx_shizuishan_2020_tgt_vaccines.txt")
+    (form,) = document.forms
+    assert (form.unit_name, form.project_name, form.budget_current, form.amount_unit) == (
+        "石嘴山市疾病预防控制中心", "狂犬、乙肝、流感等疫苗及美沙酮药物", Decimal("3000000"), "元"
+    )  # fmt: skip
+    assert len(form.indicators) == 13
+    row = form.indicators[2]
+    assert (row.level1, row.level2, row.name, row.target) == (
+        "产出指标",
+        "时效指标",
+        "疫苗提供及时率",
+        "100%",
+    )
+    assert "outline_layout" in codes(document)
+
+
+def test_a_project_list_with_a_goal_column_and_operators_written_as_words():
+    """'业务装备经费 776001-扎赉特旗人民检察院 32-专项资金项目 1,030,700.00 <goal sentence> 满意度指标(10分)
+    服务对象满意度 使用人员满意度 正向 大于等于 98 % 10'."""
+    first, second = _read(FRESH / "nm_zhalaite_procuratorate_nd_tgt_x2.txt").forms
+    assert (first.project_name, first.unit_name, first.project_category, first.budget_current) == (
+        "业务装备经费", "扎赉特旗人民检察院", "专项资金项目", Decimal("1030700.00")
+    )  # fmt: skip
+    row = first.indicators[0]
+    assert (row.name, row.target, row.weight) == ("使用人员满意度", "大于等于98%", Decimal("10"))
+    assert second.project_name == "办案(业务)经费"
+
+
+def test_one_cell_per_line_keeps_a_name_that_holds_a_figure():
+    """Figures stand on lines of their own, so '本年预算安排800万元' is a name, its target the next line."""
+    (form,) = _read(FRESH / "hb_huangshi_2023_se_schoolrepair.txt").forms
+    rows = {row.name: (row.target, row.actual) for row in form.indicators}
+    assert rows["本年预算安排800万元"] == ("100%", "100%")
+    assert (form.full_year_budget, form.executed) == (Decimal("800"), Decimal("800"))  # '执行数B)'
+    assert form.project_category is None  # '1、部门预算项目 2、市直专项': no box ticked
+
+
+def test_a_form_under_a_shared_heading_takes_its_year_and_coded_unit():
+    document = _read(FRESH / "tj_hebei_court_2023_tgt_x2.txt")
+    first, second = document.forms
+    assert [(f.fiscal_year, f.unit_name, f.is_complete) for f in (first, second)][0] == (
+        2023, "天津市河北区人民法院", True
+    )  # fmt: skip
+    assert (second.fiscal_year, second.unit_name) == (2023, "天津市河北区人民法院")
+    assert "form_truncated_start" not in codes(document)
+    assert "fiscal_year_from_heading" in codes(document)
+
+
+def test_categories_written_with_value_and_a_lost_level1_put_back():
+    (linyi,) = _read(FRESH / "sd_linyi_2025_tgt_schoolfunds.txt").forms
+    assert [(r.level1, r.level2) for r in linyi.indicators][:4] == [
+        ("产出值", "数量值"), ("产出值", "质量值"), ("产出值", "时效值"), ("产出值", "成本值")
+    ]  # fmt: skip
+    document = _read(FRESH / "sd_jinan_licheng_2019_se_culturecenter.txt")
+    (form,) = document.forms
+    assert (form.indicators[0].level1, form.indicators[0].level2) == ("产出指标", "数量指标")
+    assert "level1_inferred" in codes(document)

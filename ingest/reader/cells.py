@@ -128,7 +128,25 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
                 if pieces and index:
                     pieces[0].spaced = True
                 cells.extend(pieces)
-    return _join_wrapped_cells(_join_split_labels(cells))
+    return _join_wrapped_cells(_join_split_labels(_cells_one_per_line(cells)))
+
+
+def _cells_one_per_line(cells: list[Cell]) -> list[Cell]:
+    """In a document printed one cell per line, figures stand on lines of their own: a line is
+    then one cell, not run-together text whose values follow its words ("本年预算安排800万元" is
+    a name). Judged over the document: a quarter or more of its lone lines are figures."""
+    per_row = Counter(cell.row for cell in cells)
+    lone = [cell for cell in cells if per_row[cell.row] == 1 and cell.col < 0]
+    figures = sum(1 for cell in lone if _LONE_FIGURE.match(cell.text))
+    if len(lone) < 20 or figures < 0.25 * len(lone):
+        return cells
+    for cell in lone:
+        cell.glued = False
+    return cells
+
+
+# A figure or a quantitative target alone on its line: "800万元", "100%", "≥90%", "=12份".
+_LONE_FIGURE = re.compile(r"^[=≥≤<>＝]*\s*\d[\d,.]*\s*(?:%|万元|万|元|[\u4e00-\u9fff]{1,2})?$")
 
 
 def display_width(text: str) -> int:

@@ -190,6 +190,8 @@ INDICATOR_HEADER: dict[str, str] = {
     "绩效目标值": "target",
     "计划指标值": "target",
     "指标性质": "target_operator",
+    "指标值类型": "target_operator",
+    "指标值内容": "standard",
     "度量单位": "target_unit",
     "计量单位": "target_unit",
     "单位": "target_unit",
