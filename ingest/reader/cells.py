@@ -20,7 +20,7 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..text import fold, strip_tags
@@ -49,10 +49,10 @@ class Cell:
     after_number: bool = False  # a label printed straight after a figure: "600.00同名项目上年预算执行数"
     col: int = -1  # column in a tab- or pipe-separated row, empty cells counted; -1 in other shapes
     joined: bool = False  # put together from a cell wrapped over two lines
+    key: str = field(init=False, repr=False)  # label_key(text), computed once: looked up per label
 
-    @property
-    def key(self) -> str:
-        return label_key(self.text)
+    def __post_init__(self) -> None:
+        self.key = label_key(self.text)
 
 
 @lru_cache(maxsize=1 << 15)

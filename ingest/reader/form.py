@@ -193,10 +193,12 @@ class FormReader(HeaderFields, FundBlock):
         short cell that states one ("2020年绩效目标"), then any: prose mentions other years."""
         cells = self.segment.cells
         t = self.segment.title
-        windows = [" ".join(c.text for c in cells[max(0, t - 2) : t + 4])] if t is not None else []
-        windows.append(" ".join(c.text for c in cells[:80] if len(c.key) <= 20))
-        windows.append(" ".join(c.text for c in cells[:40]))
-        for window in windows:
+        windows = (
+            lambda: " ".join(c.text for c in cells[max(0, t - 2) : t + 4]) if t is not None else "",
+            lambda: " ".join(c.text for c in cells[:80] if len(c.key) <= 20),
+            lambda: " ".join(c.text for c in cells[:40]),
+        )  # built only as far as needed
+        for window in (make() for make in windows):
             for pattern in (_YEAR_OF_FORM, _YEAR):
                 match = pattern.search(v.nfkc(window))
                 if match:

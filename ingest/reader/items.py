@@ -90,12 +90,25 @@ def positional(row: list[Cell]) -> list[str]:
     return texts
 
 
+_AMOUNT_HEADERS = frozenset(word for word, role in lexicon.BUDGET_ITEM_HEADER.items() if role == "amount")
+
+
 def item_header_at(cells: list[Cell], k: int) -> bool:
     """Cell k starts a budget-line header row (its row holds 项目明细/子项目名称 and 明细金额)."""
-    if cells[k].col < 0 or (k and cells[k - 1].row == cells[k].row):
+    if cells[k].col < 0 or (k and cells[k - 1].row == cells[k].row) or not _has_amount_header(cells, k):
         return False
-    row = [cell for cell in cells[k : k + 16] if cell.row == cells[k].row]
-    return is_budget_item_header([cell.text for cell in row])
+    row = [cell.text for cell in cells[k : k + 16] if cell.row == cells[k].row]
+    return any("金额" in text for text in row) and is_budget_item_header(row)
+
+
+def _has_amount_header(cells: list[Cell], k: int) -> bool:
+    row = cells[k].row
+    for cell in cells[k : k + 16]:
+        if cell.row != row:
+            return False
+        if cell.key in _AMOUNT_HEADERS:
+            return True
+    return False
 
 
 def read_items(cells: list[Cell], k: int, form_seq: int, issues: list[Issue], items: list[BudgetItem]) -> int:

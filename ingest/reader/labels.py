@@ -95,8 +95,13 @@ _UNIT_STATEMENT = re.compile(r"(?:^|单位[:：]?)\s*(?:\()?(万元|元)(?:\))?$
 
 def unit_statement(cell: Cell) -> str | None:
     """The amount unit a cell states ("单位:万元", "(万元)", "项目资金(万元)"), or None."""
-    key = cell.key if cell.line_no else label_key(cell.text)
-    text = v.nfkc(cell.text).replace(" ", "")
+    return _unit_statement(cell.text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _unit_statement(printed: str) -> str | None:
+    key = label_key(printed)
+    text = v.nfkc(printed).replace(" ", "")
     if len(text) > 30:
         return None
     if _UNIT_STATEMENT.search(text) and ("单位" in text or text.startswith("(")):

@@ -14,6 +14,7 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .. import lexicon
 from ..model import Indicator
@@ -182,6 +183,48 @@ def split_rows(
     if not cells:
         return []
     toks = tokens_of(cells)
+    plan = _whole_rows(toks, slots)
+    if plan is None:
+        plan = _best_cut(toks, slots, self_eval)
+    rows = []
+    for i, end, values in plan:
+        name = _NAME_PREFIX.sub("", _name_text(toks[i:end]).strip())
+        rows.append(_indicator(name, dict(values), level1, level2, cells[toks[i].cell].line_no))
+        if len({t.cell for t in toks[i:end]}) > 1 and guesses is not None:
+            guesses.append(rows[-1])
+        parts = [text for slot, text in values if slot in _TARGET_PARTS]
+        if parts and composed is not None and rows[-1].target is not None:
+            composed.append((rows[-1], " | ".join([*parts, dict(values).get("target", "")])))
+    return rows
+
+
+def _whole_rows(toks: list[Tok], slots: list[str]) -> list | None:
+    """The plain case, read without a search: every physical row of separated cells holds a name
+    and exactly one value per column, each fitting it. None when any row does not."""
+    if not toks or any(t.glued or t.row < 0 for t in toks):
+        return None
+    plan, i = [], 0
+    while i < len(toks):
+        end = i + 1 + len(slots)
+        row = toks[i:end]
+        if (
+            len(row) < end - i
+            or any(t.row != toks[i].row for t in row)
+            or (end < len(toks) and toks[end].row == toks[i].row)
+        ):
+            return None
+        if toks[i].atom or _name_fit(toks[i].text) <= 0:
+            return None
+        values = [(slot, t.text) for slot, t in zip(slots, row[1:], strict=True)]
+        if any(_slot_fit(t, slot) == _NEG for slot, t in zip(slots, row[1:], strict=True)):
+            return None
+        plan.append((i, i + 1, values))
+        i = end
+    return plan
+
+
+def _best_cut(toks: list[Tok], slots: list[str], self_eval: bool) -> list:
+    """The best-scoring cut of the tokens into rows of a name and values (see module doc)."""
     n, m = len(toks), len(slots)
     best: dict[int, tuple[float, list]] = {n: (0.0, [])}
     fill: dict[tuple[int, int], tuple[float, list, int]] = {}
@@ -246,17 +289,7 @@ def split_rows(
         return result
 
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
-    _, plan = row_at(0)
-    rows = []
-    for i, end, values in plan:
-        name = _NAME_PREFIX.sub("", _name_text(toks[i:end]).strip())
-        rows.append(_indicator(name, dict(values), level1, level2, cells[toks[i].cell].line_no))
-        if len({t.cell for t in toks[i:end]}) > 1 and guesses is not None:
-            guesses.append(rows[-1])
-        parts = [text for slot, text in values if slot in _TARGET_PARTS]
-        if parts and composed is not None and rows[-1].target is not None:
-            composed.append((rows[-1], " | ".join([*parts, dict(values).get("target", "")])))
-    return rows
+    return row_at(0)[1]
 
 
 def _name_text(toks: list[Tok]) -> str:
@@ -293,6 +326,7 @@ def _continues_name(prev: Tok, tok: Tok) -> bool:
     return same_line or (not tok.in_row and not prev.in_row and len(tok.text) <= 8)
 
 
+@lru_cache(maxsize=1 << 15)  # a pure function of the text, asked of each candidate name
 def _name_fit(text: str) -> float:
     text = text.strip()
     if len(text) < 2:

@@ -11,6 +11,7 @@ import itertools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from .. import lexicon
 from ..numbers import parse_amount
@@ -35,6 +36,7 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 _BLANKS = frozenset({"", "-", "—", "--", "/", "—-", "无", "——"})
 
 
+@lru_cache(maxsize=1 << 15)  # pure, and asked of the same cell texts again and again
 def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
@@ -49,6 +51,7 @@ def strip_code(text: str) -> str:
     return _CODE_PREFIX.sub("", text)
 
 
+@lru_cache(maxsize=1 << 15)
 def number(text: str | None) -> Decimal | None:
     """A plain printed number ("1,125.00", "10") as Decimal; None for anything else."""
     if text is None:
@@ -62,6 +65,7 @@ def number(text: str | None) -> Decimal | None:
         return None
 
 
+@lru_cache(maxsize=1 << 15)
 def rate(text: str | None) -> Decimal | None:
     """'100.00%' → 100.00 (percent as printed)."""
     if text is None:
@@ -70,6 +74,7 @@ def rate(text: str | None) -> Decimal | None:
     return Decimal(match.group(1)) if match else None
 
 
+@lru_cache(maxsize=1 << 15)
 def is_figure(text: str) -> bool:
     """A cell that is one figure: a number, a percentage, or an amount ("250万", "1,125.00")."""
     text = nfkc(text).replace(" ", "")
@@ -93,6 +98,7 @@ def is_known_unit(text: str) -> bool:
     return text in VALUE_UNITS or bool(_COMPOUND_UNIT.match(text))
 
 
+@lru_cache(maxsize=1 << 15)
 def is_unit(text: str) -> bool:
     text = nfkc(text).strip()
     if text in VALUE_UNITS or _COMPOUND_UNIT.match(text):
@@ -100,6 +106,7 @@ def is_unit(text: str) -> bool:
     return len(text) <= 3 and not re.search(r"\d", text) and bool(_HAN.search(text))
 
 
+@lru_cache(maxsize=1 << 15)
 def looks_like_target(text: str) -> bool:
     """A target or result value: a sign, a number, a percentage, a date, or a known qualitative word."""
     folded = nfkc(text).replace(" ", "")
