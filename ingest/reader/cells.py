@@ -149,9 +149,15 @@ def _cells_one_per_line(cells: list[Cell]) -> list[Cell]:
 _LONE_FIGURE = re.compile(r"^[=≥≤<>＝]*\s*\d[\d,.]*\s*(?:%|万元|万|元|[\u4e00-\u9fff]{1,2})?$")
 
 
+# Wide characters (East Asian width W or F): CJK, Hangul, full-width forms.
+_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+                   r"\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")  # fmt: skip
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
 def display_width(text: str) -> int:
     """Columns the text takes in fixed-width output: CJK and full-width characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) + len(_WIDE.findall(text))
 
 
 def _wrap_width(cells: list[Cell]) -> int | None:
@@ -182,6 +188,7 @@ def _join_wrapped_cells(cells: list[Cell]) -> list[Cell]:
         return cells
     out: list[Cell] = []
     last_han: Cell | None = None  # the last cell of words on the line before
+    last_at = -1  # its index in out
     for cell in cells:
         fragment = (
             last_han is not None
@@ -196,21 +203,20 @@ def _join_wrapped_cells(cells: list[Cell]) -> list[Cell]:
             and display_width(last_han.text) >= wrap - 1
         )
         if fragment:
-            index = out.index(last_han)
-            out[index] = last_han = Cell(
+            out[last_at] = last_han = Cell(
                 last_han.text + cell.text, last_han.line_no, last_han.row, joined=True
             )
             continue
         out.append(cell)
         if v_has_han(cell.text[-1:]) and cell.key not in _ALL_LABELS:
-            last_han = cell
+            last_han, last_at = cell, len(out) - 1
         elif cell.row != (last_han.row if last_han else None) and v_has_han(cell.text):
             last_han = None
     return out
 
 
 def v_has_han(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    return _HAN.search(text) is not None
 
 
 # Words a wrapped label may start with on a line of their own: "中央" | "主管部门".
@@ -339,13 +345,17 @@ def _split_on_labels(part: str, in_words: bool = False) -> list[str]:
     folded text, the pieces taken from the original). A label inside prose is no label: one
     followed by a comma or full stop, or after 的 ("市房管局为项目的主管单位，依据…"), or read
     into by 中 ("绩效目标申报表中申报的数量")."""
-    folded, origin = [], []
-    for index, ch in enumerate(part):
-        for out in unicodedata.normalize("NFKC", ch):
-            if not out.isspace():
-                folded.append(out)
-                origin.append(index)
-    text = "".join(folded)
+    text = unicodedata.normalize("NFKC", part)
+    if len(text) == len(part) and not _SPACE.search(text):
+        origin = range(len(part))  # most words fold character for character: no per-character walk
+    else:
+        folded, origin = [], []
+        for index, ch in enumerate(part):
+            for out in unicodedata.normalize("NFKC", ch):
+                if not out.isspace():
+                    folded.append(out)
+                    origin.append(index)
+        text = "".join(folded)
     cuts = set()
     for match in _GLUED_LABEL.finditer(text):
         before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
@@ -375,6 +385,7 @@ def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+_SPACE = re.compile(r"\s")
 _PROSE_AFTER = frozenset("，,。；;、的")
 _PROSE_IN = vocab.PROSE_AFTER_LABEL
 
