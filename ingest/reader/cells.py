@@ -169,7 +169,7 @@ def _wrap_width(cells: list[Cell]) -> int | None:
         for k, cell in enumerate(cells)
         if (k == 0 or cells[k - 1].row != cell.row)
         and cell.col < 0
-        and v_has_han(cell.text)
+        and _has_han(cell.text)
         and cell.key not in _ALL_LABELS
     )
     reached = [w for w in widths if 16 <= w <= 60 and widths[w] + widths.get(w - 1, 0) >= 2]
@@ -196,7 +196,7 @@ def _join_wrapped_cells(cells: list[Cell]) -> list[Cell]:
             and cell.row != last_han.row
             and cell.line_no - last_han.line_no <= 3
             and len(cell.key) <= 12
-            and v_has_han(cell.text[:1])
+            and _has_han(cell.text[:1])
             and cell.key not in _ALL_LABELS
             and cell.key not in vocab.TARGET_PHRASES
             and not cell.key.endswith(("指标", "目标"))  # a wrapped category label, not a tail
@@ -208,14 +208,14 @@ def _join_wrapped_cells(cells: list[Cell]) -> list[Cell]:
             )
             continue
         out.append(cell)
-        if v_has_han(cell.text[-1:]) and cell.key not in _ALL_LABELS:
+        if _has_han(cell.text[-1:]) and cell.key not in _ALL_LABELS:
             last_han, last_at = cell, len(out) - 1
-        elif cell.row != (last_han.row if last_han else None) and v_has_han(cell.text):
+        elif cell.row != (last_han.row if last_han else None) and _has_han(cell.text):
             last_han = None
     return out
 
 
-def v_has_han(text: str) -> bool:
+def _has_han(text: str) -> bool:
     return _HAN.search(text) is not None
 
 
@@ -328,6 +328,8 @@ def _merge_name_words(pieces: list[str]) -> list[str]:
 
 def _split_colon(part: str) -> list[str]:
     """'年度资金总额:16' → ['年度资金总额', '16'] where the head is a label; other cells stay whole."""
+    if ":" not in part and "：" not in part:
+        return [part]
     match = _COLON.search(part)
     if not match:
         return [part]
