@@ -1,6 +1,7 @@
 """Property-based fuzzing of every registered parser (hypothesis).
 
-Three kinds of input, each for every layout in ``ingest.parsers.PARSERS``:
+Three kinds of input, for the form reader (``ingest/reader``, seeded with documents of every
+layout) and for each layout front-end left in ``ingest.parsers.PARSERS``:
 
 - **mutated documents**: a slice (at most 100 lines, never the whole 144 KB file, to keep examples
   small) of a document of the layout — the bundled samples and the constructed documents in
@@ -50,8 +51,9 @@ from ingest.decode import decode, split_lines
 from ingest.detect import detect_layout
 from ingest.load import to_tables
 from ingest.model import FIGURE_FIELDS, Document
-from ingest.parse import fit_to_raw, parse_bytes
+from ingest.parse import FORM_READER, fit_to_raw, parse_bytes
 from ingest.parsers import PARSERS
+from ingest.reader.form import read_forms
 from tests.conftest import REPO, SAMPLES
 
 # --- profiles ----------------------------------------------------------------------------------
@@ -84,7 +86,9 @@ def _seeds() -> dict[str, list[list[str]]]:
 
 
 SEEDS = _seeds()
-LAYOUTS = sorted(PARSERS)
+SEEDS[FORM_READER] = [lines for documents in list(SEEDS.values()) for lines in documents]
+READERS = {**PARSERS, FORM_READER: read_forms}
+LAYOUTS = sorted(READERS)
 
 
 def test_every_registered_layout_is_fuzzed() -> None:
@@ -293,7 +297,7 @@ def check_document(document: Document, text: str) -> None:
 
 def parse_with(layout: str, lines: list[str]) -> Document:
     """Run one parser directly (an exception fails the test), then the same fit step parse_bytes uses."""
-    forms, issues = PARSERS[layout](lines)
+    forms, issues = READERS[layout](lines)
     document = Document("0" * 64, "fuzz.txt", 0, "utf-8", layout, forms=forms, issues=issues)
     fit_to_raw(document)
     return document
