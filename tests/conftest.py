@@ -22,6 +22,9 @@ MARTS = frozenset(
         "agg_unit_rollup",
         "fct_budget_items",
         "fct_form_quality",
+        "fct_self_eval_scores",
+        "fct_target_drift",
+        "agg_project_target_drift",
     }
 )
 SAMPLES = REPO / "data" / "samples"

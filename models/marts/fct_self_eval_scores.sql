@@ -6,8 +6,8 @@
 
 with
 
-int_projects_deduplicated as (
-    select * from {{ ref('int_projects_deduplicated') }}
+int_projects_linked as (
+    select * from {{ ref('int_projects_linked') }}
 ),
 
 fct_indicators as (
@@ -15,7 +15,7 @@ fct_indicators as (
 ),
 
 self_evaluations as (
-    select * from int_projects_deduplicated
+    select * from int_projects_linked
     where form_type = 'self_eval'
 ),
 
