@@ -112,9 +112,9 @@ def test_budget_yoy_finds_the_prior_form_across_renames(warehouse: Path) -> None
         ("城建档案数字化加工", "房屋档案数字化", True, Decimal("800000.00"), Decimal("800000.00"), Decimal("0.00"), False),
     ]  # fmt: skip
     # 2022 forms of renamed projects are not "ended": the project ran on under its new name
-    assert query(warehouse, "select count(*) from marts.fct_budget_yoy where fiscal_year = 2022 and is_ended") == [
-        (0,)
-    ]
+    assert query(
+        warehouse, "select count(*) from marts.fct_budget_yoy where fiscal_year = 2022 and is_ended"
+    ) == [(0,)]
 
 
 def test_target_drift_kept_loosened_tightened_dropped_added_and_renamed(warehouse: Path) -> None:

@@ -239,7 +239,9 @@ def test_self_eval_mismatches_on_002_are_in_the_source_text(warehouse: Path) -> 
         "select count(*), count(*) filter (where has_mismatch and not has_marked_down_when_achieved) "
         "from marts.fct_self_eval_scores where has_mismatch",
     ) == [(7, 0)]
-    assert query(warehouse, "select count(*) from marts.fct_indicators where is_score_without_achievement") == [(0,)]
+    assert query(
+        warehouse, "select count(*) from marts.fct_indicators where is_score_without_achievement"
+    ) == [(0,)]
 
 
 def test_is_achieved_is_filled_for_every_quantitative_self_eval_indicator(warehouse: Path) -> None:

@@ -91,9 +91,9 @@ def test_expectations_obey_the_forms_arithmetic(document):
         scores = sum(Decimal(i["score"]) for i in form["indicators"])
         rate = Decimal(form["execution_rate_stated"])
         assert weights + 10 == 100, label
-        assert abs(scores + min(rate / 10, Decimal(10)) - Decimal(form["total_score"])) <= Decimal("0.01"), (
-            label
-        )
+        if form["total_score"] is not None:  # 002 form 13 prints no 总分 (line 401)
+            total = Decimal(form["total_score"])
+            assert abs(scores + min(rate / 10, Decimal(10)) - total) <= Decimal("0.01"), label
         computed = Decimal(form["executed"]) / Decimal(form["full_year_budget"]) * 100
         assert abs(computed - rate) < Decimal("0.01"), label
 
@@ -112,7 +112,7 @@ def test_accuracy_on_002_meets_the_bar():
     forms = parsed(DOC_002).forms
     budget_fields = ("initial_budget", "full_year_budget", "executed", "execution_rate_stated", "total_score")
     right = sum(
-        getattr(form, field) == Decimal(exp[field])
+        getattr(form, field) == (None if exp[field] is None else Decimal(exp[field]))
         for form, exp in zip(forms, expected, strict=True)
         for field in budget_fields
     )

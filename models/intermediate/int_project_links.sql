@@ -52,15 +52,15 @@ hop_0 as (
 ),
 
 {% for hop in range(1, max_hops + 1) %}
-hop_{{ hop }} as (
-    select
-        hop_{{ hop - 1 }}.project_id,
-        coalesce(links.next_project_id, hop_{{ hop - 1 }}.canonical_project_id) as canonical_project_id,
-        hop_{{ hop - 1 }}.link_source
-    from hop_{{ hop - 1 }}
-    left join links
-        on hop_{{ hop - 1 }}.canonical_project_id = links.project_id
-),
+    hop_{{ hop }} as (
+        select
+            hop_{{ hop - 1 }}.project_id,
+            coalesce(links.next_project_id, hop_{{ hop - 1 }}.canonical_project_id) as canonical_project_id,
+            hop_{{ hop - 1 }}.link_source
+        from hop_{{ hop - 1 }}
+        left join links
+            on hop_{{ hop - 1 }}.canonical_project_id = links.project_id
+    ),
 
 {% endfor %}
 final as (

@@ -22,9 +22,9 @@ values_compared as (
         -- the three result grades of DOMAIN.md, printed 达成预期指标 / 达成指标 / 部分达成指标并具有一定效果 …
         case
             when form_type != 'self_eval' or actual is null then null
-            when {{ dbt.position("'未达成'", "actual") }} > 0 then false
-            when {{ dbt.position("'部分达成'", "actual") }} > 0 then false
-            when {{ dbt.position("'达成'", "actual") }} > 0 then true
+            when actual like '%未达成%' then false
+            when actual like '%部分达成%' then false
+            when actual like '%达成%' then true
         end as is_achieved_by_phrase
     from int_indicators_mapped
 ),

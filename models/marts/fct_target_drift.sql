@@ -92,10 +92,10 @@ fuzzy_ranked as (
     select
         *,
         row_number() over (
-            partition by target_indicator_id order by name_similarity desc, self_eval_indicator_id
+            partition by target_indicator_id order by name_similarity desc, self_eval_indicator_id asc
         ) as rank_for_target,
         row_number() over (
-            partition by self_eval_indicator_id order by name_similarity desc, target_indicator_id
+            partition by self_eval_indicator_id order by name_similarity desc, target_indicator_id asc
         ) as rank_for_self_eval
     from fuzzy_scored
     where name_similarity >= {{ var('indicator_match_min_similarity') }}
@@ -181,7 +181,7 @@ classified as (
         case
             when target_indicator_id is null then 'added'
             when self_eval_indicator_id is null then 'dropped'
-            when target_form_target_clean is not distinct from self_eval_target_clean then 'kept'
+            when coalesce(target_form_target_clean, '') = coalesce(self_eval_target_clean, '') then 'kept'
             when
                 target_form_value is null
                 or self_eval_value is null
