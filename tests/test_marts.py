@@ -7,31 +7,16 @@ Values asserted here were read off the sample documents by a person.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.conftest import SAMPLES
-
-
-def jixiao(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "ingest.cli", *args], capture_output=True, text=True, timeout=600
-    )
-
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("marts") / "warehouse.duckdb"
-    ingest = jixiao("ingest", str(SAMPLES), "--db", str(db))
-    assert ingest.returncode in (0, 1), ingest.stderr
-    build = jixiao("build", "--db", str(db))
-    assert build.returncode == 0, build.stdout[-3000:]
-    return db
+def warehouse(sample_warehouse: Path) -> Path:
+    return sample_warehouse
 
 
 def query(db: Path, sql: str) -> list[tuple]:

@@ -43,13 +43,9 @@ def jixiao(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("report")
-    db = folder / "warehouse.duckdb"
-    assert jixiao("ingest", str(SAMPLES), "--db", str(db)).returncode == 0
-    build = jixiao("build", "--db", str(db))
-    assert build.returncode == 0, build.stdout[-3000:]
-    out = folder / "report.html"
+def report(sample_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    db = sample_warehouse
+    out = tmp_path_factory.mktemp("report") / "report.html"
     result = jixiao("report", "--db", str(db), "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"report: 8 sections, 6 charts, to {out}\n"

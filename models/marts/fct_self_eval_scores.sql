@@ -131,16 +131,13 @@ final as (
             or coalesce(n_marked_down_when_achieved, 0) > 0,
             false
         ) as has_mismatch,
-        list_filter(
-            [
-                case when is_total_score_mismatch then '总分 ≠ Σ得分 + 预算执行率得分' end,
-                case when is_grade_mismatch then '评分等级与总分不符' end,
-                case when is_weight_sum_mismatch then 'Σ分值 ≠ 100' end,
-                case when n_score_without_achievement > 0 then '未达成仍满分' end,
-                case when n_marked_down_when_achieved > 0 then '达成仍扣分' end
-            ],
-            check_name -> check_name is not null
-        ) as mismatches,
+        {{ non_null_array([
+            "case when is_total_score_mismatch then '总分 ≠ Σ得分 + 预算执行率得分' end",
+            "case when is_grade_mismatch then '评分等级与总分不符' end",
+            "case when is_weight_sum_mismatch then 'Σ分值 ≠ 100' end",
+            "case when n_score_without_achievement > 0 then '未达成仍满分' end",
+            "case when n_marked_down_when_achieved > 0 then '达成仍扣分' end",
+        ]) }} as mismatches,
         is_complete,
         source_file,
         cast(source_line as integer) as source_line
