@@ -7,7 +7,7 @@ DB ?= warehouse.duckdb
 OUT ?= out
 TEST_DB := build/test.duckdb
 
-.PHONY: run test setup ingest build export lint test-python test-dbt docs clean fuzz check-real check-heldback
+.PHONY: run test setup ingest build export report chromium lint test-python test-dbt docs clean fuzz check-real check-heldback
 
 $(BIN)/jixiao: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +28,12 @@ build: setup
 export: setup
 	$(BIN)/jixiao export --db $(DB) --out $(OUT)
 
+report: setup
+	$(BIN)/jixiao report --db $(DB) --out $(OUT)/report.html
+
 # Output fits on a screen: the ingest summary, dbt's warnings and errors and one summary line
-# (`jixiao build --log-level info` shows every node), and where the exported files are.
-run: ingest build export
+# (`jixiao build --log-level info` shows every node), where the exported files are, and the report.
+run: ingest build export report
 
 lint: setup
 	$(BIN)/ruff check ingest tests bench
@@ -43,8 +46,22 @@ test-dbt: setup
 	$(BIN)/jixiao ingest data/samples --db $(TEST_DB) > /dev/null
 	$(BIN)/jixiao build --db $(TEST_DB)
 
-test-python: setup
+test-python: setup chromium
 	$(BIN)/pytest
+
+# The report's browser test (tests/test_report.py) drives Debian's chromium, with a font that has
+# Chinese glyphs. Found, or installed through apt as root; otherwise the test is skipped and says
+# so loudly (here and in pytest's summary).
+chromium:
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then \
+		: ; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's chromium and fonts-wqy-microhei for the report's browser test (apt-get)"; \
+		mkdir -p build; (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei \
+			> build/apt-chromium.log 2>&1) || echo "!!! WARNING: apt-get could not install chromium (build/apt-chromium.log): the report's browser test will be SKIPPED"; \
+	else \
+		echo "!!! WARNING: chromium is not installed and cannot be (not root, or no apt-get): the report's browser test will be SKIPPED"; \
+	fi
 
 test: lint test-dbt test-python
 

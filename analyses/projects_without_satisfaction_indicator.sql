@@ -6,8 +6,8 @@
 
 with
 
-int_projects_deduplicated as (
-    select * from {{ ref('int_projects_deduplicated') }}
+int_projects_linked as (
+    select * from {{ ref('int_projects_linked') }}
 ),
 
 fct_indicators as (
@@ -31,7 +31,7 @@ final as (
         forms.form_type,
         coalesce(form_satisfaction.n_indicators, 0) as n_indicators,
         forms.source_document_ids
-    from int_projects_deduplicated as forms
+    from int_projects_linked as forms
     left join form_satisfaction
         on forms.project_year_id = form_satisfaction.project_year_id
     where coalesce(form_satisfaction.n_satisfaction_indicators, 0) = 0

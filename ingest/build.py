@@ -29,7 +29,14 @@ _STATUS_COLUMN = {
     "skipped": "SKIP",
     "no-op": "NO-OP",
 }
-_KINDS = (("model", "model"), ("seed", "seed"), ("test", "data test"), ("unit_test", "unit test"))
+# Exposures (the export, the report) are nodes of `dbt build` since dbt 1.10: NO-OP, nothing to build.
+_KINDS = (
+    ("model", "model"),
+    ("seed", "seed"),
+    ("test", "data test"),
+    ("unit_test", "unit test"),
+    ("exposure", "exposure"),
+)
 
 
 @dataclass

@@ -193,6 +193,29 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from .export import ExportError
+    from .report import write_report
+
+    db, out = Path(args.db), Path(args.out)
+    if not db.exists():
+        error(no_warehouse(db))
+        return EXIT_ENVIRONMENT
+    try:
+        sections = write_report(db, out)
+    except ExportError as exc:
+        error(str(exc))
+        return EXIT_ENVIRONMENT
+    except (duckdb.Error, OSError) as exc:
+        error(f"report failed ({out} is left as it was): {exc}")
+        return EXIT_FAILED
+    charts = sum(1 for s in sections if s.chart is not None and s.table.rows)
+    print(f"report: {len(sections)} sections, {charts} charts, to {out}")
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from .accuracy import (
         accuracy_report,
@@ -315,6 +338,19 @@ exit codes:
      a mart does not fit in an xlsx sheet
 """
 
+REPORT_EPILOG = f"""\
+Writes one HTML file that opens offline in any browser: an overview, unit YoY budget changes, the
+execution-rate distribution, the 一级/二级 coverage heat map, quantified share by unit,
+self-evaluation score checks, target drift and data quality. Each chart is inline SVG with its
+table of numbers below it; the page loads no script and nothing from the network.
+
+exit codes:
+  0  the report was written
+  1  writing failed; the previous file, if any, is left as it was
+  2  usage error
+{EXIT_ENV}; there is no warehouse or no marts yet (run `jixiao build`)
+"""
+
 CHECK_EPILOG = f"""\
 exit codes:
   0  the report was printed
@@ -402,6 +438,19 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--db", default=default_db(), metavar="FILE", help=DB_HELP)
     export.add_argument("-v", "--verbose", action="store_true", help="list every file written")
     export.set_defaults(parser=export, run=cmd_export)
+
+    report = commands.add_parser(
+        "report",
+        help="write a self-contained HTML report of the marts (charts and tables, offline)",
+        description="Write one self-contained HTML page over the marts, with Chinese labels.",
+        epilog=REPORT_EPILOG,
+        formatter_class=raw_text,
+    )
+    report.add_argument(
+        "--out", default="report.html", metavar="FILE", help="the HTML file to write (default: report.html)"
+    )
+    report.add_argument("--db", default=default_db(), metavar="FILE", help=DB_HELP)
+    report.set_defaults(parser=report, run=cmd_report)
 
     check = commands.add_parser(
         "check",

@@ -150,6 +150,18 @@ VALUE_LABELS: dict[str, ValueLabels] = {
     "form_type": ValueLabels({"target": "目标表", "self_eval": "自评表"}),
     "category_source": ValueLabels({"label": "按标签", "name": "按名称", "default": "默认"}),
     "document_status": ValueLabels({"parsed": "已解析", "partial": "部分解析", "failed": "解析失败"}),
+    "achievement_source": ValueLabels({"value": "按数值", "result_phrase": "按结论"}),
+    "drift_status": ValueLabels(
+        {
+            "kept": "保持",
+            "loosened": "放宽",
+            "tightened": "收紧",
+            "changed": "变更",
+            "dropped": "删除",
+            "added": "新增",
+        }
+    ),
+    "match_method": ValueLabels({"exact": "同名", "fuzzy": "近似名称"}),
     "winner_reason": ValueLabels(
         {
             "only source": "唯一来源",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,9 @@ MARTS = frozenset(
         "agg_unit_rollup",
         "fct_budget_items",
         "fct_form_quality",
+        "fct_self_eval_scores",
+        "fct_target_drift",
+        "agg_project_target_drift",
     }
 )
 SAMPLES = REPO / "data" / "samples"
@@ -39,3 +44,16 @@ def samples_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "samples"
     shutil.copytree(SAMPLES, folder)
     return folder
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The samples ingested and built once per session, through the real CLI. Read it only."""
+    db = tmp_path_factory.mktemp("samples") / "warehouse.duckdb"
+    for command in (["ingest", str(SAMPLES)], ["build"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ingest.cli", *command, "--db", str(db)],
+            capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return db

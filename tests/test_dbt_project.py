@@ -142,3 +142,19 @@ def test_money_columns_are_decimal_and_rates_are_named_rate(manifest) -> None:
             if ("pct" in name or "percent" in name) and not name.endswith("_rate"):
                 problems.append(f"{node.name}.{name}: rates are fractions named *_rate")
     assert problems == []
+
+
+def test_exposures_show_what_feeds_the_export_and_the_report(manifest) -> None:
+    exposures = {node.name: node for node in manifest.exposures.values()}
+    assert set(exposures) == {"export", "report"}
+    marts = {node.unique_id for node in models(manifest) if folder(node) == "marts"}
+    # the export writes every mart: a new mart must be listed there too
+    assert set(exposures["export"].depends_on.nodes) == marts
+    report = {node.split(".")[-1] for node in exposures["report"].depends_on.nodes}
+    assert {"agg_unit_rollup", "fct_execution", "agg_indicator_coverage", "fct_self_eval_scores"} <= report
+    # every mart the report's SQL reads is listed in its exposure
+    sources = "".join(
+        (REPO / "ingest" / name).read_text(encoding="utf-8") for name in ("report.py", "report_checks.py")
+    )
+    read = {name for name in re.findall(r"marts\.([a-z_]+)", sources)}
+    assert read <= report

@@ -37,6 +37,7 @@ COMMAND_PREFIXES = (".venv/bin/", "make ")
 NOT_RUN = {
     "make test": "it is this test suite (and ruff, sqlfluff and the dbt build of `make test-dbt`)",
     ".venv/bin/dbt docs generate && .venv/bin/dbt docs serve": "`docs serve` is a web server that runs until stopped",
+    ".venv/bin/duckdb -readonly warehouse.duckdb": "an interactive shell; tests/test_readme_questions.py feeds it SQL",
 }
 SCREEN = 60  # lines
 
@@ -143,7 +144,7 @@ def marts(db: Path) -> list[str]:
 
 
 BUILD_LINE = re.compile(
-    r"^dbt build: PASS=(\d+) WARN=(\d+) ERROR=0 SKIP=0 TOTAL=(\d+) \((.*)\) in [\d.]+ s$", re.M
+    r"^dbt build: PASS=(\d+) WARN=(\d+) ERROR=0 SKIP=0(?: NO-OP=\d+)? TOTAL=(\d+) \((.*)\) in [\d.]+ s$", re.M
 )
 
 
@@ -203,18 +204,35 @@ def check_export(result, ws, _) -> None:
     for fmt in ("csv", "parquet"):
         assert sorted(p.stem for p in out.glob(f"*.{fmt}")) == names
     shown = readme_block_starting("export: ")
+    warnings = [line for line in shown if line.startswith("jixiao: warning: ")]  # stderr, shown last
+    shown = [line for line in shown if line not in warnings]
+    assert result.stderr.splitlines() == warnings
     lines = result.stdout.splitlines()
     assert len(lines) == len(shown), result.stdout
     for got, line in zip(lines, shown, strict=True):
         assert re.match(as_pattern(line), got), (got, line)
     assert f"export: {len(names)} marts" in lines[0]
-    assert "warning" not in result.stderr
+    # no project-year of the samples has both forms: the README shows the drift marts' warning
+    assert warnings == [
+        "jixiao: warning: 2 of 12 marts are empty: agg_project_target_drift, fct_target_drift"
+    ]
 
 
 def check_export_two_formats(result, ws, _) -> None:
     assert result.returncode == 0, result.stderr
     assert "out/marts.xlsx" in result.stdout and "out/<mart>.csv" in result.stdout
     assert ".parquet" not in result.stdout  # both formats kept, and only those
+
+
+def check_report(result, ws, _) -> None:
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "report: 8 sections, 6 charts, to report.html\n"
+    assert "<h2>自评分数核查</h2>" in (ws / "report.html").read_text(encoding="utf-8")
+
+
+def check_report_out(result, ws, _) -> None:
+    assert result.returncode == 0, result.stderr
+    assert (ws / "out" / "report.html").is_file()
 
 
 def check_accuracy_report(result, ws, readme_output) -> None:
@@ -256,6 +274,7 @@ CHECKS: dict[str, Callable] = {
     ".venv/bin/jixiao build --select fct_budget_yoy+": check_select_descendants,
     ".venv/bin/jixiao export": check_export,
     ".venv/bin/jixiao export --format xlsx --format csv --out out": check_export_two_formats,
+    ".venv/bin/jixiao report": check_report,
     ".venv/bin/jixiao check": check_check,
     ".venv/bin/jixiao --version": check_version,
     ".venv/bin/dbt build": check_plain_dbt_build,
@@ -267,6 +286,8 @@ CHECKS: dict[str, Callable] = {
         check_prints_a_table
     ),
     ".venv/bin/jixiao ingest data/samples && .venv/bin/jixiao check": check_accuracy_report,
+    '.venv/bin/duckdb warehouse.duckdb -c "from marts.agg_unit_rollup limit 3"': check_prints_a_table,
+    ".venv/bin/jixiao report --out out/report.html": check_report_out,
     ".venv/bin/python -c \"import duckdb; print(duckdb.connect('warehouse.duckdb', read_only=True)"
     ".sql('from test_failures.assert_execution_rate_matches_stated'))\"": check_prints_a_table,
 }
@@ -304,3 +325,7 @@ def test_make_run_fits_on_a_screen(commands: dict[str, list[str]], tmp_path: Pat
     assert any(line.startswith("export: ") and line.endswith("to out/") for line in lines)
     assert "  out/marts.xlsx" in lines
     assert (ws / "out" / "marts.xlsx").is_file() and (ws / "warehouse.duckdb").is_file()
+    assert "report: 8 sections, 6 charts, to out/report.html" in lines
+    # the README's shell one-liner works on what `make run` left
+    shell = run('.venv/bin/duckdb warehouse.duckdb -c "from marts.agg_unit_rollup limit 3"', ws)
+    assert shell.returncode == 0 and "上海市" in shell.stdout, shell.stderr

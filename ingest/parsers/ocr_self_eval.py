@@ -200,12 +200,12 @@ class FormReader:
             return
         computed = scores + exec_score
         if form.total_score is None:
-            form.total_score = computed
+            # raw keeps 总分 as printed (blank); marts.fct_self_eval_scores sets the sum beside it
             self.issues.add(
                 Severity.WARNING,
-                "total_score_computed",
-                f"总分 prints no figure; {computed} computed from indicator scores {scores} + execution score "
-                f"{exec_score}",
+                "total_score_not_printed",
+                f"总分 prints no figure; left blank (indicator scores {scores} + execution score "
+                f"{exec_score} = {computed})",
                 self.table.total_line[1] if self.table.total_line else form.line_end,
             )
         elif computed != form.total_score:

@@ -16,8 +16,8 @@ stg_raw__indicators as (
     select * from {{ ref('stg_raw__indicators') }}
 ),
 
-int_projects_deduplicated as (
-    select * from {{ ref('int_projects_deduplicated') }}
+int_projects_linked as (
+    select * from {{ ref('int_projects_linked') }}
 ),
 
 indicator_category_map as (
@@ -81,18 +81,18 @@ name_overrides_cleaned as (
 
 winning_indicators as (
     select
-        int_projects_deduplicated.project_year_id,
-        int_projects_deduplicated.project_id,
-        int_projects_deduplicated.unit_id,
-        int_projects_deduplicated.fiscal_year,
-        int_projects_deduplicated.form_type,
-        int_projects_deduplicated.canonical_unit_name,
-        int_projects_deduplicated.project_name,
-        int_projects_deduplicated.source_file,
+        int_projects_linked.project_year_id,
+        int_projects_linked.project_id,
+        int_projects_linked.unit_id,
+        int_projects_linked.fiscal_year,
+        int_projects_linked.form_type,
+        int_projects_linked.canonical_unit_name,
+        int_projects_linked.project_name,
+        int_projects_linked.source_file,
         stg_raw__indicators.*
     from stg_raw__indicators
-    inner join int_projects_deduplicated
-        on stg_raw__indicators.project_key = int_projects_deduplicated.winning_project_key
+    inner join int_projects_linked
+        on stg_raw__indicators.project_key = int_projects_linked.winning_project_key
 ),
 
 -- the category the printed labels give
@@ -227,8 +227,12 @@ final as (
         target_operator,
         target_value,
         target_unit,
+        target_value_upper,
         is_quantitative,
         actual,
+        actual_operator,
+        actual_value,
+        actual_unit,
         weight,
         score,
         deviation_reason,

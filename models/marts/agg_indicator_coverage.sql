@@ -5,8 +5,8 @@
 
 with
 
-int_projects_deduplicated as (
-    select * from {{ ref('int_projects_deduplicated') }}
+int_projects_linked as (
+    select * from {{ ref('int_projects_linked') }}
 ),
 
 int_indicators_mapped as (
@@ -26,7 +26,7 @@ year_form_types as (
         fiscal_year,
         form_type,
         count(*) as n_projects_total
-    from int_projects_deduplicated
+    from int_projects_linked
     where fiscal_year is not null
     group by fiscal_year, form_type
 ),

@@ -5,8 +5,8 @@
 
 with
 
-int_projects_deduplicated as (
-    select * from {{ ref('int_projects_deduplicated') }}
+int_projects_linked as (
+    select * from {{ ref('int_projects_linked') }}
 ),
 
 int_indicators_mapped as (
@@ -61,7 +61,7 @@ forms_measured as (
         forms.form_type = 'self_eval'
         and forms.executed_yuan is not null
         and forms.full_year_budget_yuan is not null as is_execution_known
-    from int_projects_deduplicated as forms
+    from int_projects_linked as forms
     left join form_indicators
         on forms.project_year_id = form_indicators.project_year_id
 ),

@@ -6,8 +6,8 @@ int_units_resolved as (
     select * from {{ ref('int_units_resolved') }}
 ),
 
-int_projects_deduplicated as (
-    select * from {{ ref('int_projects_deduplicated') }}
+int_projects_linked as (
+    select * from {{ ref('int_projects_linked') }}
 ),
 
 units as (
@@ -26,7 +26,7 @@ supervisors as (
     select
         unit_id,
         supervisor_name
-    from int_projects_deduplicated
+    from int_projects_linked
     where unit_id is not null
         and supervisor_name is not null
     group by unit_id, supervisor_name
@@ -44,7 +44,7 @@ unit_forms_summarised as (
         count(*) as n_forms,
         min(fiscal_year) as first_fiscal_year,
         max(fiscal_year) as last_fiscal_year
-    from int_projects_deduplicated
+    from int_projects_linked
     where unit_id is not null
     group by unit_id
 ),

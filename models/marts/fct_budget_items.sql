@@ -7,8 +7,8 @@ int_budget_items_converted as (
     select * from {{ ref('int_budget_items_converted') }}
 ),
 
-int_projects_deduplicated as (
-    select * from {{ ref('int_projects_deduplicated') }}
+int_projects_linked as (
+    select * from {{ ref('int_projects_linked') }}
 ),
 
 form_item_totals as (
@@ -23,23 +23,23 @@ form_item_totals as (
 -- the lines itemise 项目当年预算; a form that states only 项目总预算 is compared with that
 forms as (
     select
-        int_projects_deduplicated.project_year_id,
-        int_projects_deduplicated.unit_id,
-        int_projects_deduplicated.canonical_unit_name,
-        int_projects_deduplicated.project_name,
-        int_projects_deduplicated.form_type,
+        int_projects_linked.project_year_id,
+        int_projects_linked.unit_id,
+        int_projects_linked.canonical_unit_name,
+        int_projects_linked.project_name,
+        int_projects_linked.form_type,
         coalesce(
-            int_projects_deduplicated.budget_current_yuan, int_projects_deduplicated.budget_total_yuan
+            int_projects_linked.budget_current_yuan, int_projects_linked.budget_total_yuan
         ) as form_budget_yuan,
         case
-            when int_projects_deduplicated.budget_current_yuan is not null then '项目当年预算'
-            when int_projects_deduplicated.budget_total_yuan is not null then '项目总预算'
+            when int_projects_linked.budget_current_yuan is not null then '项目当年预算'
+            when int_projects_linked.budget_total_yuan is not null then '项目总预算'
         end as form_budget_basis,
         form_item_totals.n_form_items,
         form_item_totals.items_total_yuan
-    from int_projects_deduplicated
+    from int_projects_linked
     inner join form_item_totals
-        on int_projects_deduplicated.project_year_id = form_item_totals.project_year_id
+        on int_projects_linked.project_year_id = form_item_totals.project_year_id
 ),
 
 final as (

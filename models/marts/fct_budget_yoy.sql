@@ -1,14 +1,15 @@
 -- One row per project per fiscal year with a target form: this year's budget against the prior
--- year's, as stated on the form and as the prior year's own form printed it.
+-- year's, as stated on the form and as the prior year's own form printed it. project_id follows the
+-- cross-year links (int_projects_linked), so a renamed project finds its prior form.
 
 with
 
-int_projects_deduplicated as (
-    select * from {{ ref('int_projects_deduplicated') }}
+int_projects_linked as (
+    select * from {{ ref('int_projects_linked') }}
 ),
 
 target_forms as (
-    select * from int_projects_deduplicated
+    select * from int_projects_linked
     where form_type = 'target'
 ),
 
@@ -17,7 +18,7 @@ project_years_present as (
     select distinct
         project_id,
         fiscal_year
-    from int_projects_deduplicated
+    from int_projects_linked
     where fiscal_year is not null
 ),
 
@@ -36,6 +37,9 @@ budgets_compared as (
         target_forms.*,
         prior_forms.project_year_id is not null as has_prior_form,
         prior_forms.budget_current_yuan as prior_form_budget_current_yuan,
+        prior_forms.project_name as prior_form_project_name,
+        -- the prior form is the same project under another name (project_links / candidates)
+        coalesce(prior_forms.name_project_id != target_forms.name_project_id, false) as is_prior_form_renamed,
         next_years.project_id is not null as has_next_year_form,
         unit_next_years.unit_id is not null as has_unit_next_year_forms
     from target_forms
@@ -70,6 +74,8 @@ final as (
         (not has_next_year_form and has_unit_next_year_forms) as is_ended,
         has_prior_form,
         cast(prior_form_budget_current_yuan as decimal(18, 2)) as prior_form_budget_current_yuan,
+        prior_form_project_name,
+        is_prior_form_renamed,
         cast(prior_year_budget_yuan - prior_form_budget_current_yuan as decimal(18, 2))
             as stated_vs_prior_form_diff_yuan,
         cast(n_sources as integer) as n_sources,

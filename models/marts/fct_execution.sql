@@ -4,17 +4,17 @@
 
 with
 
-int_projects_deduplicated as (
-    select * from {{ ref('int_projects_deduplicated') }}
+int_projects_linked as (
+    select * from {{ ref('int_projects_linked') }}
 ),
 
 target_forms as (
-    select * from int_projects_deduplicated
+    select * from int_projects_linked
     where form_type = 'target'
 ),
 
 self_eval_forms as (
-    select * from int_projects_deduplicated
+    select * from int_projects_linked
     where form_type = 'self_eval'
 ),
 

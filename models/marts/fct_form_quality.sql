@@ -8,8 +8,8 @@ int_forms_checked as (
     select * from {{ ref('int_forms_checked') }}
 ),
 
-int_projects_deduplicated as (
-    select * from {{ ref('int_projects_deduplicated') }}
+int_projects_linked as (
+    select * from {{ ref('int_projects_linked') }}
 ),
 
 -- every copy of a merged form points at the form's row in the other marts
@@ -22,7 +22,7 @@ copies as (
         winning_project_key,
         n_sources,
         unnest(source_project_keys) as project_key
-    from int_projects_deduplicated
+    from int_projects_linked
 ),
 
 final as (

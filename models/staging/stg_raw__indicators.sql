@@ -21,6 +21,7 @@ renamed as (
         target,
         {{ normalise_target_operators(clean_text('target')) }} as target_normalised,
         actual,
+        {{ normalise_target_operators(clean_text('actual')) }} as actual_normalised,
         weight,
         score,
         deviation_reason,
@@ -42,7 +43,22 @@ targets_matched as (
             target_normalised,
             '({{ number }})\(?({{ unit }})?\)?',
             ['number', 'unit']
-        ) as bare_match
+        ) as bare_match,
+        -- a range "90%-100%", "80~90分": its upper bound (the lower one is the first number)
+        nullif(
+            regexp_extract(
+                target_normalised,
+                '^({{ number }})\(?(?:{{ unit }})?\)?(?:-|~|—|至|到)({{ number }})', 2
+            ),
+            ''
+        ) as range_upper_number,
+        -- 实际完成值 is read like the target ("100.00(%)", "≥95%"); a result phrase has no number
+        nullif(regexp_extract(actual_normalised, '(≥|≤|=|>|<)?({{ number }})\(?({{ unit }})?\)?', 1), '')
+            as actual_operator,
+        nullif(regexp_extract(actual_normalised, '(≥|≤|=|>|<)?({{ number }})\(?({{ unit }})?\)?', 2), '')
+            as actual_number,
+        nullif(regexp_extract(actual_normalised, '(≥|≤|=|>|<)?({{ number }})\(?({{ unit }})?\)?', 3), '')
+            as actual_unit_printed
     from renamed
 ),
 
@@ -65,7 +81,8 @@ targets_parsed as (
         case
             when operator_number is not null then operator_unit
             else bare_unit
-        end as target_unit_printed
+        end as target_unit_printed,
+        cast(replace(actual_number, ',', '') as decimal(18, 4)) as actual_value
     from targets_unpacked
 ),
 
@@ -94,7 +111,16 @@ final as (
             else target_unit_printed
         end as target_unit,
         target_value is not null as is_quantitative,
+        case
+            when not has_operator then cast(replace(range_upper_number, ',', '') as decimal(18, 4))
+        end as target_value_upper,
         actual,
+        case when actual_value is not null then coalesce(actual_operator, '=') end as actual_operator,
+        actual_value,
+        case
+            when actual_unit_printed = '百分之' then '%'
+            else actual_unit_printed
+        end as actual_unit,
         weight,
         score,
         deviation_reason,

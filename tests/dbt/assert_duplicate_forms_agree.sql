@@ -16,7 +16,7 @@ merged_forms as (
         winning_project_key,
         winner_reason,
         source_project_keys
-    from {{ ref('int_projects_deduplicated') }}
+    from {{ ref('int_projects_linked') }}
     where has_conflicting_figures
 ),
 

@@ -8,7 +8,7 @@ with
 
 sample_forms as (
     select count(*) as n_forms
-    from {{ ref('int_projects_deduplicated') }}
+    from {{ ref('int_projects_linked') }}
     where fiscal_year = 2018
         and form_type = 'target'
         and source_file = '003_897400f29f10574e.txt'

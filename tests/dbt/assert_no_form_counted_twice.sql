@@ -47,7 +47,7 @@ indicator_counts as (
         forms.project_year_id,
         forms.n_indicators as n_expected,
         count(indicators.indicator_id) as n_rows
-    from {{ ref('int_projects_deduplicated') }} as forms
+    from {{ ref('int_projects_linked') }} as forms
     left join {{ ref('fct_indicators') }} as indicators
         on forms.project_year_id = indicators.project_year_id
     group by forms.project_year_id, forms.n_indicators

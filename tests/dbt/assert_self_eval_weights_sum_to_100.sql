@@ -16,7 +16,7 @@ self_evaluations as (
         canonical_unit_name,
         project_name,
         fiscal_year
-    from {{ ref('int_projects_deduplicated') }}
+    from {{ ref('int_projects_linked') }}
     where form_type = 'self_eval'
         and is_complete
 ),
