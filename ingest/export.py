@@ -235,8 +235,11 @@ def export_marts(
     out_dir: Path,
     formats: Sequence[str] = FORMATS,
     project_dir: Path = PROJECT_DIR,
+    sheet_rows: int = XLSX_MAX_ROWS - 1,
 ) -> list[Path]:
-    """Write every mart in ``db_path`` to ``out_dir`` in ``formats``; return the paths written."""
+    """Write every mart in ``db_path`` to ``out_dir`` in ``formats``; return the paths written.
+    A mart with more rows than a sheet holds (``sheet_rows``, Excel's limit less the header) is
+    split over numbered sheets in the workbook; its csv and parquet stay whole."""
     wanted = check_formats(formats)
     docs = load_docs(Path(project_dir))
     labels = labels_from(docs)
@@ -252,7 +255,10 @@ def export_marts(
         written: list[Path] = []
         for fmt in wanted:
             if fmt == "xlsx":
-                written.append(write_xlsx(conn, marts, labels, out_dir / WORKBOOK_NAME, notes))
+                split = split_notes(marts, sheet_rows)
+                written.append(
+                    write_xlsx(conn, marts, labels, out_dir / WORKBOOK_NAME, notes + split, sheet_rows)
+                )
                 continue
             for mart in marts:
                 path = out_dir / f"{safe_file_stem(mart.name)}.{fmt}"
@@ -840,13 +846,32 @@ NOTES_TABLE = "export_notes"
 
 
 def check_fits_xlsx(marts: Iterable[Mart]) -> None:
-    """Refuse before writing anything if a mart cannot fit on one sheet."""
+    """Refuse before writing anything if a mart has more columns than a sheet (rows are split)."""
     for mart in marts:
-        if mart.n_rows + 1 > XLSX_MAX_ROWS or len(mart.columns) > XLSX_MAX_COLS:
+        if len(mart.columns) > XLSX_MAX_COLS:
             raise ExportError(
-                f"mart {mart.name} ({mart.n_rows} rows, {len(mart.columns)} columns) does not fit"
-                " on an Excel sheet: export it with --format csv or --format parquet"
+                f"mart {mart.name} ({len(mart.columns)} columns) does not fit on an Excel sheet:"
+                " export it with --format csv or --format parquet"
             )
+
+
+def sheet_parts(mart: Mart, sheet_rows: int) -> int:
+    """How many sheets the mart's rows take (at least one, for the header)."""
+    return max(1, -(-mart.n_rows // sheet_rows))
+
+
+def split_notes(marts: Iterable[Mart], sheet_rows: int) -> list[NoteRow]:
+    """A 说明 row for each mart split over several sheets."""
+    rows = []
+    for mart in marts:
+        parts = sheet_parts(mart, sheet_rows)
+        if parts > 1:
+            text = (
+                f"共 {mart.n_rows:,} 行，超过 Excel 一个工作表的 {sheet_rows:,} 行：按行序分在"
+                f" {mart.name}_1 至 {mart.name}_{parts} 共 {parts} 个工作表。CSV 和 Parquet 文件是完整的一个表。"
+            )
+            rows.append(NoteRow(mart.name, "分表", text=text))
+    return rows
 
 
 def sheet_names(mart_names: Iterable[str]) -> list[str]:
@@ -871,19 +896,35 @@ def write_xlsx(
     labels: dict[str, dict[str, str]],
     path: Path,
     notes: Sequence[NoteRow] = (),
+    sheet_rows: int = XLSX_MAX_ROWS - 1,
 ) -> Path:
-    """One workbook: the 说明 sheet, then one sheet per mart, written by ``ingest.xlsx``."""
-    names = sheet_names([NOTES_NAME, *(m.name for m in marts)])
-    sheets = [
-        xlsx.Sheet(
-            name=sheet_name,
-            relation=shown_relation(mart),
-            headers=tuple(headers_for(mart, labels)),
-            columns=tuple(xlsx.Column(c.name, c.kind, _num_format(c)) for c in mart.columns),
-            order_by=order_by_sql(mart),  # over the shown values: the csv's order
-        )
-        for mart, sheet_name in zip(marts, names[1:], strict=True)
+    """One workbook: the 说明 sheet, then one sheet per mart (numbered sheets for a mart longer than
+    a sheet), written by ``ingest.xlsx``."""
+    parts = [
+        (mart, k, sheet_parts(mart, sheet_rows))
+        for mart in marts
+        for k in range(sheet_parts(mart, sheet_rows))
     ]
+    names = sheet_names(
+        [NOTES_NAME, *(mart.name if n == 1 else f"{mart.name}_{k + 1}" for mart, k, n in parts)]
+    )
+    sheets = []
+    for (mart, k, n), sheet_name in zip(parts, names[1:], strict=True):
+        order_by = order_by_sql(mart)  # over the shown values: the csv's order
+        relation = shown_relation(mart)
+        if n > 1:
+            relation = (
+                f"(select * from {relation} order by {order_by} limit {sheet_rows} offset {k * sheet_rows})"
+            )
+        sheets.append(
+            xlsx.Sheet(
+                name=sheet_name,
+                relation=relation,
+                headers=tuple(headers_for(mart, labels)),
+                columns=tuple(xlsx.Column(c.name, c.kind, _num_format(c)) for c in mart.columns),
+                order_by=order_by,
+            )
+        )
     # The 说明 sheet is streamed like the marts, from a temp table (a read-only warehouse allows those).
     notes_table = f"temp.main.{quote_ident(NOTES_TABLE)}"
     text_columns = [f"c{i}" for i in range(len(NOTES_HEADERS))]

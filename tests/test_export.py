@@ -725,13 +725,18 @@ def test_unknown_format(warehouse: Path, tmp_path: Path):
     assert not (tmp_path / "out").exists()
 
 
-def test_mart_too_big_for_a_sheet_is_refused_before_writing(tmp_path: Path):
+def test_a_mart_past_excels_row_limit_is_split_at_that_limit(tmp_path: Path):
+    """1,048,576 rows: one more than a sheet holds under its header. The export still succeeds."""
     db = tmp_path / "w.duckdb"
     with duckdb.connect(str(db)) as conn:
         conn.execute("create schema marts; create table marts.big as select range as i from range(1048576)")
-    with pytest.raises(ExportError, match=r"big \(1048576 rows.*--format csv"):
-        export_marts(db, tmp_path / "out", formats=["csv", "xlsx"], project_dir=tmp_path)
-    assert not (tmp_path / "out").exists()
+    export_marts(db, tmp_path / "out", formats=["xlsx"], project_dir=tmp_path)
+    with zipfile.ZipFile(tmp_path / "out" / "marts.xlsx") as z:
+        workbook = z.read("xl/workbook.xml").decode()
+        names = re.findall(r'<sheet name="([^"]+)"', workbook)
+        assert names == ["说明", "big_1", "big_2"]
+        rows = [z.read(f"xl/worksheets/sheet{k}.xml").decode().count("<row ") for k in (2, 3)]
+    assert rows == [1_048_576, 2]  # header + 1,048,575 rows, then header + the last row
 
 
 # --- file names --------------------------------------------------------------------------------
@@ -907,3 +912,21 @@ def test_sample_notes_define_every_exported_column(sample_export: Path):
         "total_prior_year_budget_yuan",
         "total_budget_change_yuan",
     }
+
+
+def test_a_mart_longer_than_a_sheet_is_split_over_numbered_sheets(
+    warehouse: Path, project: Path, tmp_path: Path
+):
+    """Excel holds 1,048,575 rows under a header; a longer mart goes on numbered sheets, in the csv's
+    row order, with a 说明 row saying so. Shown here with sheets of 3 rows (fct_forms has 4)."""
+    out = tmp_path / "out"
+    export_marts(warehouse, out, project_dir=project, sheet_rows=3)
+    sheets = read_xlsx(out / "marts.xlsx")
+    assert "fct_forms" not in sheets
+    first, second = sheet_rows(sheets["fct_forms_1"]), sheet_rows(sheets["fct_forms_2"])
+    assert first[0] == second[0] == FORMS_HEADERS
+    assert [row[-2] for row in first[1:] + second[1:]] == ["d3", "d1", "d2", "d4"]  # the csv's order
+    notes = [row for row in sheet_rows(sheets["说明"]) if row[0] == "fct_forms" and row[1] == "分表"]
+    assert len(notes) == 1 and "fct_forms_1 至 fct_forms_2" in notes[0][-1]
+    assert [r[-2] for r in read_csv(out / "fct_forms.csv")[1:]] == ["d3", "d1", "d2", "d4"]  # whole
+    assert pq.read_table(out / "fct_forms.parquet").num_rows == 4
