@@ -43,7 +43,18 @@ test-dbt: setup
 	$(BIN)/jixiao ingest data/samples --db $(TEST_DB) > /dev/null
 	$(BIN)/jixiao build --db $(TEST_DB)
 
-test-python: setup
+# The test PDFs embed a Chinese TrueType font (tests/pdf_forms.py): Debian's fonts-wqy-microhei,
+# installed here when it is missing and apt-get can (root); otherwise the PDF and OCR tests are
+# skipped, each saying why.
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+.PHONY: test-fonts
+test-fonts:
+	@test -f $(CJK_FONT) || { [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null && \
+	  { apt-get install -y -qq fonts-wqy-microhei > /dev/null 2>&1 || \
+	    { apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei > /dev/null; }; }; } || \
+	  echo "WARNING: no CJK font at $(CJK_FONT): the PDF and OCR tests will be SKIPPED (apt-get install fonts-wqy-microhei)"
+
+test-python: setup test-fonts
 	$(BIN)/pytest
 
 test: lint test-dbt test-python

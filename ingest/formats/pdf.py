@@ -1,0 +1,119 @@
+"""PDF → lines of cells: the text layer with its positions, or OCR for pages that have none.
+
+A page with a text layer gives words with boxes (pdfplumber) and its ruling lines (drawn lines and
+rectangle edges); ``layout`` turns them into table rows, merged cells included, so a value is read
+in the cell it was printed in, however the PDF orders its text. A page without text (a scan) is
+rendered (pypdfium2) and read by OCR (``ocr``), or, with ``ocr=False``, reported as not read.
+
+Limits keep memory bounded: at most ``MAX_PAGES`` pages, and a scanned page is rendered at
+``ocr.DPI`` but never over ``MAX_RENDER_SIDE`` pixels a side. An encrypted, corrupt or over-long
+PDF raises ``UnreadableFile`` before any page is read.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from ..model import Issue, Severity
+from . import layout
+from .source import SourceLines, UnreadableFile
+
+MAX_PAGES = 500
+MAX_RENDER_SIDE = 4000  # pixels: an A4 page at 200 dpi is 1654 × 2339
+MIN_RULING = 4.0  # points: shorter strokes are underlines, bullets or glyph parts, not table lines
+TOLERANCE = 2.0  # points: lines this close are the same line, a crossing this near is a crossing
+
+
+def lines(data: bytes, *, ocr: bool = True) -> SourceLines:
+    """Every page's rows as the form reader's lines, top to bottom, page by page."""
+    import pdfplumber
+
+    document = _open(data)
+    result = SourceLines()
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                words = _words(page)
+                if words:
+                    cells = layout.ruled_cells(*_rulings(page), TOLERANCE)
+                    result += layout.source_lines(
+                        layout.page_rows(words, cells, TOLERANCE), f"page {number}", "pt"
+                    )
+                elif ocr:
+                    _read_scanned(document[number - 1], number, result)
+                else:
+                    result.issues.append(
+                        Issue(
+                            Severity.WARNING,
+                            "page_not_read",
+                            f"page {number} has no text layer (a scan) and OCR is off (--no-ocr): not read",
+                        )
+                    )
+                page.close()  # pdfplumber keeps every parsed page otherwise
+    finally:
+        document.close()
+    return result
+
+
+def _open(data: bytes):
+    """The PDF opened by pdfium, which tells an encrypted file from a corrupt one, and its page count checked."""
+    import pypdfium2 as pdfium
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # pdfminer warns on every odd font
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise UnreadableFile(
+                "encrypted_file",
+                "the PDF is password-protected: save it without a password and ingest it again",
+            ) from exc
+        raise UnreadableFile(
+            "corrupt_file", f"the PDF cannot be opened, it is damaged or not a PDF ({exc})"
+        ) from exc
+    if len(document) > MAX_PAGES:
+        count = len(document)
+        document.close()
+        raise UnreadableFile(
+            "too_many_pages",
+            f"the PDF has {count} pages, over the limit of {MAX_PAGES}: split it and ingest the parts",
+        )
+    return document
+
+
+def _words(page) -> list[layout.Word]:
+    try:
+        words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
+    except Exception as exc:  # pdfminer fails on some damaged content streams
+        raise UnreadableFile(
+            "corrupt_file", f"page {page.page_number} of the PDF cannot be read ({exc})"
+        ) from exc
+    return [
+        layout.Word(w["x0"], w["top"], w["x1"], w["bottom"], w["text"]) for w in words if w["text"].strip()
+    ]
+
+
+def _rulings(page) -> tuple[list[layout.Segment], list[layout.Segment]]:
+    """The page's horizontal and vertical ruling lines, from drawn lines and rectangle edges."""
+    horizontal, vertical = [], []
+    for edge in page.edges:
+        if edge["orientation"] == "h" and edge["x1"] - edge["x0"] >= MIN_RULING:
+            horizontal.append(layout.Segment(edge["top"], edge["x0"], edge["x1"]))
+        elif edge["orientation"] == "v" and edge["bottom"] - edge["top"] >= MIN_RULING:
+            vertical.append(layout.Segment(edge["x0"], edge["top"], edge["bottom"]))
+    return horizontal, vertical
+
+
+def _read_scanned(page, number: int, result: SourceLines) -> None:
+    from . import ocr
+
+    width, height = page.get_size()
+    scale = min(ocr.DPI / 72, MAX_RENDER_SIDE / max(width, height, 1))
+    image = page.render(scale=scale, grayscale=True).to_numpy()
+    ocr.read_page(image, f"page {number} (OCR)", result)
+    result.issues.append(
+        Issue(
+            Severity.INFO, "page_ocr", f"page {number} has no text layer: read by OCR at {scale * 72:.0f} dpi"
+        )
+    )
