@@ -1,0 +1,252 @@
+"""PDF with a text layer, scanned PDF and images, read through the real CLI and scored against real
+forms' gold (tests/pdf_forms.py draws the national templates with their content).
+
+OCR is slow (seconds a page), so the scans are two pages in all: one scanned PDF page and one PNG.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.accuracy import gold_report
+from ingest.formats import image, layout, ocr, pdf
+from ingest.formats.source import UnreadableFile
+from tests import pdf_forms
+
+if pdf_forms.cjk_font_file() is None:
+    pytest.skip(
+        "SKIPPED: no CJK TrueType font to draw the test PDFs (apt-get install fonts-wqy-microhei; make test does)",
+        allow_module_level=True,
+    )
+
+# Real forms: two self-evaluations and two target forms, from four provinces.
+TEXT_FORMS = (
+    "shared/yn_yongde_2022_se_nutrition",
+    "shared/hb_wh_qingshan_2020_tgt_infra",
+    "shared/hn_hengshan_2020_se_grain",
+    "collected/ah_huaibei_2025_tgt_villageopera",
+)
+# the smudged cell of the image: 开展送戏进万村's target "≥70村", in pixels at 150 dpi
+SMUDGE = (936, 374, 1160, 405)
+
+
+def jixiao(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ingest.cli", *args], capture_output=True, text=True, timeout=600
+    )
+
+
+def smudged_png(page_pdf: bytes) -> bytes:
+    """The page as a 150 dpi PNG with one cell blurred, as a poor scan blurs it."""
+    import pypdfium2 as pdfium
+    from PIL import ImageFilter
+
+    picture = pdfium.PdfDocument(page_pdf)[0].render(scale=150 / 72).to_pil().convert("L")
+    picture.paste(picture.crop(SMUDGE).filter(ImageFilter.GaussianBlur(2.2)), SMUDGE)
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory) -> tuple[Path, Path]:
+    """forms.pdf (text layer, 4 forms), scan.pdf (1 scanned page), form.png (1 page, one cell smudged),
+    each with its gold, ingested in one run of the real CLI."""
+    folder = tmp_path_factory.mktemp("pdf_docs")
+    docs, golds = folder / "docs", folder / "gold"
+    docs.mkdir()
+    golds.mkdir()
+    forms = [pdf_forms.gold_form(name) for name in TEXT_FORMS]
+    files = {
+        "forms.pdf": (pdf_forms.form_pdf(forms), forms),
+        "scan.pdf": (pdf_forms.rasterised_pdf(pdf_forms.form_pdf(forms[:1])), forms[:1]),
+        "form.png": (smudged_png(pdf_forms.form_pdf(forms[3:])), forms[3:]),
+    }
+    for name, (data, printed) in files.items():
+        (docs / name).write_bytes(data)
+        gold = pdf_forms.gold_file(name, printed)
+        (golds / f"{name}.gold.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    db = folder / "w.duckdb"
+    run = jixiao("ingest", str(docs), "--db", str(db))
+    assert run.returncode == 0, run.stdout + run.stderr
+    return db, golds
+
+
+def scores(db: Path, golds: Path) -> dict:
+    found, _ = gold_report(db, golds)
+    return {score.document: score for score in found}
+
+
+def test_text_layer_pdf_reads_every_form_exactly(ingested):
+    score = scores(*ingested)["forms.pdf"]
+    assert (score.forms_found, score.forms_expected, score.forms_spurious) == (4, 4, 0), score.problems
+    assert score.fields_right / score.fields_total >= 0.99, score.problems
+    assert score.indicators_found / score.indicators_expected >= 0.99, score.problems
+    assert score.indicators_expected == 41
+
+
+@pytest.mark.parametrize("document", ["scan.pdf", "form.png"])
+def test_ocr_scans_read_budget_fields_and_indicators(ingested, document):
+    score = scores(*ingested)[document]
+    assert (score.forms_found, score.forms_spurious) == (1, 0), score.problems
+    assert score.fields_right / score.fields_total >= 0.95, score.problems
+    assert score.indicators_found / score.indicators_expected >= 0.90, score.problems
+
+
+def _issues(db: Path, file_name: str, code: str) -> list[str]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return [
+            message
+            for (message,) in con.execute(
+                """select i.message from raw.parse_issues i join raw.documents d using (document_id)
+                   where d.source_path like ? and i.code = ?""",
+                [f"%{file_name}", code],
+            ).fetchall()
+        ]
+
+
+def test_low_confidence_ocr_cell_is_flagged(ingested):
+    db, _ = ingested
+    flagged = _issues(db, "form.png", "ocr_low_confidence")
+    assert any("≥70村" in message and "image, row 7" in message for message in flagged), flagged
+    assert _issues(db, "scan.pdf", "page_ocr") == ["page 1 has no text layer: read by OCR at 200 dpi"]
+
+
+def test_every_doubtful_ocr_line_gets_an_issue(tmp_path):
+    forms = [pdf_forms.gold_form(TEXT_FORMS[3])]
+    result = image.lines(smudged_png(pdf_forms.form_pdf(forms)))
+    doubtful = {n for n, line in enumerate(result, 1) if line.confidence < ocr.LOW_CONFIDENCE}
+    flagged = {issue.line_no for issue in result.issues if issue.code == "ocr_low_confidence"}
+    assert doubtful and doubtful == flagged
+
+
+def test_indicator_provenance_points_at_its_cell(ingested):
+    """The source_ref of an indicator read from the text-layer PDF names a box on a page, and that
+    box of that page holds the indicator's name and nothing of its neighbours."""
+    import pdfplumber
+
+    db, _ = ingested
+    with duckdb.connect(str(db), read_only=True) as con:
+        (ref,) = con.execute(
+            """select i.source_ref from raw.indicators i join raw.projects p using (project_key)
+               join raw.documents d using (document_id)
+               where d.source_path like '%forms.pdf' and i.name = '政策性挂账利息补贴保障率'"""
+        ).fetchone()
+    match = re.fullmatch(r"page (\d+), row \d+, cell \d+, box (\d+),(\d+),(\d+),(\d+) pt", ref)
+    assert match, ref
+    page, *box = map(int, match.groups())
+    with pdfplumber.open(db.parent / "docs" / "forms.pdf") as document:
+        text = document.pages[page - 1].crop(box).extract_text()
+    assert page == 3
+    assert "".join(text.split()) == "政策性挂账利息补贴保障率"
+
+
+def test_scan_without_ocr_is_a_page_not_read():
+    scan = pdf_forms.rasterised_pdf(pdf_forms.form_pdf([pdf_forms.gold_form(TEXT_FORMS[1])]))
+    result = pdf.lines(scan, ocr=False)
+    assert list(result) == []
+    assert [(i.code, i.message) for i in result.issues] == [
+        ("page_not_read", "page 1 has no text layer (a scan) and OCR is off (--no-ocr): not read")
+    ]
+
+
+def test_page_limit(monkeypatch):
+    monkeypatch.setattr(pdf, "MAX_PAGES", 3)
+    forms = [pdf_forms.gold_form(name) for name in TEXT_FORMS]
+    with pytest.raises(UnreadableFile, match="the PDF has 4 pages, over the limit of 3") as raised:
+        pdf.lines(pdf_forms.form_pdf(forms))
+    assert raised.value.code == "too_many_pages"
+
+
+def _encrypted_pdf() -> bytes:
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    drawing = canvas.Canvas(out, encrypt=StandardEncryption("secret", canPrint=0))
+    drawing.drawString(72, 720, "project")
+    drawing.save()
+    return out.getvalue()
+
+
+def test_bad_pdfs_and_images_fail_with_their_reason(tmp_path):
+    from PIL import Image
+
+    good = pdf_forms.form_pdf([pdf_forms.gold_form(TEXT_FORMS[1])])
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "encrypted.pdf").write_bytes(_encrypted_pdf())
+    (bad / "truncated.pdf").write_bytes(good[: len(good) // 3])
+    (bad / "garbage.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40)
+    Image.new("L", (9000, 6000), 255).save(bad / "huge.png")
+    db = tmp_path / "w.duckdb"
+    run = jixiao("ingest", str(bad), "--db", str(db))
+    assert run.returncode == 1, run.stdout + run.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.sql(
+            """select regexp_extract(d.source_path, '[^/]+$') as name, d.status, i.code, i.message
+               from raw.documents d join raw.parse_issues i using (document_id)
+               where i.severity = 'error' order by name"""
+        ).fetchall()
+    reasons = {name: (status, code, message) for name, status, code, message in rows}
+    assert set(reasons) == {"encrypted.pdf", "truncated.pdf", "garbage.pdf", "huge.png"}
+    assert all(status == "failed" for status, _, _ in reasons.values())
+    assert reasons["encrypted.pdf"][1:] == (
+        "encrypted_file",
+        "the PDF is password-protected: save it without a password and ingest it again",
+    )
+    assert reasons["truncated.pdf"][1] == "corrupt_file"
+    assert reasons["garbage.pdf"][1] == "corrupt_file"
+    assert reasons["huge.png"][1] == "image_too_large"
+    assert "9,000 × 6,000 pixels" in reasons["huge.png"][2]
+
+
+def test_image_over_the_pixel_limit_is_refused_before_decoding():
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (9000, 6000), 255).save(out, format="PNG")
+    with pytest.raises(UnreadableFile, match="9,000 × 6,000 pixels, over the 50 million pixel limit"):
+        image.lines(out.getvalue())
+
+
+# --- the layout: ruling lines → cells, words → rows ----------------------------------------------
+
+
+def test_merged_cells_from_ruling_lines():
+    """A 3 × 2 grid whose left column is one cell merged over the three rows."""
+    H = layout.Segment
+    horizontal = [H(0, 0, 200), H(10, 100, 200), H(20, 100, 200), H(30, 0, 200)]
+    vertical = [H(0, 0, 30), H(100, 0, 30), H(200, 0, 30)]
+    cells = layout.ruled_cells(horizontal, vertical, 1)
+    boxes = sorted((c.x0, c.top, c.x1, c.bottom) for c in cells)
+    assert boxes == [(0, 0, 100, 30), (100, 0, 200, 10), (100, 10, 200, 20), (100, 20, 200, 30)]
+
+
+def test_wrapped_cell_lines_join_without_a_space_in_chinese_and_figures():
+    W = layout.Word
+    words = [
+        W(0, 0, 40, 9, "经济效益指"),
+        W(0, 12, 9, 21, "标"),
+        W(50, 0, 80, 9, "100.00"),
+        W(50, 12, 58, 21, "%"),
+    ]
+    cells = [layout.Cell(0, 0, 45, 25), layout.Cell(45, 0, 90, 25)]
+    (row,) = layout.page_rows(words, cells, 1)
+    assert row.cells == ["经济效益指标", "100.00%"]
+    assert layout.cell_text([W(0, 0, 30, 9, "Annual"), W(0, 12, 30, 21, "report")]) == "Annual report"
+
+
+def test_unruled_text_is_cut_into_cells_at_wide_gaps():
+    W = layout.Word
+    words = [W(0, 0, 36, 9, "项目名称"), W(38, 0, 60, 9, "(万元)"), W(120, 0, 170, 9, "农村义务教育")]
+    (row,) = layout.loose_rows(words)
+    assert row.cells == ["项目名称(万元)", "农村义务教育"]
