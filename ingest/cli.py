@@ -81,6 +81,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             progress=lambda n: bars[0].update(n),
             batch_size=args.batch_size,
             max_file_bytes=int(args.max_file_mb * 2**20),
+            ocr=not args.no_ocr,
         )
     except WarehouseBusy as exc:
         error(str(exc))
@@ -367,6 +368,11 @@ def parser() -> argparse.ArgumentParser:
         metavar="MB",
         help="larger files are recorded as failed (file_too_large), not parsed "
         f"(default: {MAX_FILE_BYTES // 2**20})",
+    )
+    ingest.add_argument(
+        "--no-ocr",
+        action="store_true",
+        help="do not OCR scanned PDF pages and images (they are recorded as not read); faster",
     )
     ingest.set_defaults(parser=ingest, run=cmd_ingest)
 

@@ -11,6 +11,7 @@ its cell rather than only its row.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..model import Issue
@@ -27,11 +28,21 @@ class SourceLine:
         return self.cells[index] if index < len(self.cells) else self.ref
 
 
+_HAN = r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]"
+# A line break between two Han characters (or full-width punctuation) is a wrap inside a word:
+# "农村义务\n教育" is 农村义务教育, not "农村义务 教育".
+_WRAP_IN_HAN = re.compile(rf"(?<={_HAN})\s*[\r\n]+\s*(?={_HAN})")
+
+
 def cell_text(value: object) -> str:
-    """A cell's text on one line: tabs and line breaks inside a cell become spaces."""
+    """A cell's text on one line: a wrap between Han characters joins them; other tabs and line
+    breaks inside a cell become spaces."""
     if value is None:
         return ""
-    return " ".join(str(value).split())
+    text = str(value)
+    if "\n" in text or "\r" in text:
+        text = _WRAP_IN_HAN.sub("", text)
+    return " ".join(text.split())
 
 
 class SourceLines(list[SourceLine]):

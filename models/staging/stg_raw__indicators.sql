@@ -25,7 +25,8 @@ renamed as (
         score,
         deviation_reason,
         note,
-        line_no
+        line_no,
+        source_ref
     from source
 ),
 
@@ -99,7 +100,8 @@ final as (
         score,
         deviation_reason,
         note,
-        line_no
+        line_no,
+        source_ref
     from targets_parsed
 )
 
