@@ -154,7 +154,7 @@ def extract(data: bytes, file_format: str, ocr: bool = True) -> Extraction:
 
 def _extract(data: bytes, file_format: str, ocr: bool) -> Extraction:
     if file_format in (XLSX, DOCX):
-        check_sizes(open_zip(data), f"the {file_format} file")
+        check_sizes(open_zip(data, f"the {file_format} file"), f"the {file_format} file")
     if file_format == XLSX:
         from .sheets import xlsx_lines
 

@@ -42,11 +42,13 @@ class Member:
     hidden: bool = False
 
 
-def open_zip(data: bytes) -> zipfile.ZipFile:
+def open_zip(data: bytes, what: str = "the ZIP file") -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise ArchiveRefused("unreadable_file", f"the ZIP file is damaged: {exc}") from exc
+        raise ArchiveRefused(
+            "unreadable_file", f"{what} is damaged or cut short (its ZIP structure cannot be read: {exc})"
+        ) from exc
 
 
 def check_sizes(archive: zipfile.ZipFile, what: str = "the archive") -> None:
