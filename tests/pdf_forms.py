@@ -15,6 +15,7 @@ import io
 import json
 from decimal import Decimal
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 REAL = Path(__file__).parent / "real"
 
@@ -52,7 +53,7 @@ def _amount(yuan: float | int | None, unit: str) -> str:
     if yuan is None:
         return ""
     value = Decimal(str(yuan)) / (Decimal(10000) if unit == "万元" else 1)
-    return f"{value:.2f}"
+    return f"{value:.2f}" if value == round(value, 2) else f"{value.normalize():f}"  # 153.5184 万元 as printed
 
 
 def _figure(value: float | int | None) -> str:
@@ -83,7 +84,7 @@ def _indicator_rows(indicators: list[dict], cells) -> tuple[list[list], list[tup
 
 
 def self_eval_table(form: dict) -> tuple[list[list], list[tuple]]:
-    unit = form["amount_unit"]
+    unit = form["amount_unit"] or "万元"
     rate = form["execution_rate_pct"]
     rate_text = "" if rate is None else f"{Decimal(str(rate)):.2f}%"
     rate_score = "" if rate is None else f"{Decimal(str(rate)) / 10:.2f}"
@@ -134,7 +135,7 @@ def self_eval_table(form: dict) -> tuple[list[list], list[tuple]]:
 
 
 def target_table(form: dict) -> tuple[list[list], list[tuple]]:
-    unit = form["amount_unit"]
+    unit = form["amount_unit"] or "万元"
     rows = [
         ["项目名称", form["project_name"], "", "", ""],
         ["主管部门", form["supervisor_name"] or "", "", "实施单位", form["unit_name"] or ""],
@@ -194,7 +195,8 @@ def form_pdf(forms: list[dict]) -> bytes:
             widths = [70, 70, 80, 190, 110]
             name = "项目支出绩效目标表"
         story += [Paragraph(name, title), Paragraph(f"（{form['fiscal_year']}年度）", title), Spacer(1, 8)]
-        table = Table([[Paragraph(text, cell) for text in row] for row in rows], colWidths=widths)
+        # Paragraph reads markup: a target "<5%" must stay text
+        table = Table([[Paragraph(escape(text or ""), cell) for text in row] for row in rows], colWidths=widths)
         style = [("GRID", (0, 0), (-1, -1), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
         style += [("SPAN", (c0, r0), (c1, r1)) for c0, r0, c1, r1 in spans]
         table.setStyle(TableStyle(style))

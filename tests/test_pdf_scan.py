@@ -34,6 +34,13 @@ TEXT_FORMS = (
     "shared/hn_hengshan_2020_se_grain",
     "collected/ah_huaibei_2025_tgt_villageopera",
 )
+# Every real form (shared + collected) with a name, a year and indicators, one a page.
+ALL_FORMS = sorted(
+    (str(path.relative_to(pdf_forms.REAL))[: -len(".gold.json")], form["seq"])
+    for path in pdf_forms.REAL.glob("[!h]*/*.gold.json")  # heldback/ is never used
+    for form in json.loads(path.read_text(encoding="utf-8"))["projects"]
+    if form["project_name"] and form["fiscal_year"] and form["indicators"]
+)
 # the smudged cell of the image: 开展送戏进万村's target "≥70村", in pixels at 150 dpi
 SMUDGE = (936, 374, 1160, 405)
 
@@ -58,15 +65,17 @@ def smudged_png(page_pdf: bytes) -> bytes:
 
 @pytest.fixture(scope="module")
 def ingested(tmp_path_factory) -> tuple[Path, Path]:
-    """forms.pdf (text layer, 4 forms), scan.pdf (1 scanned page), form.png (1 page, one cell smudged),
+    """forms.pdf (text layer, 4 forms), real_forms.pdf (every real form, 23), scan.pdf (1 scanned page), form.png (1 page, one cell smudged),
     each with its gold, ingested in one run of the real CLI."""
     folder = tmp_path_factory.mktemp("pdf_docs")
     docs, golds = folder / "docs", folder / "gold"
     docs.mkdir()
     golds.mkdir()
     forms = [pdf_forms.gold_form(name) for name in TEXT_FORMS]
+    every = [pdf_forms.gold_form(name, seq) for name, seq in ALL_FORMS]
     files = {
         "forms.pdf": (pdf_forms.form_pdf(forms), forms),
+        "real_forms.pdf": (pdf_forms.form_pdf(every), every),
         "scan.pdf": (pdf_forms.rasterised_pdf(pdf_forms.form_pdf(forms[:1])), forms[:1]),
         "form.png": (smudged_png(pdf_forms.form_pdf(forms[3:])), forms[3:]),
     }
@@ -76,7 +85,7 @@ def ingested(tmp_path_factory) -> tuple[Path, Path]:
         (golds / f"{name}.gold.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
     db = folder / "w.duckdb"
     run = jixiao("ingest", str(docs), "--db", str(db))
-    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.returncode in (0, 1), run.stdout + run.stderr  # 1: a real form printed cut off is partial
     return db, golds
 
 
@@ -91,6 +100,17 @@ def test_text_layer_pdf_reads_every_form_exactly(ingested):
     assert score.fields_right / score.fields_total >= 0.99, score.problems
     assert score.indicators_found / score.indicators_expected >= 0.99, score.problems
     assert score.indicators_expected == 41
+
+
+def test_text_layer_pdf_of_every_real_form(ingested):
+    """Every real form drawn as the national template: all found, their figures right. The
+    indicators missed are the form reader's, not the PDF's (their lines are right): a 广东 form
+    printed without 一级/二级, and a 自评表 row with nothing but its name."""
+    score = scores(*ingested)["real_forms.pdf"]
+    assert score.forms_expected == len(ALL_FORMS) >= 20
+    assert (score.forms_found, score.forms_spurious) == (score.forms_expected, 0), score.problems
+    assert score.fields_right / score.fields_total >= 0.99, score.problems
+    assert score.indicators_found / score.indicators_expected >= 0.97, score.problems
 
 
 @pytest.mark.parametrize("document", ["scan.pdf", "form.png"])
@@ -117,7 +137,9 @@ def test_low_confidence_ocr_cell_is_flagged(ingested):
     db, _ = ingested
     flagged = _issues(db, "form.png", "ocr_low_confidence")
     assert any("≥70村" in message and "image, row 7" in message for message in flagged), flagged
-    assert _issues(db, "scan.pdf", "page_ocr") == ["page 1 has no text layer: read by OCR at 200 dpi"]
+    assert _issues(db, "scan.pdf", "page_ocr") == [
+        "page 1 has no text layer (a scan): read by OCR at 200 dpi"
+    ]
 
 
 def test_every_doubtful_ocr_line_gets_an_issue(tmp_path):
@@ -154,7 +176,7 @@ def test_scan_without_ocr_is_a_page_not_read():
     result = pdf.lines(scan, ocr=False)
     assert list(result) == []
     assert [(i.code, i.message) for i in result.issues] == [
-        ("page_not_read", "page 1 has no text layer (a scan) and OCR is off (--no-ocr): not read")
+        ("page_not_read", "page 1 has no text layer (a scan), and OCR is off (--no-ocr): not read")
     ]
 
 
@@ -250,3 +272,27 @@ def test_unruled_text_is_cut_into_cells_at_wide_gaps():
     words = [W(0, 0, 36, 9, "项目名称"), W(38, 0, 60, 9, "(万元)"), W(120, 0, 170, 9, "农村义务教育")]
     (row,) = layout.loose_rows(words)
     assert row.cells == ["项目名称(万元)", "农村义务教育"]
+
+
+def test_glyphs_without_unicode_are_read_from_the_pixels(monkeypatch):
+    """A text layer of "(cid:…)" glyphs (a font without a ToUnicode map) is no text: OCR reads the page."""
+
+    class Page:
+        width, height, images = 595, 842, []
+
+        def extract_words(self, **_):
+            return [{"x0": 10, "top": 10, "x1": 90, "bottom": 19, "text": "(cid:3021)(cid:77)(cid:1602)"}]
+
+    words, unread = pdf._text_layer(Page())
+    assert (words, unread) == ([], "has a text layer without Unicode for its glyphs (text shows as (cid:…))")
+
+
+def test_kangxi_radicals_in_a_text_layer_read_as_ideographs():
+    """Some PDF producers map 目 to the Kangxi radical ⽬ (U+2F6C): read as the ideograph. A glyph
+    mapped to a control character (NUL, for a glyph the font lacks) is dropped."""
+
+    class Page:
+        def extract_words(self, **_):
+            return [{"x0": 10, "top": 10, "x1": 90, "bottom": 19, "text": "项\u2f6c名\x00称"}]
+
+    assert [word.text for word in pdf._words(Page())] == ["项目名称"]

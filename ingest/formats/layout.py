@@ -222,9 +222,11 @@ def _confidence(words: list[Word]) -> float | None:
 
 
 def page_rows(words: list[Word], cells: list[Cell], tolerance: float) -> list[Row]:
-    """The page's rows top to bottom: a table row holds the ruled cells whose top is that row's top
-    (a cell merged down over several rows appears once, in its first row); words outside the ruled
-    cells make rows of their own, cut into cells at wide gaps."""
+    """The page's rows top to bottom. A table row is a band between two ruled lines: the cells that
+    begin in it, and the cells merged down over it from a row above, whose text is repeated (a 一级
+    "产出指标" merged over four indicator rows labels each of them, as in ``grid.py``). A band none
+    of whose own cells holds text is no row. Words outside the ruled cells make rows of their own,
+    cut into cells at wide gaps."""
     loose = []
     for word in words:
         cell = next((c for c in cells if c.holds(word)), None)
@@ -232,25 +234,27 @@ def page_rows(words: list[Word], cells: list[Cell], tolerance: float) -> list[Ro
             loose.append(word)
         else:
             cell.words.append(word)
+    tops: list[float] = []
+    for top in sorted(c.top for c in cells):
+        if not tops or top - tops[-1] > tolerance:
+            tops.append(top)
     rows: list[Row] = []
-    by_top: dict[float, list[Cell]] = {}
-    for cell in sorted(cells, key=lambda c: (c.top, c.x0)):
-        key = next((top for top in by_top if abs(top - cell.top) <= tolerance), cell.top)
-        by_top.setdefault(key, []).append(cell)
-    for row_cells in by_top.values():
-        if not any(c.words for c in row_cells):
+    for top in tops:
+        own = [c for c in cells if abs(c.top - top) <= tolerance]
+        if not any(c.words for c in own):
             continue
-        held = [w for c in row_cells for w in c.words]
-        row_cells.sort(key=lambda c: c.x0)
+        row_cells = sorted(
+            (c for c in cells if c.top <= top + tolerance and c.bottom > top + tolerance), key=lambda c: c.x0
+        )
         rows.append(
             Row(
                 [cell_text(c.words) for c in row_cells],
                 [(c.x0, c.top, c.x1, c.bottom) for c in row_cells],
                 min(c.x0 for c in row_cells),
-                min(c.top for c in row_cells),
+                top,
                 max(c.x1 for c in row_cells),
-                max(c.bottom for c in row_cells),
-                _confidence(held),
+                min(c.bottom for c in own),
+                _confidence([w for c in row_cells for w in c.words]),
             )
         )
     rows += loose_rows(loose)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import logging
+import unicodedata
 
 from ..model import Issue, Severity
 from . import layout
@@ -23,6 +24,16 @@ MAX_PAGES = 500
 MAX_RENDER_SIDE = 4000  # pixels: an A4 page at 200 dpi is 1654 × 2339
 MIN_RULING = 4.0  # points: shorter strokes are underlines, bullets or glyph parts, not table lines
 TOLERANCE = 2.0  # points: lines this close are the same line, a crossing this near is a crossing
+FEW_WORDS = 10  # a page-wide picture with fewer words than this on it is a scan, read by OCR
+
+# Kangxi radicals (U+2F00…) and CJK radical supplements (U+2E80…) that some PDF producers map
+# their glyphs to, as the ideographs they stand for: "⽬" is 目 (their NFKC form); control
+# characters (a glyph mapped to NUL) dropped.
+_RADICALS: dict[int, str | None] = {
+    code: unicodedata.normalize("NFKC", chr(code))
+    for code in (*range(0x2E80, 0x2EF4), *range(0x2F00, 0x2FD6))
+    if unicodedata.normalize("NFKC", chr(code)) != chr(code)
+} | dict.fromkeys(range(0x20))
 
 
 def lines(data: bytes, *, ocr: bool = True) -> SourceLines:
@@ -34,26 +45,43 @@ def lines(data: bytes, *, ocr: bool = True) -> SourceLines:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for number, page in enumerate(pdf.pages, start=1):
-                words = _words(page)
-                if words:
+                words, unread = _text_layer(page)
+                if unread is None:
                     cells = layout.ruled_cells(*_rulings(page), TOLERANCE)
-                    result += layout.source_lines(
-                        layout.page_rows(words, cells, TOLERANCE), f"page {number}", "pt"
-                    )
+                    rows = layout.page_rows(words, cells, TOLERANCE)
+                    result += layout.source_lines(rows, f"page {number}", "pt")
                 elif ocr:
-                    _read_scanned(document[number - 1], number, result)
+                    _read_scanned(document[number - 1], number, unread, result)
                 else:
                     result.issues.append(
                         Issue(
                             Severity.WARNING,
                             "page_not_read",
-                            f"page {number} has no text layer (a scan) and OCR is off (--no-ocr): not read",
+                            f"page {number} {unread}, and OCR is off (--no-ocr): not read",
                         )
                     )
                 page.close()  # pdfplumber keeps every parsed page otherwise
     finally:
         document.close()
     return result
+
+
+def _text_layer(page) -> tuple[list[layout.Word], str | None]:
+    """The page's words, or why the page must be read from its pixels instead: no text at all (a
+    scan), glyphs without Unicode (pdfplumber's "(cid:123)": an embedded font without a ToUnicode
+    map), or a page-wide picture with a few words on it (a scan with a stamp or a typed header)."""
+    words = _words(page)
+    if not words:
+        return [], "has no text layer (a scan)"
+    glyphs = sum(len(w.text) for w in words)
+    unmapped = sum(w.text.count("(cid:") * len("(cid:0)") for w in words)
+    if unmapped > glyphs / 5:
+        return [], "has a text layer without Unicode for its glyphs (text shows as (cid:…))"
+    area = float(page.width * page.height) or 1.0
+    covered = max((float(i["width"] * i["height"]) / area for i in page.images), default=0.0)
+    if covered > 0.5 and len(words) < FEW_WORDS:
+        return [], f"is a picture with only {len(words)} words of text on it (a scan)"
+    return words, None
 
 
 def _open(data: bytes):
@@ -90,7 +118,9 @@ def _words(page) -> list[layout.Word]:
             "corrupt_file", f"page {page.page_number} of the PDF cannot be read ({exc})"
         ) from exc
     return [
-        layout.Word(w["x0"], w["top"], w["x1"], w["bottom"], w["text"]) for w in words if w["text"].strip()
+        layout.Word(w["x0"], w["top"], w["x1"], w["bottom"], text)
+        for w in words
+        if (text := w["text"].translate(_RADICALS).strip())
     ]
 
 
@@ -105,7 +135,7 @@ def _rulings(page) -> tuple[list[layout.Segment], list[layout.Segment]]:
     return horizontal, vertical
 
 
-def _read_scanned(page, number: int, result: SourceLines) -> None:
+def _read_scanned(page, number: int, unread: str, result: SourceLines) -> None:
     from . import ocr
 
     width, height = page.get_size()
@@ -113,7 +143,5 @@ def _read_scanned(page, number: int, result: SourceLines) -> None:
     image = page.render(scale=scale, grayscale=True).to_numpy()
     ocr.read_page(image, f"page {number} (OCR)", result)
     result.issues.append(
-        Issue(
-            Severity.INFO, "page_ocr", f"page {number} has no text layer: read by OCR at {scale * 72:.0f} dpi"
-        )
+        Issue(Severity.INFO, "page_ocr", f"page {number} {unread}: read by OCR at {scale * 72:.0f} dpi")
     )
