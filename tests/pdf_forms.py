@@ -53,7 +53,9 @@ def _amount(yuan: float | int | None, unit: str) -> str:
     if yuan is None:
         return ""
     value = Decimal(str(yuan)) / (Decimal(10000) if unit == "万元" else 1)
-    return f"{value:.2f}" if value == round(value, 2) else f"{value.normalize():f}"  # 153.5184 万元 as printed
+    return (
+        f"{value:.2f}" if value == round(value, 2) else f"{value.normalize():f}"
+    )  # 153.5184 万元 as printed
 
 
 def _figure(value: float | int | None) -> str:
@@ -196,7 +198,9 @@ def form_pdf(forms: list[dict]) -> bytes:
             name = "项目支出绩效目标表"
         story += [Paragraph(name, title), Paragraph(f"（{form['fiscal_year']}年度）", title), Spacer(1, 8)]
         # Paragraph reads markup: a target "<5%" must stay text
-        table = Table([[Paragraph(escape(text or ""), cell) for text in row] for row in rows], colWidths=widths)
+        table = Table(
+            [[Paragraph(escape(text or ""), cell) for text in row] for row in rows], colWidths=widths
+        )
         style = [("GRID", (0, 0), (-1, -1), 0.6, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
         style += [("SPAN", (c0, r0), (c1, r1)) for c0, r0, c1, r1 in spans]
         table.setStyle(TableStyle(style))
@@ -215,4 +219,34 @@ def rasterised_pdf(pdf: bytes, dpi: int = 150) -> bytes:
     images = [page.render(scale=dpi / 72).to_pil().convert("L") for page in document]
     out = io.BytesIO()
     images[0].save(out, format="PDF", save_all=True, append_images=images[1:], resolution=dpi)
+    return out.getvalue()
+
+
+def searchable_scan_pdf(pdf: bytes, dpi: int = 150) -> bytes:
+    """The pages as pictures with the words laid over them as invisible text, as a scanner's
+    "searchable PDF" (OCR text over the scan) has them: text, but no drawn table lines."""
+    import pdfplumber
+    import pypdfium2 as pdfium
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    document = pdfium.PdfDocument(pdf)
+    with pdfplumber.open(io.BytesIO(pdf)) as source:
+        drawing = canvas.Canvas(out)
+        for page, rendered in zip(source.pages, document, strict=True):
+            width, height = float(page.width), float(page.height)
+            drawing.setPageSize((width, height))
+            picture = rendered.render(scale=dpi / 72).to_pil().convert("L")
+            drawing.drawImage(ImageReader(picture), 0, 0, width, height)
+            for word in page.extract_words():
+                text = drawing.beginText()
+                text.setTextRenderMode(3)  # invisible
+                size = float(word["bottom"] - word["top"])
+                text.setFont(FONT, size)
+                text.setTextOrigin(float(word["x0"]), height - float(word["bottom"]) + size * 0.12)
+                text.textOut(word["text"])
+                drawing.drawText(text)
+            drawing.showPage()
+        drawing.save()
     return out.getvalue()

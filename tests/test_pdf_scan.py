@@ -296,3 +296,17 @@ def test_kangxi_radicals_in_a_text_layer_read_as_ideographs():
             return [{"x0": 10, "top": 10, "x1": 90, "bottom": 19, "text": "项\u2f6c名\x00称"}]
 
     assert [word.text for word in pdf._words(Page())] == ["项目名称"]
+
+
+def test_searchable_scan_reads_like_the_text_pdf():
+    """A scan with invisible text over it has text but no drawn table lines: the lines are found in
+    its picture, so it reads line for line as the PDF it was scanned from."""
+    import pdfplumber
+
+    original = pdf_forms.form_pdf([pdf_forms.gold_form(TEXT_FORMS[0])])
+    searchable = pdf_forms.searchable_scan_pdf(original)
+    with pdfplumber.open(io.BytesIO(searchable)) as document:
+        assert document.pages[0].edges == [] and document.pages[0].images
+    read = pdf.lines(searchable)
+    assert [line.text for line in read] == [line.text for line in pdf.lines(original)]
+    assert len(read) == 20 and read.issues == []

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import logging
+import statistics
 import unicodedata
 
 from ..model import Issue, Severity
@@ -24,6 +25,7 @@ MAX_PAGES = 500
 MAX_RENDER_SIDE = 4000  # pixels: an A4 page at 200 dpi is 1654 × 2339
 MIN_RULING = 4.0  # points: shorter strokes are underlines, bullets or glyph parts, not table lines
 TOLERANCE = 2.0  # points: lines this close are the same line, a crossing this near is a crossing
+RULING_DPI = 100  # a searchable scan's table lines are looked for in its picture at this resolution
 FEW_WORDS = 10  # a page-wide picture with fewer words than this on it is a scan, read by OCR
 
 # Kangxi radicals (U+2F00…) and CJK radical supplements (U+2E80…) that some PDF producers map
@@ -47,7 +49,7 @@ def lines(data: bytes, *, ocr: bool = True) -> SourceLines:
             for number, page in enumerate(pdf.pages, start=1):
                 words, unread = _text_layer(page)
                 if unread is None:
-                    cells = layout.ruled_cells(*_rulings(page), TOLERANCE)
+                    cells = layout.ruled_cells(*_rulings(page, words, document[number - 1]), TOLERANCE)
                     rows = layout.page_rows(words, cells, TOLERANCE)
                     result += layout.source_lines(rows, f"page {number}", "pt")
                 elif ocr:
@@ -77,9 +79,7 @@ def _text_layer(page) -> tuple[list[layout.Word], str | None]:
     unmapped = sum(w.text.count("(cid:") * len("(cid:0)") for w in words)
     if unmapped > glyphs / 5:
         return [], "has a text layer without Unicode for its glyphs (text shows as (cid:…))"
-    area = float(page.width * page.height) or 1.0
-    covered = max((float(i["width"] * i["height"]) / area for i in page.images), default=0.0)
-    if covered > 0.5 and len(words) < FEW_WORDS:
+    if _picture_share(page) > 0.5 and len(words) < FEW_WORDS:
         return [], f"is a picture with only {len(words)} words of text on it (a scan)"
     return words, None
 
@@ -124,15 +124,32 @@ def _words(page) -> list[layout.Word]:
     ]
 
 
-def _rulings(page) -> tuple[list[layout.Segment], list[layout.Segment]]:
-    """The page's horizontal and vertical ruling lines, from drawn lines and rectangle edges."""
+def _picture_share(page) -> float:
+    """The share of the page its largest picture covers (a scanned page: about 1)."""
+    area = float(page.width * page.height) or 1.0
+    return max((float(i["width"] * i["height"]) / area for i in page.images), default=0.0)
+
+
+def _rulings(page, words: list[layout.Word], rendered) -> tuple[list[layout.Segment], list[layout.Segment]]:
+    """The page's horizontal and vertical ruling lines, from drawn lines and rectangle edges; on a
+    scan with a text layer over it (a "searchable" PDF), from the lines in the scan's pixels."""
     horizontal, vertical = [], []
     for edge in page.edges:
         if edge["orientation"] == "h" and edge["x1"] - edge["x0"] >= MIN_RULING:
             horizontal.append(layout.Segment(edge["top"], edge["x0"], edge["x1"]))
         elif edge["orientation"] == "v" and edge["bottom"] - edge["top"] >= MIN_RULING:
             vertical.append(layout.Segment(edge["x0"], edge["top"], edge["bottom"]))
-    return horizontal, vertical
+    if (horizontal and vertical) or _picture_share(page) <= 0.5:
+        return horizontal, vertical
+    from . import ocr
+
+    scale = RULING_DPI / 72
+    gray = rendered.render(scale=scale, grayscale=True).to_numpy()
+    text_height = statistics.median(w.height for w in words) * scale
+    found = ocr.rulings(gray if gray.ndim == 2 else gray[..., 0], text_height)
+    return tuple(
+        [layout.Segment(s.at / scale, s.start / scale, s.end / scale) for s in segments] for segments in found
+    )
 
 
 def _read_scanned(page, number: int, unread: str, result: SourceLines) -> None:
