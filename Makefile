@@ -98,6 +98,14 @@ N ?= 2000
 bench: setup
 	$(BIN)/python -m bench.run --n $(N)
 
+# The format mix (README "Reading files of every format"): XLSX, DOCX and HTML files of real forms
+# with merged cells, forms per second read and ingested (bench/office_formats.py).
+# `make bench-formats FILES=500`.
+FILES ?= 200
+.PHONY: bench-formats
+bench-formats: setup
+	$(BIN)/python -m bench.office_formats --files $(FILES)
+
 docs: setup
 	JIXIAO_DB=$(DB) $(BIN)/dbt docs generate
 

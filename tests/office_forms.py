@@ -67,9 +67,10 @@ DOCUMENTS = {
         "one Word table per form, merged cells (gridSpan, vMerge), title paragraphs before each",
     ),
     "bureau_page_rowspan.html": (
-        [("shared/hn_xiangtan_2023_tgt_fogcannon", 1), ("shared/hn_hengshan_2020_se_grain", 1),
-         ("shared/sh_putuo_2022_se_sports", 1)],
-        "a bureau's 公开 page: headings, then one table per form with rowspan/colspan, GBK-encoded",
+        [("shared/hn_hengshan_2020_se_grain", 1), ("shared/sh_putuo_2022_se_sports", 1),
+         ("shared/hn_xiangtan_2023_tgt_fogcannon", 1)],
+        "a bureau's 公开 page: headings, one table per form with rowspan/colspan, the page's footer "
+        "right after the last (a target form, no 总分 row to end it); GBK-encoded",
     ),
 }  # fmt: skip
 

@@ -220,10 +220,12 @@ LEVEL2: frozenset[str] = lexicon.LEVEL2_LABELS | frozenset(
 # 指标/目标 and a short tail is a 二级 label as printed.
 LEVEL2_STEMS = ("数量", "质量", "时效", "成本", "经济效益", "社会效益", "生态效益", "可持续影响", "满意度")
 
-# Cells that end the indicator table.
+# Cells that end the indicator table; the last line, a government web page's furniture after its
+# last table (a target form has no 总分 row to end it).
 TABLE_END: tuple[str, ...] = (
     "总分", "合计", "注:", "注:", "说明", "填表人", "填报人", "财政部门审核意见", "其他需要说明事项",
     "评价结论", "存在问题", "附件", "单位负责人", "项目负责人", "财务负责人", "审核意见",
+    "主办单位", "承办单位", "版权所有", "联系我们", "网站标识码", "技术支持", "打印本页", "关闭窗口", "【打印", "【关闭",
 )  # fmt: skip
 
 TOTAL_SCORE = "总分"
