@@ -61,6 +61,10 @@ DOCUMENTS = {
     # name: (forms, how the file lays them out)
     "budget_export_several_forms.xlsx": (TARGETS, "five target forms one under another on one sheet"),
     "budget_export_form_per_sheet.xlsx": (SELF_EVALS, "five self-evaluations, one per sheet"),
+    "old_budget_system.xls": (
+        [("shared/sc_zhongjiang_2022_se_watergauge", 1), ("collected/hn_xiangtan_2024_tgt_fogcannon", 1)],
+        "Excel 97-2003 (BIFF8), one form per sheet, merged cells, amounts as numbers",
+    ),
     "word_merged_cells.docx": (
         [("collected/sc_jingyan_2023_tgt_mataxiang", 1), ("collected/sc_zhaohua_2021_tgt_familyaid", 1),
          ("shared/yn_yongde_2022_se_nutrition", 1)],
@@ -277,6 +281,33 @@ def xlsx_bytes(tables: list[Table], one_sheet: bool) -> bytes:
     return out.getvalue()
 
 
+def xls_bytes(tables: list[Table]) -> bytes:
+    """Excel 97–2003, as older budget systems still export: one form per sheet, merged areas,
+    amounts as numbers (XLS through calamine reads values, not formats: rates are written as the
+    percent figure the form prints, 86.19, not as a fraction)."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    for k, table in enumerate(tables):
+        sheet = book.add_sheet(f"表{k + 1}")
+        covered = _covered(table)
+        starts = {(m.top, m.left): m for m in table.merges}
+        for r, row in enumerate(table.rows):
+            for c, value in enumerate(row):
+                if (r, c) in covered:
+                    continue
+                if (r, c) in table.percent and value is not None:
+                    value = f"{value * 100:.2f}%"
+                shown = float(value) if isinstance(value, Decimal) else value
+                if m := starts.get((r, c)):
+                    sheet.write_merge(m.top, m.bottom, m.left, m.right, shown)
+                elif value is not None:
+                    sheet.write(r, c, shown)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def _covered(table: Table) -> set[tuple[int, int]]:
     """Cells inside a merged area other than its first: a writer leaves them out."""
     return {
@@ -405,6 +436,8 @@ def build(name: str) -> bytes:
     tables = [form_table(form) for form in forms_of(name)]
     if name.endswith(".xlsx"):
         return xlsx_bytes(tables, one_sheet="several" in name)
+    if name.endswith(".xls"):
+        return xls_bytes(tables)
     if name.endswith(".docx"):
         return docx_bytes(tables)
     return html_bytes(tables)

@@ -76,14 +76,14 @@ def test_jixiao_check_scores_them_from_the_command_line(ingested) -> None:
     result = jixiao("check", "--db", str(db), "--expected", str(EXPECTED))
     assert result.returncode == 0, result.stderr
     (total,) = [line for line in result.stdout.splitlines() if line.startswith("TOTAL")]
-    assert "16/16" in total and total.count("100.00 %") == 4, result.stdout
+    assert "18/18" in total and total.count("100.00 %") == 4, result.stdout
 
 
 def test_the_summary_counts_documents_by_format(ingested) -> None:
     _, db, result = ingested
-    assert "formats: 1 docx, 1 html, 2 xlsx" in result.stdout
+    assert "formats: 1 docx, 1 html, 1 xls, 2 xlsx" in result.stdout
     formats = dict(query(db, "select regexp_extract(source_path, '[^.]+$'), file_format from raw.documents"))
-    assert formats == {"xlsx": "xlsx", "docx": "docx", "html": "html"}
+    assert formats == {"xlsx": "xlsx", "xls": "xls", "docx": "docx", "html": "html"}
 
 
 # --- provenance ---------------------------------------------------------------------------------
@@ -96,7 +96,10 @@ def _cell(book: openpyxl.Workbook, ref: str):
 
 def test_every_indicator_of_a_spreadsheet_points_at_the_cell_holding_its_name(ingested) -> None:
     docs, db, _ = ingested
-    for name in ("budget_export_form_per_sheet.xlsx", "budget_export_several_forms.xlsx"):
+    for name in (
+        "budget_export_form_per_sheet.xlsx",
+        "budget_export_several_forms.xlsx",
+    ):  # openpyxl opens xlsx
         book = openpyxl.load_workbook(docs / name)
         rows = query(
             db,
