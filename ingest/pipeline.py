@@ -85,7 +85,8 @@ class IngestSummary:
             else ""
         )
         seen = (
-            f"{self.files_seen} seen - {self.archives} archives + {self.members} archive members"
+            f"{self.files_seen} seen - {self.archives} archive{'s' * (self.archives != 1)} "
+            f"+ {self.members} archive member{'s' * (self.members != 1)}"
             if self.archives
             else f"{self.files_seen} seen"
         )

@@ -208,7 +208,7 @@ def test_a_zip_of_forms_is_unpacked_each_member_under_its_path(tmp_path) -> None
     result = jixiao("ingest", str(archive), "--db", str(db))
     assert result.returncode == 1, result.stdout  # the hidden member is skipped
     assert "(1 ZIP archive holding 4 files)" in result.stdout
-    assert "reconciliation: 1 seen - 1 archives + 4 archive members = 3 parsed" in result.stdout
+    assert "reconciliation: 1 seen - 1 archive + 4 archive members = 3 parsed" in result.stdout
     assert f"skipped {archive}!/__MACOSX/._004.txt: hidden file in the archive" in result.stdout
     paths = query(db, "select source_path, file_format, n_projects from raw.documents order by 1")
     assert paths == [
@@ -325,3 +325,11 @@ def test_an_archive_with_one_unsafe_member_still_reads_the_others(bad_files) -> 
     rows = query(folder / "w.duckdb", "select source_path, status from raw.documents where source_path like ?",
                  [f"{folder}/escape.zip!/ok/%"])  # fmt: skip
     assert rows == [(f"{folder}/escape.zip!/ok/004.txt", "failed")]  # read (and, being one letter, no form)
+
+
+def test_no_ocr_leaves_an_image_unread_and_says_so(tmp_path) -> None:
+    scan = tmp_path / "scan.png"
+    scan.write_bytes(_png(1240, 1754) + b"\x00" * 64)  # an A4 page at 150 dpi, as far as the header says
+    result = jixiao("ingest", str(scan), "--db", str(tmp_path / "w.duckdb"), "--no-ocr")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"failed {scan}: ocr_disabled: " in result.stdout and "--no-ocr" in result.stdout

@@ -79,7 +79,7 @@ def sniff(data: bytes, name: str = "") -> str:
         return _ole_format(data, extension)
     if b"%PDF-" in data[:1024]:
         return PDF
-    if any(data.startswith(magic) for magic in _IMAGE_MAGIC) or data[8:12] == b"WEBP":
+    if _is_image(data):
         return IMAGE
     if data.startswith(b"{\\rtf"):
         return "rtf"
@@ -88,6 +88,14 @@ def sniff(data: bytes, name: str = "") -> str:
     if looks_like_html(data, name):
         return HTML
     return TEXT
+
+
+def _is_image(data: bytes) -> bool:
+    if data.startswith(b"BM"):  # two letters a text may start with: a bitmap's reserved bytes are zero too
+        return len(data) > 26 and data[6:10] == b"\x00\x00\x00\x00"
+    return any(data.startswith(magic) for magic in _IMAGE_MAGIC) or (
+        data.startswith(b"RIFF") and data[8:12] == b"WEBP"
+    )
 
 
 def _zip_format(data: bytes, extension: str) -> str:
