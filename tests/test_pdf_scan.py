@@ -310,3 +310,14 @@ def test_searchable_scan_reads_like_the_text_pdf():
     read = pdf.lines(searchable)
     assert [line.text for line in read] == [line.text for line in pdf.lines(original)]
     assert len(read) == 20 and read.issues == []
+
+
+def test_latin_words_keep_their_spaces_and_an_owner_password_does_not_stop_reading():
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    drawing = canvas.Canvas(out, encrypt=StandardEncryption("", ownerPassword="owner", canCopy=0))
+    drawing.drawString(72, 720, "PDF 2022 report")
+    drawing.save()
+    assert [line.text for line in pdf.lines(out.getvalue())] == ["PDF 2022 report"]

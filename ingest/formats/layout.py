@@ -169,6 +169,7 @@ def split_across_cells(words: list[Word], cells: list[Cell]) -> list[Word]:
 # --- words → text ------------------------------------------------------------------------------
 
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 
 def _join_wrapped(lines: list[str]) -> str:
@@ -200,9 +201,12 @@ def text_lines(words: list[Word]) -> list[list[Word]]:
 
 
 def _line_text(line: list[Word], gap: float) -> str:
+    """Words of one line in one cell: a space where they stand apart, or where two Latin words or
+    figures meet (the text layer split them at a space); Chinese runs joined as printed."""
     text = line[0].text
     for before, word in zip(line, line[1:], strict=False):
-        text += (" " if word.x0 - before.x1 > gap else "") + word.text
+        apart = word.x0 - before.x1 > gap or (_ASCII_WORD.match(text[-1]) and _ASCII_WORD.match(word.text[0]))
+        text += (" " if apart else "") + word.text
     return text
 
 
