@@ -106,6 +106,14 @@ FILES ?= 200
 bench-formats: setup
 	$(BIN)/python -m bench.office_formats --files $(FILES)
 
+# PDF pages per second, text layer and OCR (bench/pdf_pages.py, README "PDF, scanned PDF and
+# images"): PAGES text-layer pages and OCR_PAGES scanned pages of real forms, read and ingested.
+PAGES ?= 100
+OCR_PAGES ?= 4
+.PHONY: bench-pdf
+bench-pdf: setup test-fonts
+	$(BIN)/python -m bench.pdf_pages --text-pages $(PAGES) --ocr-pages $(OCR_PAGES)
+
 docs: setup
 	JIXIAO_DB=$(DB) $(BIN)/dbt docs generate
 
