@@ -250,3 +250,34 @@ def searchable_scan_pdf(pdf: bytes, dpi: int = 150) -> bytes:
             drawing.showPage()
         drawing.save()
     return out.getvalue()
+
+
+# Typed above a pasted scan: a dozen words, none of them a label the reader looks for.
+TYPED_ABOVE = ("附件 2", "根据 有关 要求 ， 现将 本单位 情况 公开 如下 ， 请 查阅 。")
+
+
+def pasted_scan_pdf(pdf: bytes, dpi: int = 150) -> bytes:
+    """Typed text with the form pasted under it as a picture (a scanned table in a document typed
+    around it): a page with a text layer whose table exists only as pixels."""
+    import pypdfium2 as pdfium
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT, cjk_font_file(), subfontIndex=0))
+    out = io.BytesIO()
+    drawing = canvas.Canvas(out, pagesize=A4)
+    width, height = A4
+    for rendered in pdfium.PdfDocument(pdf):
+        picture = rendered.render(scale=dpi / 72).to_pil().convert("L")
+        drawing.setFont(FONT, 11)
+        for line, text in enumerate(TYPED_ABOVE):
+            drawing.drawString(56, height - 50 - 18 * line, text)
+        shown = height - 120  # the picture below the typed lines, the page's width kept in proportion
+        drawing.drawImage(ImageReader(picture), 30, 30, shown * picture.width / picture.height, shown)
+        drawing.showPage()
+    drawing.save()
+    return out.getvalue()

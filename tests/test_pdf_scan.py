@@ -11,6 +11,7 @@ import json
 import re
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -321,3 +322,24 @@ def test_latin_words_keep_their_spaces_and_an_owner_password_does_not_stop_readi
     drawing.drawString(72, 720, "PDF 2022 report")
     drawing.save()
     assert [line.text for line in pdf.lines(out.getvalue())] == ["PDF 2022 report"]
+
+
+def test_scanned_table_pasted_into_a_typed_page_is_read_by_ocr():
+    """A page with typed text and the form pasted under it as a picture: the typed lines from the
+    text layer, the form from OCR of the picture, in one page of lines in page points."""
+    from ingest.reader.form import read_forms
+
+    form = pdf_forms.gold_form(TEXT_FORMS[3])
+    pasted = pdf_forms.pasted_scan_pdf(pdf_forms.form_pdf([form]))
+    read = pdf.lines(pasted)
+    assert [line.text for line in read[:2]] == ["附件2", "根据有关要求，现将本单位情况公开如下，请查阅。"]
+    assert read[0].confidence is None and read[4].confidence > 0.9
+    assert all(line.ref.startswith("page 1, row ") and line.ref.endswith(" pt") for line in read)
+    assert [i.code for i in read.issues if i.severity != "warning"] == ["picture_ocr"]
+    (found,), _ = read_forms([line.text for line in read])
+    assert (found.project_name, found.budget_current) == (form["project_name"], Decimal("5.00"))
+    assert [i.name for i in found.indicators] == [i["name"] for i in form["indicators"]]
+
+    unread = pdf.lines(pasted, ocr=False)
+    assert [line.text for line in unread] == [line.text for line in read[:2]]
+    assert [i.code for i in unread.issues] == ["picture_not_read"]

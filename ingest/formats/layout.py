@@ -258,7 +258,7 @@ def page_rows(words: list[Word], cells: list[Cell], tolerance: float) -> list[Ro
                 top,
                 max(c.x1 for c in row_cells),
                 min(c.bottom for c in own),
-                _confidence([w for c in row_cells for w in c.words]),
+                _confidence([w for c in own for w in c.words]),  # a repeated cell was scored on its first row
             )
         )
     rows += loose_rows(loose)

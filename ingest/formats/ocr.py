@@ -42,9 +42,27 @@ def _engine():
 def read_page(gray, where: str, result: SourceLines) -> None:
     """Append one page image's rows (``gray``: a 2-D uint8 array) to ``result`` as lines citing
     ``where`` ("page 2 (OCR)", "image"), with a warning for each row OCR was unsure of."""
+    gray = as_gray(gray)
+    words = recognise(gray, where, result)
+    tolerance = max(3.0, gray.shape[1] / 300)
+    cells = layout.ruled_cells(*rulings(gray, text_height(words, gray)), tolerance)
+    rows = layout.page_rows(layout.split_across_cells(words, cells), cells, tolerance)
+    add_lines(rows, words, where, "px", result)
+
+
+def as_gray(image):
     import numpy as np
 
-    gray = np.ascontiguousarray(gray if gray.ndim == 2 else gray[..., 0])
+    return np.ascontiguousarray(image if image.ndim == 2 else image[..., 0])
+
+
+def text_height(words: list[layout.Word], gray) -> float:
+    return statistics.median(w.height for w in words) if words else gray.shape[0] / 100
+
+
+def recognise(gray, where: str, result: SourceLines) -> list[layout.Word]:
+    """The text boxes OCR finds in the image, in its pixels; boxes scored under ``NOISE`` are left
+    out and counted in an info issue."""
     # upright pages only: the 180° classifier turns short figures ("≥95%") upside down;
     # every box is returned (text_score 0) so that none is dropped unseen
     found, _ = _engine()(gray, use_cls=False, text_score=0.0)
@@ -63,12 +81,16 @@ def read_page(gray, where: str, result: SourceLines) -> None:
                 + "、".join(repr(w.text) for w in noise[:10]),
             )
         )
-    tolerance = max(3.0, gray.shape[1] / 300)
-    text_height = statistics.median(w.height for w in words) if words else gray.shape[0] / 100
-    cells = layout.ruled_cells(*rulings(gray, text_height), tolerance)
-    rows = layout.page_rows(layout.split_across_cells(words, cells), cells, tolerance)
+    return words
+
+
+def add_lines(
+    rows: list[layout.Row], words: list[layout.Word], where: str, unit: str, result: SourceLines
+) -> None:
+    """The rows as lines of ``result``, and an ``ocr_low_confidence`` warning for each row whose
+    own cells hold a word OCR scored under ``LOW_CONFIDENCE``."""
     first = len(result)
-    result += layout.source_lines(rows, where, "px")
+    result += layout.source_lines(rows, where, unit)
     for index, (row, line) in enumerate(zip(rows, result[first:], strict=True)):
         if row.confidence is not None and row.confidence < LOW_CONFIDENCE:
             doubtful = [w.text for w in words if w.confidence < LOW_CONFIDENCE and _in_row(w, row)]

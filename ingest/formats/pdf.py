@@ -49,9 +49,7 @@ def lines(data: bytes, *, ocr: bool = True) -> SourceLines:
             for number, page in enumerate(pdf.pages, start=1):
                 words, unread = _text_layer(page)
                 if unread is None:
-                    cells = layout.ruled_cells(*_rulings(page, words, document[number - 1]), TOLERANCE)
-                    rows = layout.page_rows(words, cells, TOLERANCE)
-                    result += layout.source_lines(rows, f"page {number}", "pt")
+                    _read_text_layer(page, words, document[number - 1], number, ocr, result)
                 elif ocr:
                     _read_scanned(document[number - 1], number, unread, result)
                 else:
@@ -66,6 +64,103 @@ def lines(data: bytes, *, ocr: bool = True) -> SourceLines:
     finally:
         document.close()
     return result
+
+
+def _read_text_layer(
+    page, words: list[layout.Word], rendered, number: int, ocr: bool, result: SourceLines
+) -> None:
+    """A page's rows from its text layer; a large picture on it with no text over it (a scanned
+    table pasted into a typed document) is OCR'd and its words and lines join the page's."""
+    horizontal, vertical = _rulings(page, words, rendered)
+    pictures = _pictures_without_text(page, words)
+    ocr_words: list[layout.Word] = []
+    if pictures and ocr:
+        ocr_words, (more_horizontal, more_vertical) = _read_pictures(rendered, pictures, number, result)
+        horizontal, vertical = horizontal + more_horizontal, vertical + more_vertical
+    elif pictures:
+        result.issues.append(
+            Issue(
+                Severity.WARNING,
+                "picture_not_read",
+                f"page {number} holds a picture with no text over it ({_share(page, pictures)} of the page, "
+                "a scanned table?), and OCR is off (--no-ocr): not read",
+            )
+        )
+    cells = layout.ruled_cells(horizontal, vertical, TOLERANCE)
+    rows = layout.page_rows(words + layout.split_across_cells(ocr_words, cells), cells, TOLERANCE)
+    if ocr_words:
+        from . import ocr as recogniser
+
+        recogniser.add_lines(rows, ocr_words, f"page {number}", "pt", result)
+    else:
+        result += layout.source_lines(rows, f"page {number}", "pt")
+
+
+def _pictures_without_text(page, words: list[layout.Word]) -> list[tuple[float, float, float, float]]:
+    """Pictures covering a fifth of the page or more over which lie fewer than half the words of
+    the text layer (a searchable scan's text lies over its picture; a typed page's beside it)."""
+    area = float(page.width * page.height) or 1.0
+    found = []
+    for picture in page.images:
+        box = tuple(float(picture[key]) for key in ("x0", "top", "x1", "bottom"))
+        if (box[2] - box[0]) * (box[3] - box[1]) < area / 5:
+            continue
+        inside = sum(
+            box[0] <= (w.x0 + w.x1) / 2 <= box[2] and box[1] <= (w.top + w.bottom) / 2 <= box[3]
+            for w in words
+        )
+        if inside < len(words) / 2:
+            found.append(box)
+    return found
+
+
+def _share(page, boxes) -> str:
+    area = float(page.width * page.height) or 1.0
+    return f"{sum((b[2] - b[0]) * (b[3] - b[1]) for b in boxes) / area:.0%}"
+
+
+def _read_pictures(rendered, pictures, number: int, result: SourceLines):
+    """OCR words and ruling lines of the page's pictures, in page points."""
+    from . import ocr
+
+    width, height = rendered.get_size()
+    scale = min(ocr.DPI / 72, MAX_RENDER_SIDE / max(width, height, 1))
+    gray = ocr.as_gray(rendered.render(scale=scale, grayscale=True).to_numpy())
+    words: list[layout.Word] = []
+    horizontal: list[layout.Segment] = []
+    vertical: list[layout.Segment] = []
+    for x0, top, x1, bottom in pictures:
+        left, upper = max(0, int(x0 * scale)), max(0, int(top * scale))
+        crop = ocr.as_gray(gray[upper : int(bottom * scale) + 1, left : int(x1 * scale) + 1])
+        found = ocr.recognise(crop, f"page {number}", result)
+        words += [
+            layout.Word(
+                (w.x0 + left) / scale,
+                (w.top + upper) / scale,
+                (w.x1 + left) / scale,
+                (w.bottom + upper) / scale,
+                w.text,
+                w.confidence,
+            )  # fmt: skip
+            for w in found
+        ]
+        lines_h, lines_v = ocr.rulings(crop, ocr.text_height(found, crop))
+        horizontal += [
+            layout.Segment((s.at + upper) / scale, (s.start + left) / scale, (s.end + left) / scale)
+            for s in lines_h
+        ]
+        vertical += [
+            layout.Segment((s.at + left) / scale, (s.start + upper) / scale, (s.end + upper) / scale)
+            for s in lines_v
+        ]
+    result.issues.append(
+        Issue(
+            Severity.INFO,
+            "picture_ocr",
+            f"page {number} holds a picture with no text over it: read by OCR at {scale * 72:.0f} dpi",
+        )
+    )
+    return words, (horizontal, vertical)
 
 
 def _text_layer(page) -> tuple[list[layout.Word], str | None]:
