@@ -333,3 +333,22 @@ def test_no_ocr_leaves_an_image_unread_and_says_so(tmp_path) -> None:
     result = jixiao("ingest", str(scan), "--db", str(tmp_path / "w.duckdb"), "--no-ocr")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"failed {scan}: ocr_disabled: " in result.stdout and "--no-ocr" in result.stdout
+
+
+def test_a_warehouse_from_before_the_formats_gets_their_columns(tmp_path) -> None:
+    db = tmp_path / "old.duckdb"
+    assert jixiao("ingest", str(sample("004")), "--db", str(db)).returncode == 0
+    with duckdb.connect(str(db)) as con:  # as a warehouse made before file_format and source_ref
+        for table, column in (
+            ("documents", "file_format"),
+            ("projects", "source_ref"),
+            ("indicators", "source_ref"),
+        ):
+            con.execute(f"alter table raw.{table} drop column {column}")
+    workbook = tmp_path / "forms.xlsx"
+    workbook.write_bytes(office_forms.build("budget_export_several_forms.xlsx"))
+    result = jixiao("ingest", str(workbook), "--db", str(db))
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = query(db, "select d.file_format, count(i.source_ref) from raw.documents d join raw.projects p "
+                     "using (document_id) join raw.indicators i using (project_key) group by 1 order by 1")  # fmt: skip
+    assert rows == [("xlsx", 41), (None, 0)]  # the text document loaded before keeps NULLs
