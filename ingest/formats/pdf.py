@@ -2,8 +2,11 @@
 
 A page with a text layer gives words with boxes (pdfplumber) and its ruling lines (drawn lines and
 rectangle edges); ``layout`` turns them into table rows, merged cells included, so a value is read
-in the cell it was printed in, however the PDF orders its text. A page without text (a scan) is
-rendered (pypdfium2) and read by OCR (``ocr``), or, with ``ocr=False``, reported as not read.
+in the cell it was printed in, however the PDF orders its text. A page without usable text (a
+scan; glyphs without Unicode) is rendered (pypdfium2) and read by OCR (``ocr``). Where a table
+exists only as a picture under or beside the text (a searchable scan; a scan pasted into a typed
+page) its lines are found in the picture's pixels, and a pasted picture's words by OCR. With
+``ocr=False`` what needs OCR is reported as not read.
 
 Limits keep memory bounded: at most ``MAX_PAGES`` pages, and a scanned page is rendered at
 ``ocr.DPI`` but never over ``MAX_RENDER_SIDE`` pixels a side. An encrypted, corrupt or over-long
