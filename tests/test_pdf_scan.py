@@ -343,3 +343,35 @@ def test_scanned_table_pasted_into_a_typed_page_is_read_by_ocr():
     unread = pdf.lines(pasted, ocr=False)
     assert [line.text for line in unread] == [line.text for line in read[:2]]
     assert [i.code for i in unread.issues] == ["picture_not_read"]
+
+
+def test_text_flush_against_a_ruling_line_is_cut_at_it():
+    """No cell padding: a right-aligned figure touches the line before the next cell's text, and the
+    text layer gives one word "100.00全年执行数"; each character goes to the cell it is printed in."""
+    from reportlab.lib import colors
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+
+    if pdf_forms.FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(pdf_forms.FONT, pdf_forms.cjk_font_file(), subfontIndex=0))
+    table = Table(
+        [["年度资金总额", "100.00", "全年执行数"], ["项目名称", "12", "农村"]], colWidths=[80, 40, 80]
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("FONT", (0, 0), (-1, -1), pdf_forms.FONT, 9),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+            ]
+        )
+    )
+    out = io.BytesIO()
+    SimpleDocTemplate(out).build([table])
+    assert [line.text for line in pdf.lines(out.getvalue())] == [
+        "年度资金总额\t100.00\t全年执行数",
+        "项目名称\t12\t农村",
+    ]

@@ -27,6 +27,8 @@ class Word:
     bottom: float
     text: str
     confidence: float | None = None  # OCR score 0–1; None for a PDF's text layer
+    # each character's x0 and x1 where known (a PDF's text layer); OCR gives only the box
+    spans: tuple[tuple[float, float], ...] = ()
 
     @property
     def height(self) -> float:
@@ -134,9 +136,11 @@ def _smallest_closed(x, y, below, right, horizontal, vertical, tolerance) -> Cel
 
 
 def split_across_cells(words: list[Word], cells: list[Cell]) -> list[Word]:
-    """An OCR box that runs over a ruling line into the next cell ("武汉市青山区教育局 实施单位") cut
-    at the line: its characters are placed along the box by their widths (a Chinese character is
-    about twice a digit's), each part a word of its own."""
+    """A word that runs over a ruling line into the next cell cut at the line, each part a word of
+    its own: an OCR box over two cells ("武汉市青山区教育局 实施单位"), or a text layer's figure set
+    flush against the line before the next cell's text. Characters go by their own positions
+    where the text layer gives them, else along the box by their widths (a Chinese character is
+    about twice a digit's)."""
     placed = []
     for word in words:
         middle = (word.top + word.bottom) / 2
@@ -147,23 +151,31 @@ def split_across_cells(words: list[Word], cells: list[Cell]) -> list[Word]:
         if len(row) < 2:
             placed.append(word)
             continue
-        weights = [0.55 if ord(ch) < 0x2E80 else 1.0 for ch in word.text]
-        unit = (word.x1 - word.x0) / sum(weights)
-        x, parts = word.x0, {}
-        for ch, weight in zip(word.text, weights, strict=True):
-            centre = x + weight * unit / 2
+        parts: dict[int, list] = {}
+        for ch, (start, end) in zip(word.text, _character_spans(word), strict=True):
+            centre = (start + end) / 2
             cell = min(
                 row,
                 key=lambda c: 0 if c.x0 <= centre <= c.x1 else min(abs(c.x0 - centre), abs(c.x1 - centre)),
             )
-            parts.setdefault(id(cell), [cell, x, x, ""])
-            parts[id(cell)][2] = x + weight * unit
-            parts[id(cell)][3] += ch
-            x += weight * unit
-        for _, start, end, text in parts.values():
+            part = parts.setdefault(id(cell), [start, end, ""])
+            part[1], part[2] = end, part[2] + ch
+        for start, end, text in parts.values():
             if text.strip():
                 placed.append(Word(start, word.top, end, word.bottom, text.strip(), word.confidence))
     return placed
+
+
+def _character_spans(word: Word) -> list[tuple[float, float]]:
+    if len(word.spans) == len(word.text):
+        return list(word.spans)
+    weights = [0.55 if ord(ch) < 0x2E80 else 1.0 for ch in word.text]
+    unit = (word.x1 - word.x0) / sum(weights)
+    spans, x = [], word.x0
+    for weight in weights:
+        spans.append((x, x + weight * unit))
+        x += weight * unit
+    return spans
 
 
 # --- words → text ------------------------------------------------------------------------------

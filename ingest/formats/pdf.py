@@ -90,7 +90,7 @@ def _read_text_layer(
             )
         )
     cells = layout.ruled_cells(horizontal, vertical, TOLERANCE)
-    rows = layout.page_rows(words + layout.split_across_cells(ocr_words, cells), cells, TOLERANCE)
+    rows = layout.page_rows(layout.split_across_cells(words + ocr_words, cells), cells, TOLERANCE)
     if ocr_words:
         from . import ocr as recogniser
 
@@ -210,16 +210,23 @@ def _open(data: bytes):
 
 def _words(page) -> list[layout.Word]:
     try:
-        words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
+        words = page.extract_words(keep_blank_chars=False, use_text_flow=False, return_chars=True)
     except Exception as exc:  # pdfminer fails on some damaged content streams
         raise UnreadableFile(
             "corrupt_file", f"page {page.page_number} of the PDF cannot be read ({exc})"
         ) from exc
-    return [
-        layout.Word(w["x0"], w["top"], w["x1"], w["bottom"], text)
-        for w in words
-        if (text := w["text"].translate(_RADICALS).strip())
-    ]
+    found = []
+    for word in words:
+        chars = [(c["x0"], c["x1"], c["text"].translate(_RADICALS)) for c in word.get("chars", [])]
+        if chars and all(len(ch) == 1 for _, _, ch in chars):  # each character's place known
+            text, spans = "".join(ch for _, _, ch in chars), tuple((x0, x1) for x0, x1, _ in chars)
+        else:  # "(cid:12)" glyphs, a glyph mapped to a control character
+            text, spans = word["text"].translate(_RADICALS), ()
+        if text.strip():
+            found.append(
+                layout.Word(word["x0"], word["top"], word["x1"], word["bottom"], text.strip(), None, spans)
+            )
+    return found
 
 
 def _picture_share(page) -> float:
