@@ -143,9 +143,23 @@ def test_low_confidence_ocr_cell_is_flagged(ingested):
     ]
 
 
-def test_every_doubtful_ocr_line_gets_an_issue(tmp_path):
-    forms = [pdf_forms.gold_form(TEXT_FORMS[3])]
-    result = image.lines(smudged_png(pdf_forms.form_pdf(forms)))
+def test_upside_down_image_is_read_turned_and_every_doubtful_line_gets_an_issue():
+    from PIL import Image
+
+    from ingest.reader.form import read_forms
+
+    form = pdf_forms.gold_form(TEXT_FORMS[3])
+    picture = Image.open(io.BytesIO(smudged_png(pdf_forms.form_pdf([form])))).rotate(180)
+    upside_down = io.BytesIO()
+    picture.save(upside_down, format="PNG")
+    result = image.lines(upside_down.getvalue())
+    assert [i.message for i in result.issues if i.code == "ocr_turned"] == [
+        "image is not upright: read turned 180° anticlockwise (its boxes are in the turned picture)"
+    ]
+    (found,), _ = read_forms([line.text for line in result])
+    assert [(i.name, i.target) for i in found.indicators] == [
+        (i["name"], i["target"]) for i in form["indicators"]
+    ]
     doubtful = {n for n, line in enumerate(result, 1) if line.confidence < ocr.LOW_CONFIDENCE}
     flagged = {issue.line_no for issue in result.issues if issue.code == "ocr_low_confidence"}
     assert doubtful and doubtful == flagged

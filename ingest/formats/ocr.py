@@ -42,12 +42,55 @@ def _engine():
 def read_page(gray, where: str, result: SourceLines) -> None:
     """Append one page image's rows (``gray``: a 2-D uint8 array) to ``result`` as lines citing
     ``where`` ("page 2 (OCR)", "image"), with a warning for each row OCR was unsure of."""
-    gray = as_gray(gray)
-    words = recognise(gray, where, result)
+    gray, words = _upright(as_gray(gray), where, result)
     tolerance = max(3.0, gray.shape[1] / 300)
     cells = layout.ruled_cells(*rulings(gray, text_height(words, gray)), tolerance)
     rows = layout.page_rows(layout.split_across_cells(words, cells), cells, tolerance)
     add_lines(rows, words, where, "px", result)
+
+
+def _upright(gray, where: str, result: SourceLines):
+    """The page turned upright, and its words. A page turned sideways shows as text boxes taller
+    than wide (it is read turned a quarter either way), one upside down as a median score under
+    ``LOW_CONFIDENCE`` (read turned half round); the reading with the best median score is kept,
+    the page as it is on a tie. A page read well as it is costs one reading."""
+    import numpy as np
+
+    tried = []
+
+    def attempt(turn: int) -> None:
+        image = np.ascontiguousarray(np.rot90(gray, k=turn // 90))
+        notes = SourceLines()
+        words = recognise(image, where, notes)
+        score = statistics.median(w.confidence for w in words) if words else 0.0
+        tried.append((score, turn, image, words, notes))
+
+    attempt(0)
+    words = tried[0][3]
+    if words and sum(w.height > 1.5 * (w.x1 - w.x0) for w in words) > len(words) / 2:
+        attempt(90)
+        attempt(270)
+    elif tried[0][0] < LOW_CONFIDENCE:
+        attempt(180)
+    _, turn, image, words, notes = max(tried, key=lambda t: t[0])
+    result.issues += notes.issues
+    if turn:
+        result.issues.append(
+            Issue(
+                Severity.INFO,
+                "ocr_turned",
+                f"{where} is not upright: read turned {turn}° anticlockwise (its boxes are in the turned picture)",
+            )
+        )
+    if not words:
+        result.issues.append(
+            Issue(
+                Severity.WARNING,
+                "ocr_no_text",
+                f"{where}: OCR found no text on it (a blank page or a photo?)",
+            )
+        )
+    return image, words
 
 
 def as_gray(image):
