@@ -40,8 +40,9 @@ from .settle import (
 )
 from .table import IndicatorTable
 
-_YEAR_OF_FORM = re.compile(r"((?:19|20)\d{2})\s*年\s*度")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
+# not after a digit: "12020年" is no year (a code or a figure run into it)
+_YEAR_OF_FORM = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*度")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 _UNIT_STATEMENT = re.compile(r"(?:^|单位[:：]?)\s*(?:\()?(万元|元)(?:\))?$")
 _SEAL = re.compile(r"[(（]?盖章[)）]?")
 _TO_FORM_UNIT = {("万元", "元"): Decimal(10000), ("元", "万元"): Decimal("0.0001")}
