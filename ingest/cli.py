@@ -277,6 +277,8 @@ INGEST_EPILOG = f"""\
 Every file under the paths ends up as a raw.documents row (parsed, partial or failed) or as a
 `skipped PATH: reason` line; the summary's reconciliation line adds up. Files already loaded
 (same bytes) are not parsed again; the summary also says what the warehouse now holds.
+Formats are told by their content: text, XLSX/XLS, DOCX, HTML, PDF and images are read; a ZIP is
+unpacked and each file in it ingested; DOC, WPS and ET get a failed row saying what to save them as.
 
 exit codes:
   0  every file was read; every document parsed, or parsed partly (partial forms are warnings)

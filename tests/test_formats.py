@@ -269,6 +269,7 @@ def bad_files(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
             {"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b" " * (16 * 2**20)}
         ),
         "bomb.zip": _zip({"big.txt": b"\x00" * (16 * 2**20)}),
+        "crowded.zip": _zip({f"f{k}.txt": b"x" for k in range(1_001)}, zipfile.ZIP_STORED),
         "escape.zip": _zip({"../../etc/cron.d/evil.txt": sample("004").read_bytes(), "ok/004.txt": b"x"}),
         "nested.zip": _zip({"inner.zip": _zip({"004.txt": sample("004").read_bytes()})}),
         "old.doc": _ole("WordDocument", "1Table"),
@@ -291,6 +292,7 @@ BAD = {
     "password.xlsx": ("encrypted_file", "password"),
     "password.docx": ("encrypted_file", "password"),
     "bomb.zip": ("archive_refused", "zip bomb"),
+    "crowded.zip": ("archive_refused", "1,001 entries, over the limit of 1,000"),
     "escape.zip!/../../etc/cron.d/evil.txt": ("unsafe_archive_member", "leads out of the folder"),
     "nested.zip!/inner.zip": ("nested_archive", "unpack it"),
     "old.doc": ("format_not_supported", "save it as .docx"),
