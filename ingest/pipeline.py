@@ -80,7 +80,8 @@ class IngestSummary:
         by_status = ", ".join(f"{n} {s}" for s, n in sorted(self.status.items())) or "none"
         by_severity = ", ".join(f"{self.issues[s.value]} {s.value}" for s in Severity)
         unpacked = (
-            f" ({self.archives} ZIP archive{'s' * (self.archives != 1)} holding {self.members} files)"
+            f" ({self.archives} ZIP archive{'s' * (self.archives != 1)} holding {self.members} "
+            f"file{'s' * (self.members != 1)})"
             if self.archives
             else ""
         )

@@ -354,3 +354,24 @@ def test_a_warehouse_from_before_the_formats_gets_their_columns(tmp_path) -> Non
     rows = query(db, "select d.file_format, count(i.source_ref) from raw.documents d join raw.projects p "
                      "using (document_id) join raw.indicators i using (project_key) group by 1 order by 1")  # fmt: skip
     assert rows == [("xlsx", 41), (None, 0)]  # the text document loaded before keeps NULLs
+
+
+def test_a_folder_of_every_format_is_ingested_in_one_run(tmp_path) -> None:
+    from tests import pdf_forms
+
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    for name in office_forms.DOCUMENTS:
+        (folder / name).write_bytes(office_forms.build(name))
+    (folder / "004.txt").write_bytes(sample("004").read_bytes())
+    (folder / "more.zip").write_bytes(_zip({"inner/001.txt": sample("001").read_bytes()}))
+    expected = "formats: 1 docx, 1 html, 2 text, 1 xls, 2 xlsx"
+    if pdf_forms.cjk_font_file():  # make test installs the font; without it the PDF is left out
+        (folder / "form.pdf").write_bytes(
+            pdf_forms.form_pdf([pdf_forms.gold_form("shared/sc_qingshen_2023_se_salary")])
+        )
+        expected = "formats: 1 docx, 1 html, 1 pdf, 2 text, 1 xls, 2 xlsx"
+    result = jixiao("ingest", str(folder), "--db", str(tmp_path / "w.duckdb"), "--no-ocr")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert expected in result.stdout
+    assert "(1 ZIP archive holding 1 file)" in result.stdout
