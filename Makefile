@@ -46,7 +46,18 @@ test-dbt: setup
 	$(BIN)/jixiao ingest data/samples --db $(TEST_DB) > /dev/null
 	$(BIN)/jixiao build --db $(TEST_DB)
 
-test-python: setup chromium
+# The test PDFs embed a Chinese TrueType font (tests/pdf_forms.py): Debian's fonts-wqy-microhei,
+# installed here when it is missing and apt-get can (root); otherwise the PDF and OCR tests are
+# skipped, each saying why.
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+.PHONY: test-fonts
+test-fonts:
+	@test -f $(CJK_FONT) || { [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null && \
+	  { apt-get install -y -qq fonts-wqy-microhei > /dev/null 2>&1 || \
+	    { apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei > /dev/null; }; }; } || \
+	  echo "WARNING: no CJK font at $(CJK_FONT): the PDF and OCR tests will be SKIPPED (apt-get install fonts-wqy-microhei)"
+
+test-python: setup chromium test-fonts
 	$(BIN)/pytest
 
 # The report's browser test (tests/test_report.py) drives Debian's chromium, with a font that has
@@ -103,6 +114,22 @@ N ?= 2000
 .PHONY: bench
 bench: setup
 	$(BIN)/python -m bench.run --n $(N)
+
+# The format mix (README "Reading files of every format"): XLSX, DOCX and HTML files of real forms
+# with merged cells, forms per second read and ingested (bench/office_formats.py).
+# `make bench-formats FILES=500`.
+FILES ?= 200
+.PHONY: bench-formats
+bench-formats: setup
+	$(BIN)/python -m bench.office_formats --files $(FILES)
+
+# PDF pages per second, text layer and OCR (bench/pdf_pages.py, README "PDF, scanned PDF and
+# images"): PAGES text-layer pages and OCR_PAGES scanned pages of real forms, read and ingested.
+PAGES ?= 100
+OCR_PAGES ?= 4
+.PHONY: bench-pdf
+bench-pdf: setup test-fonts
+	$(BIN)/python -m bench.pdf_pages --text-pages $(PAGES) --ocr-pages $(OCR_PAGES)
 
 docs: setup
 	JIXIAO_DB=$(DB) $(BIN)/dbt docs generate

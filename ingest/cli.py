@@ -81,6 +81,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             progress=lambda n: bars[0].update(n),
             batch_size=args.batch_size,
             max_file_bytes=int(args.max_file_mb * 2**20),
+            ocr=not args.no_ocr,
         )
     except WarehouseBusy as exc:
         error(str(exc))
@@ -299,6 +300,8 @@ INGEST_EPILOG = f"""\
 Every file under the paths ends up as a raw.documents row (parsed, partial or failed) or as a
 `skipped PATH: reason` line; the summary's reconciliation line adds up. Files already loaded
 (same bytes) are not parsed again; the summary also says what the warehouse now holds.
+Formats are told by their content: text, XLSX/XLS, DOCX, HTML, PDF and images are read; a ZIP is
+unpacked and each file in it ingested; DOC, WPS and ET get a failed row saying what to save them as.
 
 exit codes:
   0  every file was read; every document parsed, or parsed partly (partial forms are warnings)
@@ -403,6 +406,11 @@ def parser() -> argparse.ArgumentParser:
         metavar="MB",
         help="larger files are recorded as failed (file_too_large), not parsed "
         f"(default: {MAX_FILE_BYTES // 2**20})",
+    )
+    ingest.add_argument(
+        "--no-ocr",
+        action="store_true",
+        help="do not OCR scanned PDF pages and images (they are recorded as not read); faster",
     )
     ingest.set_defaults(parser=ingest, run=cmd_ingest)
 

@@ -36,6 +36,7 @@ RAW_SCHEMAS: dict[str, pa.Schema] = {
             ("source_path", pa.string()),
             ("byte_size", pa.int64()),
             ("encoding", pa.string()),
+            ("file_format", pa.string()),
             ("layout", pa.string()),
             ("status", pa.string()),
             ("n_projects", pa.int32()),
@@ -70,6 +71,7 @@ RAW_SCHEMAS: dict[str, pa.Schema] = {
             ("is_complete", pa.bool_()),
             ("line_start", pa.int32()),
             ("line_end", pa.int32()),
+            ("source_ref", pa.string()),
         ]
     ),
     "indicators": pa.schema(
@@ -86,6 +88,7 @@ RAW_SCHEMAS: dict[str, pa.Schema] = {
             ("deviation_reason", pa.string()),
             ("note", pa.string()),
             ("line_no", pa.int32()),
+            ("source_ref", pa.string()),
         ]
     ),
     "budget_items": pa.schema(
@@ -256,6 +259,7 @@ def to_tables(documents: Sequence[Document], ingested_at: dt.datetime) -> dict[s
             ("source_path", document.source_path),
             ("byte_size", document.byte_size),
             ("encoding", document.encoding),
+            ("file_format", document.file_format),
             ("layout", document.layout),
             ("status", document.status.value),
             ("n_projects", len(document.forms)),

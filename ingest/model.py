@@ -51,6 +51,7 @@ class Indicator:
     score: Decimal | None = None
     deviation_reason: str | None = None
     note: str | None = None  # 备注
+    source_ref: str | None = None  # where a binary file holds the row ("Sheet1!C14"); None for text
 
 
 @dataclass
@@ -100,6 +101,7 @@ class Form:
     total_score: Decimal | None = None
     grade: str | None = None
     is_complete: bool = True
+    source_ref: str | None = None  # where the form starts in a binary file ("Sheet1!A1"); None for text
     indicators: list[Indicator] = field(default_factory=list)
     budget_items: list[BudgetItem] = field(default_factory=list)
 
@@ -111,6 +113,7 @@ class Document:
     byte_size: int
     encoding: str | None
     layout: str
+    file_format: str = "text"  # text, xlsx, docx, html, pdf, image … (ingest/formats)
     forms: list[Form] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
 

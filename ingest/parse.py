@@ -8,15 +8,19 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from . import formats
 from .decode import decode, split_lines
 from .detect import UNKNOWN, detect_layout
+from .formats.source import SourceLine
 from .load import RAW_SCHEMAS
 from .model import AMOUNT_FIELDS, FIGURE_FIELDS, Document, Form, Issue, Severity
 from .parsers import PARSERS
 from .reader.form import read_forms
 
 
-def parse_bytes(data: bytes, source_path: str) -> Document:
+def parse_bytes(data: bytes, source_path: str, ocr: bool = True) -> Document:
+    """Read a file's bytes: text as it is, a binary format (ingest/formats) as its lines of cells;
+    either way the same readers read the lines. ``ocr=False`` leaves scans unread (--no-ocr)."""
     document = Document(
         document_id=hashlib.sha256(data).hexdigest(),
         source_path=source_path,
@@ -24,16 +28,45 @@ def parse_bytes(data: bytes, source_path: str) -> Document:
         encoding=None,
         layout=UNKNOWN,
     )
-    decoded = decode(data)
-    document.encoding = decoded.encoding
-    document.issues.extend(decoded.issues)
-    if decoded.text is None:
+    document.file_format = formats.sniff(data, source_path)
+    source: list[SourceLine] | None = None
+    if document.file_format == formats.TEXT:
+        decoded = decode(data)
+        document.encoding = decoded.encoding
+        document.issues.extend(decoded.issues)
+        if decoded.text is None:
+            return document
+        lines = split_lines(decoded.text.lstrip("\ufeff"))
+    elif document.file_format == formats.ZIP:
+        document.issues.append(
+            Issue(
+                Severity.ERROR,
+                "archive_not_unpacked",
+                "a ZIP archive: `jixiao ingest` unpacks it and reads each file in it; on its own it holds no form",
+            )
+        )
         return document
-    lines = split_lines(decoded.text.lstrip("\ufeff"))
+    else:
+        extraction = formats.extract(data, document.file_format, ocr=ocr)
+        document.encoding = extraction.encoding
+        document.issues.extend(extraction.issues)
+        if extraction.lines is None:
+            return document
+        source = extraction.lines
+        lines = [line.text for line in source]
+    _read(lines, document, front_ends=source is None)
+    if source is not None:
+        cite_sources(document, source)
+    return document
+
+
+def _read(lines: list[str], document: Document, front_ends: bool = True) -> None:
+    """The readings of the lines, the fuller one kept. The sample front-ends are for text with the
+    samples' quirks (OCR damage, scrambled order); a binary file's cells are read by the form reader."""
     layout = detect_layout(lines)
-    readings = _readings(lines, layout, document)
+    readings = _readings(lines, layout if front_ends else UNKNOWN, document)
     if not readings:
-        return document  # every reader crashed: recorded as parser_crashed
+        return  # every reader crashed: recorded as parser_crashed
     reader, forms, issues = _choose(readings)
     # the layout is the text's shape as detected; the form reader reads every shape
     document.layout = layout if layout != UNKNOWN or not forms else reader
@@ -49,7 +82,53 @@ def parse_bytes(data: bytes, source_path: str) -> Document:
                 f"layout {layout}, but no form title, project-name label or indicator table found",
             )
         )
-    return document
+
+
+LOW_CONFIDENCE = 0.8  # an OCR'd line under this score is flagged where a value was read from it
+
+
+def cite_sources(document: Document, source: list[SourceLine]) -> None:
+    """Where each form and indicator of a binary file was read (``source_ref``), and the same in
+    every issue that names a line: the reader counts lines, a person looks for a cell or a page."""
+
+    def line(number: int | None) -> SourceLine | None:
+        return source[number - 1] if number and 0 < number <= len(source) else None
+
+    for seq, form in enumerate(document.forms, 1):
+        if start := line(form.line_start):
+            form.source_ref = start.cell_ref(_first_filled(start.text))
+        for indicator in form.indicators:
+            row = line(indicator.line_no)
+            if row is None:
+                continue
+            indicator.source_ref = row.cell_ref(_cell_holding(row.text, indicator.name))
+            if row.confidence is not None and row.confidence < LOW_CONFIDENCE:
+                document.issues.append(
+                    Issue(
+                        Severity.WARNING,
+                        "low_ocr_confidence",
+                        f"indicator {indicator.name!r} was read by OCR with confidence "
+                        f"{row.confidence:.2f}: check it at {indicator.source_ref}",
+                        indicator.line_no,
+                        seq,
+                    )
+                )
+    for issue in document.issues:
+        if (row := line(issue.line_no)) and row.ref not in issue.message:
+            issue.message = f"{issue.message} (at {row.ref})"
+
+
+def _first_filled(text: str) -> int:
+    return next((k for k, cell in enumerate(text.split("\t")) if cell.strip()), 0)
+
+
+def _cell_holding(text: str, value: str) -> int:
+    """The cell a value was read from: the one that is the value, else the first that holds it."""
+    cells = text.split("\t")
+    for k, cell in enumerate(cells):
+        if cell.strip() == value:
+            return k
+    return next((k for k, cell in enumerate(cells) if value and value in cell), len(cells))
 
 
 # The layout name of a document read by the one form reader (ingest/reader).
@@ -193,8 +272,8 @@ def _fit(value: object, column_type: pa.DataType) -> Decimal | int | None:
     return fitted if fitted != number else number
 
 
-def parse_path(path: Path, source_path: str | None = None) -> Document:
-    return parse_bytes(Path(path).read_bytes(), source_path or str(path))
+def parse_path(path: Path, source_path: str | None = None, ocr: bool = True) -> Document:
+    return parse_bytes(Path(path).read_bytes(), source_path or str(path), ocr=ocr)
 
 
 def _no_parser_issue(layout: str) -> Issue:

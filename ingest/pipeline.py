@@ -10,6 +10,9 @@
   under goes to raw.document_paths.
 - A file over ``max_file_bytes`` is not read into memory: it is hashed in chunks and recorded as a
   failed document with a ``file_too_large`` issue.
+- A ZIP archive is unpacked in memory (ingest/formats/archive.py): each file in it is a document of
+  its own, its source path the archive's path, ``!/`` and its path inside the archive. An archive
+  refused whole (damaged, a zip bomb) is a failed document.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ import pyarrow as pa
 from . import PARSER_VERSION
 from .detect import UNKNOWN
 from .discover import discover
+from .formats import ZIP, sniff
+from .formats.archive import ArchiveRefused, members
 from .load import connect, ensure_raw_schema, load_documents
 from .model import Document, Issue, Severity
 from .parse import parse_bytes
@@ -45,12 +50,15 @@ MAX_NOTES = 50  # per-document lines in the summary; the rest are in raw.parse_i
 @dataclass
 class IngestSummary:
     files_seen: int = 0
+    archives: int = 0  # ZIP files unpacked: their members are counted instead of them
+    members: int = 0
     documents: int = 0
     unchanged: int = 0
     duplicates: int = 0
     forms: int = 0
     indicators: int = 0
     status: Counter = field(default_factory=Counter)
+    formats: Counter = field(default_factory=Counter)  # documents of this run by file format
     issues: Counter = field(default_factory=Counter)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # one line per document that needs a look (the first ones)
@@ -71,12 +79,28 @@ class IngestSummary:
     def lines(self) -> list[str]:
         by_status = ", ".join(f"{n} {s}" for s, n in sorted(self.status.items())) or "none"
         by_severity = ", ".join(f"{self.issues[s.value]} {s.value}" for s in Severity)
+        unpacked = (
+            f" ({self.archives} ZIP archive{'s' * (self.archives != 1)} holding {self.members} "
+            f"file{'s' * (self.members != 1)})"
+            if self.archives
+            else ""
+        )
+        seen = (
+            f"{self.files_seen} seen - {self.archives} archive{'s' * (self.archives != 1)} "
+            f"+ {self.members} archive member{'s' * (self.members != 1)}"
+            if self.archives
+            else f"{self.files_seen} seen"
+        )
         out = [
-            f"files: {self.files_seen} seen, {self.documents} documents parsed ({by_status}), "
+            f"files: {self.files_seen} seen{unpacked}, {self.documents} documents parsed ({by_status}), "
             f"{self.unchanged} unchanged, {self.duplicates} duplicate content, {len(self.skipped)} skipped",
+        ]
+        if set(self.formats) - {"text"}:  # a line for runs that read more than text
+            out.append("formats: " + ", ".join(f"{n} {f}" for f, n in sorted(self.formats.items())))
+        out += [
             f"forms: {self.forms}, indicators: {self.indicators}",
             f"issues: {by_severity}",
-            f"reconciliation: {self.files_seen} seen = {self.status['parsed']} parsed + {self.status['partial']} "
+            f"reconciliation: {seen} = {self.status['parsed']} parsed + {self.status['partial']} "
             f"partial + {self.status['failed']} failed + {self.unchanged} unchanged + {self.duplicates} duplicates "
             f"+ {len(self.skipped)} skipped",
         ]
@@ -111,6 +135,7 @@ class IngestSummary:
     def count(self, document: Document) -> None:
         self.documents += 1
         self.status[document.status.value] += 1
+        self.formats[document.file_format] += 1
         self.forms += len(document.forms)
         self.indicators += sum(len(form.indicators) for form in document.forms)
         self.issues.update(issue.severity.value for issue in document.issues)
@@ -137,7 +162,8 @@ def document_note(document: Document) -> str | None:
         worst = min(file_level, key=lambda i: _RANK[i.severity])
     if worst is None:
         return f"{status} {document.source_path}"
-    where = f" (line {worst.line_no})" if worst.line_no else ""
+    # a binary file's issues cite their cell or page in the message; its line numbers are internal
+    where = f" (line {worst.line_no})" if worst.line_no and document.file_format == "text" else ""
     more = f" (+{len(document.issues) - 1} more issues)" if len(document.issues) > 1 else ""
     return f"{status} {document.source_path}: {worst.code}{where}: {worst.message}{more}"
 
@@ -158,16 +184,27 @@ class Skipped:
     reason: str
 
 
+@dataclass(frozen=True)
+class Unpacked:
+    """A ZIP archive whose files follow as results of their own."""
+
+    source_path: str
+    n_members: int
+
+
+Result = Document | Unchanged | Skipped | Unpacked
 _known_ids: frozenset[str] = frozenset()
 _max_file_bytes: int = MAX_FILE_BYTES
+_ocr: bool = True
 
 
-def _init_worker(known_ids: frozenset[str], max_file_bytes: int = MAX_FILE_BYTES) -> None:
-    global _known_ids, _max_file_bytes
-    _known_ids, _max_file_bytes = known_ids, max_file_bytes
+def _init_worker(known_ids: frozenset[str], max_file_bytes: int = MAX_FILE_BYTES, ocr: bool = True) -> None:
+    global _known_ids, _max_file_bytes, _ocr
+    _known_ids, _max_file_bytes, _ocr = known_ids, max_file_bytes, ocr
 
 
-def read_and_parse(path: Path) -> Document | Unchanged | Skipped:
+def read_and_parse(path: Path) -> list[Result]:
+    """One file's results: its document (or unchanged, or skipped), or an archive's members'."""
     try:
         with open(path, "rb") as f:
             data = f.read(_max_file_bytes + 1)  # never more than the limit in memory
@@ -175,13 +212,47 @@ def read_and_parse(path: Path) -> Document | Unchanged | Skipped:
             if too_large:
                 digest, size = _hash_rest(f, data)
     except OSError as exc:
-        return Skipped(str(path), f"unreadable: {exc.strerror or exc}")
+        return [Skipped(str(path), f"unreadable: {exc.strerror or exc}")]
     document_id = digest if too_large else hashlib.sha256(data).hexdigest()
     if document_id in _known_ids:
-        return Unchanged(document_id, str(path))
+        return [Unchanged(document_id, str(path))]
     if too_large:
-        return too_large_document(document_id, str(path), size, _max_file_bytes)
-    return parse_bytes(data, str(path))
+        return [too_large_document(document_id, str(path), size, _max_file_bytes)]
+    if sniff(data, str(path)) == ZIP:
+        return _unpack(data, str(path), document_id)
+    return [parse_bytes(data, str(path), ocr=_ocr)]
+
+
+def _unpack(data: bytes, archive_path: str, archive_id: str) -> list[Result]:
+    """An archive's files, each read like a file of a folder; the archive itself a failed
+    document when it is refused (whatever of it was read before that is kept)."""
+    results: list[Result] = []
+    try:
+        for member in members(data, _max_file_bytes):
+            path = f"{archive_path}!/{member.path}"
+            if member.hidden:
+                results.append(Skipped(path, "hidden file in the archive"))
+            elif member.data is None:
+                member_id = hashlib.sha256(f"{archive_id}!/{member.path}".encode()).hexdigest()
+                results.append(_failed(member_id, path, 0, "unsafe_archive_member", member.refused or ""))
+            elif (member_id := hashlib.sha256(member.data).hexdigest()) in _known_ids:
+                results.append(Unchanged(member_id, path))
+            elif sniff(member.data, member.path) == ZIP:
+                message = "a ZIP archive inside the archive: unpack it and ingest its files"
+                results.append(_failed(member_id, path, len(member.data), "nested_archive", message))
+            else:
+                results.append(parse_bytes(member.data, path, ocr=_ocr))
+    except ArchiveRefused as exc:
+        refused = _failed(archive_id, archive_path, len(data), exc.code, str(exc))
+        # found out part-way (a size that lied): what was read is kept, the archive's row counted with it
+        return [Unpacked(archive_path, len(results) + 1), *results, refused] if results else [refused]
+    return [Unpacked(archive_path, len(results)), *results]
+
+
+def _failed(document_id: str, source_path: str, size: int, code: str, message: str) -> Document:
+    return Document(
+        document_id, source_path, size, None, UNKNOWN, issues=[Issue(Severity.ERROR, code, message)]
+    )
 
 
 def _hash_rest(f, head: bytes) -> tuple[str, int]:
@@ -209,15 +280,20 @@ def too_large_document(document_id: str, source_path: str, size: int, limit: int
 
 
 def parse_all(
-    files: list[Path], known_ids: frozenset[str], jobs: int, max_file_bytes: int = MAX_FILE_BYTES
-) -> Iterator[Document | Unchanged | Skipped]:
+    files: list[Path],
+    known_ids: frozenset[str],
+    jobs: int,
+    max_file_bytes: int = MAX_FILE_BYTES,
+    ocr: bool = True,
+) -> Iterator[Result]:
     """Parse results in the order of ``files``, however the work is scheduled."""
     if jobs <= 1 or len(files) < SERIAL_BELOW:
-        _init_worker(known_ids, max_file_bytes)
-        yield from map(read_and_parse, files)
+        _init_worker(known_ids, max_file_bytes, ocr)
+        for path in files:
+            yield from read_and_parse(path)
         return
     with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init_worker, initargs=(known_ids, max_file_bytes)
+        max_workers=jobs, initializer=_init_worker, initargs=(known_ids, max_file_bytes, ocr)
     ) as pool:
         # Not pool.map: it submits every file at once, and finished results wait in memory for
         # their turn however far loading has fallen behind. Here at most IN_FLIGHT chunks per
@@ -235,8 +311,8 @@ def parse_all(
                 future.cancel()
 
 
-def _read_and_parse_chunk(paths: list[Path]) -> list[Document | Unchanged | Skipped]:
-    return [read_and_parse(path) for path in paths]
+def _read_and_parse_chunk(paths: list[Path]) -> list[Result]:
+    return [result for path in paths for result in read_and_parse(path)]
 
 
 def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -258,6 +334,7 @@ def ingest_paths(
     batch_size: int = BATCH_SIZE,
     max_file_bytes: int = MAX_FILE_BYTES,
     on_start: Callable[[int], object] | None = None,
+    ocr: bool = True,
 ) -> IngestSummary:
     """Ingest every file under paths; ``on_start(n_files)`` once they are found, ``progress(1)`` per file."""
     found = discover(paths)
@@ -281,10 +358,13 @@ def ingest_paths(
         more_paths: list[tuple[str, str]] = []  # (document_id, path) of unchanged and duplicate files
 
         def new_documents() -> Iterator[Document]:
-            for result in parse_all(found.files, known, jobs or os.cpu_count() or 1, max_file_bytes):
-                if progress:
+            for result in parse_all(found.files, known, jobs or os.cpu_count() or 1, max_file_bytes, ocr):
+                if progress and not result.source_path.count("!/"):  # one tick per file, not per member
                     progress(1)
-                if isinstance(result, Skipped):
+                if isinstance(result, Unpacked):
+                    summary.archives += 1
+                    summary.members += result.n_members
+                elif isinstance(result, Skipped):
                     summary.skipped.append((result.source_path, result.reason))
                 elif isinstance(result, Unchanged):
                     summary.unchanged += 1

@@ -8,6 +8,7 @@ create table if not exists raw.documents (
     source_path varchar not null,        -- path as given to ingest
     byte_size bigint not null,
     encoding varchar,                    -- detected encoding, null when undecodable
+    file_format varchar,                 -- text, xlsx, xls, docx, html, pdf, image … (ingest/formats)
     layout varchar not null,             -- detected layout family, or 'unknown'
     status varchar not null,             -- parsed / partial / failed
     n_projects integer not null,         -- forms found
@@ -40,7 +41,8 @@ create table if not exists raw.projects (
     grade varchar,
     is_complete boolean not null,
     line_start integer,
-    line_end integer
+    line_end integer,
+    source_ref varchar                   -- where the form starts in a binary file ("Sheet1!A1"); null for text
 );
 
 create table if not exists raw.indicators (
@@ -55,7 +57,8 @@ create table if not exists raw.indicators (
     score decimal(9, 2),
     deviation_reason varchar,
     note varchar,                        -- 备注 column, where the form has one
-    line_no integer
+    line_no integer,
+    source_ref varchar                   -- the indicator's cell in a binary file ("Sheet1!C14"); null for text
 );
 
 create table if not exists raw.budget_items (
@@ -79,6 +82,11 @@ create table if not exists raw.parse_issues (
     message varchar not null,
     line_no integer
 );
+
+-- Columns added after the first warehouses were made: a warehouse from before gets them (null).
+alter table raw.documents add column if not exists file_format varchar;
+alter table raw.projects add column if not exists source_ref varchar;
+alter table raw.indicators add column if not exists source_ref varchar;
 
 -- Every path a document's content was seen under: the same bytes under two names are one
 -- document with two rows here. A path belongs to one document at a time (its content as last

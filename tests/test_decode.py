@@ -44,8 +44,12 @@ def test_damaged_bytes_are_replaced_and_located() -> None:
 def test_empty_and_binary_files_are_failed_documents_with_a_reason() -> None:
     empty = parse_bytes(b"", "empty.txt")
     assert empty.status.value == "failed" and [i.code for i in empty.issues] == ["empty_file"]
+    unknown = parse_bytes(bytes(range(256)) * 4, "data.bin")  # no signature jixiao knows, control bytes
+    assert unknown.status.value == "failed" and [i.code for i in unknown.issues] == ["binary_file"]
+    # a PNG whose header claims 66,051 × 67,438,087 pixels is refused before a pixel is decoded
     png = parse_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "image.png")
-    assert png.status.value == "failed" and [i.code for i in png.issues] == ["binary_file"]
+    assert png.file_format == "image" and png.status.value == "failed"
+    assert [i.code for i in png.issues] == ["image_too_large"]
 
 
 def test_gb18030_sample_parses_like_the_utf8_original() -> None:

@@ -234,7 +234,9 @@ def gold_warehouse(db: Path, golds: list[Path], in_wan: tuple[str, ...] = ()) ->
             document_id = f"doc{d}"
             indicators = sum(len(p.get("indicators", [])) for p in gold["projects"])
             con.execute(
-                "insert into raw.documents values (?, ?, 0, 'utf-8', 'gold', 'parsed', ?, ?, 0, 'gold', ?)",
+                "insert into raw.documents (document_id, source_path, byte_size, encoding, layout, status, "
+                "n_projects, n_indicators, n_issues, parser_version, ingested_at) "
+                "values (?, ?, 0, 'utf-8', 'gold', 'parsed', ?, ?, 0, 'gold', ?)",
                 [
                     document_id,
                     f"gold/{gold['file']}",

@@ -325,7 +325,8 @@ def test_a_warehouse_from_before_document_paths_gets_each_documents_path(tmp_pat
     with duckdb.connect(str(db)) as con:
         con.execute(schema[: schema.index("create table if not exists raw.document_paths")])
         con.execute(
-            "insert into raw.documents values "
+            "insert into raw.documents (document_id, source_path, byte_size, encoding, layout, status, "
+            "n_projects, n_indicators, n_issues, parser_version, ingested_at) values "
             "('old', 'old/path.txt', 1, 'utf-8', 'unknown', 'failed', 0, 0, 0, '0', timestamp '2020-01-01')"
         )
     result = subprocess.run(

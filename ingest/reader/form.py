@@ -45,8 +45,9 @@ from .settle import (
 )
 from .table import IndicatorTable, header_length
 
-_YEAR_OF_FORM = re.compile(r"((?:19|20)\d{2})\s*年\s*度")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
+# not after a digit: "12020年" is no year (a code or a figure run into it)
+_YEAR_OF_FORM = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*度")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 _LABEL_TAIL_FIGURE = re.compile(r"^[\u3400-\u9fff()]{1,8}?[:]?(\d[\d,]*(?:\.\d+)?(?:万元|万|元))$")
 _NAME_TAIL = re.compile(r"\([^()]{1,8}\)$")  # folded key: a short parenthesis on its own
 _TABLE_END = re.compile("|".join(re.escape(end) for end in vocab.TABLE_END))

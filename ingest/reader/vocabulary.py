@@ -267,13 +267,15 @@ LEVEL2_STEMS = (
     "满意度",
 )
 
-# Cells that end the indicator table.
+# Cells that end the indicator table; the last line, a government web page's furniture after its
+# last table (a target form has no 总分 row to end it).
 TABLE_END: tuple[str, ...] = (
     "总分", "合计", "注:", "注:", "说明", "填表人", "填报人", "财政部门审核意见", "其他需要说明事项",
     "评价结论", "存在问题", "附件", "单位负责人", "项目负责人", "财务负责人", "审核意见",
     # the web page around the form: its footer ends any table
     "扫一扫", "打印本页", "关闭窗口", "上一篇", "下一篇", "分享到", "相关链接", "内容保障", "版权所有",
-    "网站地图", "联系我们", "主办单位", "copyright", "©", "目标未完成", "改进措施",
+    "网站地图", "联系我们", "主办单位", "承办单位", "网站标识码", "技术支持", "copyright", "©",
+    "目标未完成", "改进措施",
 )  # fmt: skip
 
 TOTAL_SCORE = "总分"

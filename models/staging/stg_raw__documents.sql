@@ -10,6 +10,7 @@ renamed as (
         source_path,
         byte_size,
         encoding,
+        file_format,
         layout,
         status as document_status,
         n_projects,

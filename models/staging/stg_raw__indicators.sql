@@ -26,7 +26,8 @@ renamed as (
         score,
         deviation_reason,
         note,
-        line_no
+        line_no,
+        source_ref
     from source
 ),
 
@@ -125,7 +126,8 @@ final as (
         score,
         deviation_reason,
         note,
-        line_no
+        line_no,
+        source_ref
     from targets_parsed
 )
 

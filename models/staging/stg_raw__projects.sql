@@ -48,7 +48,8 @@ renamed as (
             as integer
         ) as n_budget_fields,
         line_start,
-        line_end
+        line_end,
+        source_ref
     from source
 )
 
