@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 -- One row per candidate link: a project of a unit in one year whose name does not appear the next
 -- year, and a project of the same unit in the next year whose name did not appear the year
 -- before, scored by name similarity (macro name_similarity) with the budget evidence: the later

@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {%- set max_hops = 10 -%}
 -- One row per name-based project_id that is the same project as another one: the canonical
 -- project_id it follows, and whether a curated row (project_links seed, decision link) or an
