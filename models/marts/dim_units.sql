@@ -16,7 +16,7 @@ units as (
         any_value(canonical_unit_name) as unit_name,
         any_value(canonical_unit_name_clean) as unit_name_clean,
         any_value(unit_level) as unit_level,
-        list_sort(list_distinct(flatten(list(printed_unit_names)))) as aliases
+        array_sort(array_distinct(flatten(array_agg(printed_unit_names)))) as aliases
     from int_units_resolved
     group by unit_id
 ),
@@ -54,7 +54,7 @@ final as (
         units.unit_id,
         units.unit_name,
         units.unit_name_clean,
-        cast(units.aliases as varchar[]) as aliases,
+        cast(units.aliases as {{ type_string_list() }}) as aliases,
         supervisors.supervisor_name,
         units.unit_level,
         cast(coalesce(unit_forms_summarised.n_projects, 0) as integer) as n_projects,
