@@ -62,6 +62,27 @@
     regexp_replace({{ text }}, {{ pattern }}, {{ replacement }})
 {%- endmacro %}
 
+{# A list of SQL expressions (strings) as a list value; an empty one is an empty list of strings. #}
+{% macro list_of(items) -%}
+    {{- return(adapter.dispatch('list_of', 'jixiao')(items)) -}}
+{%- endmacro %}
+
+{% macro default__list_of(items) -%}
+    {%- if items -%}
+        [{{ items | join(', ') }}]
+    {%- else -%}
+        cast([] as varchar[])
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro spark__list_of(items) -%}
+    {%- if items -%}
+        array({{ items | join(', ') }})
+    {%- else -%}
+        cast(array() as array<string>)
+    {%- endif -%}
+{%- endmacro %}
+
 {# The number of elements of a list. #}
 {% macro list_length(list) -%}
     {{- return(adapter.dispatch('list_length', 'jixiao')(list)) -}}

@@ -11,7 +11,6 @@
 {%- endmacro %}
 
 {% macro default__attach_raw_lake() -%}
-    select 1
 {%- endmacro %}
 
 {% macro spark__attach_raw_lake() -%}
@@ -28,5 +27,4 @@
     {%- for statement in statements -%}
         {%- do run_query(statement) -%}
     {%- endfor -%}
-    select 1
 {%- endmacro %}

@@ -45,7 +45,7 @@ final as (
             regexp_extract(stg_raw__documents.source_path, {{ regex('[^/\\\\]+$') }}, 0)
         ) as source_file,
         coalesce(
-            paths_summarised.source_paths, {{ dbt.array_construct(['stg_raw__documents.source_path'], 'string') }}
+            paths_summarised.source_paths, {{ list_of(['stg_raw__documents.source_path']) }}
         ) as source_paths,
         cast(coalesce(paths_summarised.n_source_paths, 1) as integer) as n_source_paths,
         stg_raw__documents.document_status,

@@ -99,7 +99,7 @@ forms_joined as (
         coalesce(form_issues.n_issue_errors, 0) as n_issue_errors,
         coalesce(form_issues.n_issue_warnings, 0) as n_issue_warnings,
         coalesce(form_issues.n_issue_infos, 0) as n_issue_infos,
-        coalesce(form_issues.issue_codes, {{ dbt.array_construct([], 'string') }}) as issue_codes,
+        coalesce(form_issues.issue_codes, {{ list_of([]) }}) as issue_codes,
         coalesce(document_issues.n_document_issues, 0) as n_document_issues,
         coalesce(form_indicators.n_indicators, 0) as n_indicators,
         coalesce(form_indicators.n_weights, 0) as n_weights,
@@ -128,7 +128,7 @@ fields_checked as (
     select
         *,
         filter(
-            {{ dbt.array_construct(missing_field_checks, 'string') }},
+            {{ list_of(missing_field_checks) }},
             field -> field is not null
         ) as missing_fields,
         case when form_type = 'self_eval' then 10 else 7 end as n_expected_fields
@@ -185,7 +185,7 @@ checks_summarised as (
     select
         *,
         filter(
-            {{ dbt.array_construct(failed_check_names, 'string') }},
+            {{ list_of(failed_check_names) }},
             check_name -> check_name is not null
         ) as failed_checks,
         (

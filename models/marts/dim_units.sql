@@ -21,19 +21,27 @@ units as (
     group by unit_id
 ),
 
+supervisor_names_counted as (
+    select
+        unit_id,
+        supervisor_name,
+        count(*) as n_forms
+    from int_projects_deduplicated
+    where unit_id is not null
+        and supervisor_name is not null
+    group by unit_id, supervisor_name
+),
+
 -- the 主管部门 printed on most of the unit's forms (ties: the smallest string)
 supervisors as (
     select
         unit_id,
         supervisor_name
-    from int_projects_deduplicated
-    where unit_id is not null
-        and supervisor_name is not null
-    group by unit_id, supervisor_name
+    from supervisor_names_counted
     qualify
         row_number() over (
             partition by unit_id
-            order by count(*) desc, supervisor_name asc
+            order by n_forms desc, supervisor_name asc
         ) = 1
 ),
 

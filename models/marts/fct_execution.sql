@@ -50,15 +50,15 @@ forms_paired as (
         array_sort(
             array_distinct(
                 concat(
-                    coalesce(target_forms.source_document_ids, {{ dbt.array_construct([], 'string') }}),
-                    coalesce(self_eval_forms.source_document_ids, {{ dbt.array_construct([], 'string') }})
+                    coalesce(target_forms.source_document_ids, {{ list_of([]) }}),
+                    coalesce(self_eval_forms.source_document_ids, {{ list_of([]) }})
                 )
             )
         ) as source_document_ids,
         array_sort(
             concat(
-                coalesce(target_forms.source_project_keys, {{ dbt.array_construct([], 'string') }}),
-                coalesce(self_eval_forms.source_project_keys, {{ dbt.array_construct([], 'string') }})
+                coalesce(target_forms.source_project_keys, {{ list_of([]) }}),
+                coalesce(self_eval_forms.source_project_keys, {{ list_of([]) }})
             )
         ) as source_project_keys
     from target_forms
