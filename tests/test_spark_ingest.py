@@ -34,7 +34,13 @@ def spark():
 
 
 def lake_rows(lake: Path, table: str, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
-    return con.sql(f"select * from read_parquet('{lake}/{table}/**/*.parquet', hive_partitioning = false)")
+    # the partition folders give fiscal_year (fiscal_year=2020/), an integer as in raw.projects
+    return con.sql(
+        f"select * from read_parquet('{lake}/{table}/**/*.parquet', hive_partitioning = true, "
+        "hive_types = {'fiscal_year': integer})"
+        if table in ("projects", "indicators", "budget_items")
+        else f"select * from read_parquet('{lake}/{table}/**/*.parquet')"
+    )
 
 
 def compare_with_duckdb(lake: Path, db: Path) -> dict[str, tuple[int, int, int]]:
