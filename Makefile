@@ -33,8 +33,8 @@ export: setup
 run: ingest build export
 
 lint: setup
-	$(BIN)/ruff check ingest tests bench
-	$(BIN)/ruff format --check ingest tests bench
+	$(BIN)/ruff check ingest tests bench deploy sqlfluff_libs
+	$(BIN)/ruff format --check ingest tests bench deploy sqlfluff_libs
 	$(BIN)/sqlfluff lint models macros analyses tests/dbt
 
 # dbt build on the bundled samples: every model, seed, data test and unit test.

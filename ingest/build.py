@@ -97,9 +97,11 @@ def invoke(args: list[str], db_path: Path) -> BuildResult:
         out.usage_error = isinstance(result.exception, DbtUsageException)
         return out
     for node_result in getattr(result.result, "results", None) or []:
+        node = getattr(node_result, "node", None)
+        if str(getattr(node, "resource_type", "")) == "operation" and node_result.status == "success":
+            continue  # the on-run-start hook (the spark target's raw views): not a node that was built
         status = _STATUS_COLUMN.get(str(node_result.status).lower(), str(node_result.status).upper())
         out.statuses[status] += 1
-        node = getattr(node_result, "node", None)
         out.kinds[str(getattr(node, "resource_type", "other"))] += 1
         name = getattr(node, "name", "?")
         if status == "WARN":

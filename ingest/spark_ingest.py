@@ -1,6 +1,6 @@
 """The ingest on Apache Spark: the same parser on the executors, the raw tables as a Parquet lake.
 
-`jixiao ingest --engine spark PATH --lake DIR` (and `spark-submit` of this file on a cluster, see
+`jixiao ingest --engine spark PATH --lake DIR` (on a cluster, `spark-submit deploy/spark_submit.py`: see
 README "Scaling out"). Files are listed and read by Spark (`binaryFile`), hashed in the JVM, and
 parsed by ``ingest.parse.parse_bytes`` in ``mapPartitions``; rows are built by ``load.to_tables``
 and typed by ``load.RAW_SCHEMAS``, so the lake has the columns and types of DuckDB's raw.*.
@@ -365,7 +365,7 @@ def shown_path(spark, paths: list[str]):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`spark-submit ingest/spark_ingest.py PATH... --lake DIR` (the jixiao-spark entry point)."""
+    """`jixiao-spark PATH... --lake DIR`, and spark-submit deploy/spark_submit.py on a cluster."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="jixiao-spark", description=__doc__.splitlines()[0])

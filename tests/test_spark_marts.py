@@ -36,14 +36,14 @@ def jixiao(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Both engines, each from its own ingest of the same files; the Spark run one step at a time."""
     root = tmp_path_factory.mktemp("engines")
-    docs = root / "docs"
-    shutil.copytree(SAMPLES, docs / "samples")
-    generate(docs / "generated", GENERATED, seed=7)
+    docs = [root / "samples", root / "generated"]
+    shutil.copytree(SAMPLES, docs[0])
+    generate(docs[1], GENERATED, seed=7)  # (its manifest goes beside the folder, not into it)
     env = {**os.environ, "JIXIAO_SPARK_DIR": str(root / "spark")}
     db, lake = root / "warehouse.duckdb", root / "lake"
-    jixiao("ingest", str(docs), "--db", str(db), env=env)
+    jixiao("ingest", *map(str, docs), "--db", str(db), env=env)
     jixiao("build", "--db", str(db), env=env)
-    jixiao("ingest", "--engine", "spark", str(docs), "--lake", str(lake), env=env)
+    jixiao("ingest", "--engine", "spark", *map(str, docs), "--lake", str(lake), env=env)
     spark_build = jixiao("build", "--engine", "spark", "--lake", str(lake), env=env)
     assert "ERROR=0" in spark_build.stdout and "SKIP=0" in spark_build.stdout, spark_build.stdout
     return {"duckdb": db, "spark_marts": root / "spark" / "warehouse" / "marts.db", "root": root}

@@ -212,7 +212,8 @@ final as (
         document_status,
         cast({{ list_length('missing_fields') }} as integer) as n_missing_fields,
         missing_fields,
-        {{ safe_rate('n_expected_fields - ' ~ list_length('missing_fields'), 'n_expected_fields') }} as field_completeness_rate,
+        {{ safe_rate('n_expected_fields - ' ~ list_length('missing_fields'), 'n_expected_fields') }}
+            as field_completeness_rate,
         cast(n_issue_errors as integer) as n_issue_errors,
         cast(n_issue_warnings as integer) as n_issue_warnings,
         cast(n_issue_infos as integer) as n_issue_infos,
