@@ -197,12 +197,11 @@ def ingest_to_lake(
     summary.seen = hashed.count()
     n_fresh = fresh.count()
     summary.unchanged = summary.seen - n_fresh
-    to_parse = owners.select("source_path").collect()
-    summary.duplicates = n_fresh - len(to_parse)
+    summary.duplicates = n_fresh - owners.count()
 
-    # the owners' bytes are read again and parsed; the content is never collected to the driver
+    # the owners' bytes are read again and parsed there: neither paths nor content go to the driver
     work = listing.select(shown(F.col("path")).alias("source_path"), "content").join(
-        spark.createDataFrame(to_parse, "source_path string"), "source_path"
+        owners.select("source_path"), "source_path"
     )
     records = work.rdd.mapPartitions(
         lambda rows: parse_partition(rows, parser, max_file_bytes, ingested_at)
@@ -230,8 +229,9 @@ def ingest_to_lake(
     paths_now, removed_ids = moved_paths(spark, existing, hashed, ingested_at)
     replaced = incoming["documents"].select("document_id").unionByName(removed_ids).distinct()
     summary.removed = removed_ids.count()
-    changed = summary.parsed > 0 or summary.removed > 0 or existing["document_paths"] is None
-    if changed or paths_now is not None:
+    # a path new or moved, a document parsed or removed: otherwise nothing is written
+    if paths_now is not None or summary.parsed or summary.removed:
+        paths_now = existing["document_paths"] if paths_now is None else paths_now
         documents = with_moved_source_paths(keep(existing["documents"], replaced), paths_now)
         write_table(spark, lake, "documents", union(documents, incoming["documents"]))
         write_table(spark, lake, "document_paths", paths_now)
