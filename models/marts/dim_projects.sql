@@ -76,7 +76,7 @@ project_forms_summarised as (
         count(*) as n_forms,
         count(*) filter (where form_type = 'target') as n_target_forms,
         count(*) filter (where form_type = 'self_eval') as n_self_eval_forms,
-        list_sort(list_distinct(flatten(list(source_document_ids)))) as source_document_ids
+        array_sort(array_distinct(flatten(array_agg(source_document_ids)))) as source_document_ids
     from int_projects_linked
     group by project_id
 ),
@@ -98,7 +98,7 @@ final as (
         cast(project_forms_summarised.n_forms as integer) as n_forms,
         cast(project_forms_summarised.n_target_forms as integer) as n_target_forms,
         cast(project_forms_summarised.n_self_eval_forms as integer) as n_self_eval_forms,
-        cast(project_forms_summarised.source_document_ids as varchar[]) as source_document_ids,
+        cast(project_forms_summarised.source_document_ids as {{ type_string_list() }}) as source_document_ids,
         latest_forms.source_file,
         cast(latest_forms.source_line as integer) as source_line
     from latest_forms
