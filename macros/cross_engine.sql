@@ -121,3 +121,107 @@
 {% macro spark__list_elements(list) -%}
     explode({{ list }})
 {%- endmacro %}
+
+{# A list of the given SQL expressions without their nulls (the names of the checks a row fails, say). #}
+{% macro non_null_array(items) -%}
+    {{- return(adapter.dispatch('non_null_array', 'jixiao')(items)) -}}
+{%- endmacro %}
+
+{% macro default__non_null_array(items) -%}
+    list_filter([{{ items | join(', ') }}], item -> item is not null)
+{%- endmacro %}
+
+{% macro spark__non_null_array(items) -%}
+    filter(array({{ items | join(', ') }}), item -> item is not null)
+{%- endmacro %}
+
+{#
+    The values of a group as one list, ordered by the given expressions (each ascending, nulls last).
+    Spark has no ordered array_agg: it sorts structs of (key is null, key, …, value) and keeps the values.
+#}
+{% macro list_agg_ordered(value, order_by) -%}
+    {{- return(adapter.dispatch('list_agg_ordered', 'jixiao')(value, order_by)) -}}
+{%- endmacro %}
+
+{% macro default__list_agg_ordered(value, order_by) -%}
+    list({{ value }} order by {% for key in order_by %}{{ key }} nulls last{{ ', ' if not loop.last }}{% endfor %})
+{%- endmacro %}
+
+{% macro spark__list_agg_ordered(value, order_by) -%}
+    {%- set keys = [] -%}
+    {%- for key in order_by -%}
+        {%- do keys.append(key ~ ' is null as k' ~ loop.index ~ '_is_null, ' ~ key ~ ' as k' ~ loop.index) -%}
+    {%- endfor -%}
+    transform(array_sort(array_agg(struct({{ keys | join(', ') }}, {{ value }} as v))), ordered -> ordered.v)
+{%- endmacro %}
+
+{#
+    Jaro similarity of two texts, 0 to 1 (1 = the same text), as DuckDB's jaro_similarity computes it:
+    over the UTF-8 bytes (a Chinese character is three), window max(len)/2 - 1, greedy matches,
+    transpositions halved and floored; 0 when either text is empty. Spark has no Jaro function: the
+    same algorithm in higher-order functions over the texts' bytes (as hex pairs), so both engines
+    score, threshold and link the same project pairs.
+    Jaro, not Jaro-Winkler: Chinese names of one unit share their first characters (政策宣传及时率 /
+    政策宣传覆盖率 score 0.886 with Winkler's prefix bonus, 0.810 without), and their meaning sits at the end.
+#}
+{% macro name_similarity(left, right) -%}
+    {{- return(adapter.dispatch('name_similarity', 'jixiao')(left, right)) -}}
+{%- endmacro %}
+
+{% macro default__name_similarity(left, right) -%}
+    jaro_similarity({{ left }}, {{ right }})
+{%- endmacro %}
+
+{% macro spark__name_similarity(left, right) -%}
+    {%- set bytes_of = "transform(sequence(0, octet_length({0}) - 1), i -> "
+        ~ "substr(hex(encode({0}, 'UTF-8')), 2 * i + 1, 2))" -%}
+    case
+        when {{ left }} is null or {{ right }} is null then null
+        when octet_length({{ left }}) = 0 or octet_length({{ right }}) = 0 then cast(0 as double)
+        else transform(
+            array(named_struct('a', {{ bytes_of.format(left) }}, 'b', {{ bytes_of.format(right) }})),
+            texts -> transform(
+                array(aggregate(
+                    sequence(0, size(texts.a) - 1),
+                    named_struct(
+                        'flags', transform(texts.b, byte -> false),
+                        'matched', cast(array() as array<string>)
+                    ),
+                    (state, i) -> transform(
+                        array(get(filter(
+                            sequence(0, size(texts.b) - 1),
+                            j -> abs(j - i) <= greatest(greatest(size(texts.a), size(texts.b)) div 2 - 1, 0)
+                                and not state.flags[j]
+                                and texts.b[j] = texts.a[i]
+                        ), 0)),
+                        hit -> case
+                            when hit is null then state
+                            else named_struct(
+                                'flags', transform(state.flags, (flag, k) -> flag or k = hit),
+                                'matched', concat(state.matched, array(texts.a[i]))
+                            )
+                        end
+                    )[0]
+                )),
+                matches -> case
+                    when size(matches.matched) = 0 then cast(0 as double)
+                    else (
+                        size(matches.matched) / size(texts.a)
+                        + size(matches.matched) / size(texts.b)
+                        + (
+                            size(matches.matched)
+                            - size(filter(
+                                zip_with(
+                                    matches.matched,
+                                    filter(texts.b, (byte, k) -> matches.flags[k]),
+                                    (x, y) -> x != y
+                                ),
+                                differs -> differs
+                            )) div 2
+                        ) / size(matches.matched)
+                    ) / 3
+                end
+            )[0]
+        )[0]
+    end
+{%- endmacro %}

@@ -55,13 +55,13 @@ names_by_year as (
 project_names_summarised as (
     select
         project_id,
-        list(
-            coalesce(cast(first_fiscal_year as varchar), '?')
-            || case when last_fiscal_year > first_fiscal_year then '-' || cast(last_fiscal_year as varchar) else '' end
-            || ': ' || project_name
-            order by first_fiscal_year nulls last, project_name
-        ) as project_names,
-        list_sort(list_distinct(list(name_project_id))) as name_project_ids,
+        {{ list_agg_ordered(
+            "coalesce(cast(first_fiscal_year as string), '?')"
+            ~ " || case when last_fiscal_year > first_fiscal_year then '-' || cast(last_fiscal_year as string)"
+            ~ " else '' end || ': ' || project_name",
+            ['first_fiscal_year', 'project_name']
+        ) }} as project_names,
+        array_sort(array_distinct(array_agg(name_project_id))) as name_project_ids,
         count(distinct name_project_id) as n_names
     from names_by_year
     group by project_id
@@ -89,8 +89,8 @@ final as (
         latest_forms.project_name,
         latest_forms.project_name_clean,
         latest_categories.project_category,
-        coalesce(project_names_summarised.project_names, cast([] as varchar[])) as project_names,
-        coalesce(project_names_summarised.name_project_ids, cast([] as varchar[])) as name_project_ids,
+        coalesce(project_names_summarised.project_names, {{ list_of([]) }}) as project_names,
+        coalesce(project_names_summarised.name_project_ids, {{ list_of([]) }}) as name_project_ids,
         cast(coalesce(project_names_summarised.n_names, 0) as integer) as n_names,
         cast(project_forms_summarised.first_fiscal_year as integer) as first_fiscal_year,
         cast(project_forms_summarised.last_fiscal_year as integer) as last_fiscal_year,
