@@ -1,7 +1,9 @@
 """The same dbt project on Spark: every mart built on local Spark (local[2]) from the Spark ingest's
 lake equals the mart DuckDB builds from the DuckDB ingest, row for row and type for type, amounts
-exactly; and `jixiao export --marts` writes the same files from either. On the samples plus a
-generated collection (bench/generate.py). Marked `spark`: `make test-spark` runs it."""
+exactly; and `jixiao export --marts` writes the same files from either. On the samples, a
+generated collection (bench/generate.py) and the two-year collection of tests/test_cross_year.py,
+whose renamed projects and indicators put rows in fct_target_drift and agg_project_target_drift
+through the name similarity both engines must score alike. Marked `spark`: `make test-spark` runs it."""
 
 from __future__ import annotations
 
@@ -17,10 +19,11 @@ import pytest
 
 from bench.generate import generate
 from ingest.parquet_marts import warehouse_over_parquet
-from tests.conftest import MARTS, SAMPLES
+from tests.conftest import MARTS, REPO, SAMPLES
 
 pytestmark = pytest.mark.spark
 
+CROSS_YEAR = REPO / "tests" / "documents" / "cross_year"  # tests/test_cross_year.py's collection
 GENERATED = 30  # documents made from the samples: other units, years, amounts, encodings
 
 
@@ -36,8 +39,9 @@ def jixiao(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Both engines, each from its own ingest of the same files; the Spark run one step at a time."""
     root = tmp_path_factory.mktemp("engines")
-    docs = [root / "samples", root / "generated"]
+    docs = [root / "samples", root / "generated", root / "cross_year"]
     shutil.copytree(SAMPLES, docs[0])
+    shutil.copytree(CROSS_YEAR, docs[2])
     generate(docs[1], GENERATED, seed=7)  # (its manifest goes beside the folder, not into it)
     env = {**os.environ, "JIXIAO_SPARK_DIR": str(root / "spark")}
     db, lake = root / "warehouse.duckdb", root / "lake"
