@@ -7,7 +7,7 @@ DB ?= warehouse.duckdb
 OUT ?= out
 TEST_DB := build/test.duckdb
 
-.PHONY: run test setup ingest build export report chromium lint test-python test-dbt docs clean fuzz check-real check-heldback
+.PHONY: run test setup ingest build export report chromium lint test-python test-dbt test-spark docs clean fuzz check-real check-heldback
 
 $(BIN)/jixiao: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +36,8 @@ report: setup
 run: ingest build export report
 
 lint: setup
-	$(BIN)/ruff check ingest tests bench
-	$(BIN)/ruff format --check ingest tests bench
+	$(BIN)/ruff check ingest tests bench deploy sqlfluff_libs
+	$(BIN)/ruff format --check ingest tests bench deploy sqlfluff_libs
 	$(BIN)/sqlfluff lint models macros analyses tests/dbt
 
 # dbt build on the bundled samples: every model, seed, data test and unit test.
@@ -75,6 +75,12 @@ chromium:
 	fi
 
 test: lint test-dbt test-python
+
+# The same ingest and dbt project on local Spark (README "Scaling out"): the Spark ingest into a
+# Parquet lake, dbt build --target spark with every data and unit test, and the equivalence of every
+# mart with DuckDB's. Apart from `make test` (it would take it past 10 minutes); .ci/run runs both.
+test-spark: setup
+	$(BIN)/pytest -m spark tests/test_spark_ingest.py tests/test_spark_marts.py
 
 # Real documents with hand-typed answers (tests/real/README.md): every <id>.txt under tests/real
 # except tests/real/heldback/ is ingested into build/real.duckdb and scored against its
@@ -130,6 +136,11 @@ OCR_PAGES ?= 4
 .PHONY: bench-pdf
 bench-pdf: setup test-fonts
 	$(BIN)/python -m bench.pdf_pages --text-pages $(PAGES) --ocr-pages $(OCR_PAGES)
+
+# DuckDB and local Spark side by side on the same collection, in one run (README "Scaling out").
+.PHONY: bench-engines
+bench-engines: setup
+	$(BIN)/python -m bench.engines --n $(N)
 
 docs: setup
 	JIXIAO_DB=$(DB) $(BIN)/dbt docs generate

@@ -80,6 +80,13 @@ def build(db_path: Path, dbt_args: list[str], colours: bool = True) -> BuildResu
     return invoke(["build", *QUIET_ARGS, *([] if colours else ["--no-use-colors"]), *dbt_args], db_path)
 
 
+def spark_build_env(lake: str) -> None:
+    """The spark target's settings (profiles.yml): the lake its raw views read, where its tables go."""
+    os.environ["JIXIAO_LAKE"] = lake if "://" in lake else str(Path(lake).resolve())
+    spark_dir = Path(os.environ.get("JIXIAO_SPARK_DIR", PROJECT_DIR / "build" / "spark")).resolve()
+    os.environ["JIXIAO_SPARK_DIR"] = str(spark_dir)
+
+
 def invoke(args: list[str], db_path: Path) -> BuildResult:
     """Run dbt in this process; the exit code is the one the `dbt` command would have given."""
     from dbt.cli.main import dbtRunner  # imported late: dbt is slow to import and only build needs it
@@ -97,9 +104,11 @@ def invoke(args: list[str], db_path: Path) -> BuildResult:
         out.usage_error = isinstance(result.exception, DbtUsageException)
         return out
     for node_result in getattr(result.result, "results", None) or []:
+        node = getattr(node_result, "node", None)
+        if str(getattr(node, "resource_type", "")) == "operation" and node_result.status == "success":
+            continue  # the on-run-start hook (the spark target's raw views): not a node that was built
         status = _STATUS_COLUMN.get(str(node_result.status).lower(), str(node_result.status).upper())
         out.statuses[status] += 1
-        node = getattr(node_result, "node", None)
         out.kinds[str(getattr(node, "resource_type", "other"))] += 1
         name = getattr(node, "name", "?")
         if status == "WARN":

@@ -58,9 +58,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from .pipeline import ingest_paths
 
     missing = [path for path in args.paths if not os.path.lexists(path)]
-    if len(missing) == len(args.paths):  # a typo, not a collection: touch nothing
+    if len(missing) == len(args.paths) and "://" not in args.paths[0]:  # a typo: touch nothing
         error(f"no such file or folder: {', '.join(missing)}; nothing ingested, no warehouse written")
         return EXIT_USAGE
+    if args.engine == "spark":
+        return ingest_on_spark(args)
     db = Path(args.db)
     if why := missing_folder(db):
         error(f"cannot write the warehouse {db}: {why}")
@@ -112,12 +114,25 @@ def raw_counts(db: Path) -> tuple[int, int] | None:
             return None
 
 
+def ingest_on_spark(args: argparse.Namespace) -> int:
+    """`jixiao ingest --engine spark`: the same parser on Spark, into the Parquet lake at --lake."""
+    from .spark_ingest import ingest_to_lake
+
+    summary = ingest_to_lake(
+        args.paths, args.lake, max_file_bytes=int(args.max_file_mb * 2**20), ocr=not args.no_ocr
+    )
+    print("\n".join(summary.lines()))
+    return EXIT_FAILED if summary.statuses["failed"] else EXIT_OK
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     import duckdb
 
     from .build import build, plural
     from .load import WarehouseBusy, check_not_busy
 
+    if args.engine == "spark":
+        return build_on_spark(args)
     db = Path(args.db)
     if not db.exists():
         error(no_warehouse(db))
@@ -153,6 +168,22 @@ def cmd_build(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def build_on_spark(args: argparse.Namespace) -> int:
+    """`jixiao build --engine spark`: dbt build with the spark target, its raw views over --lake."""
+    from .build import build, spark_build_env
+
+    if not Path(args.lake, "documents").exists() and "://" not in args.lake:
+        error(f"no lake at {args.lake}: run `jixiao ingest --engine spark PATH --lake {args.lake}` first")
+        return EXIT_ENVIRONMENT
+    spark_build_env(args.lake)
+    result = build(Path(args.db), ["--target", "spark", *args.dbt_args], colours=sys.stdout.isatty())
+    sys.stdout.flush()
+    print(result.summary())
+    if result.failed:
+        print(f"dbt build: {len(result.failed)} errors: {', '.join(result.failed)}")
+    return result.exit_code
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     import duckdb
 
@@ -160,6 +191,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     db, out = Path(args.db), Path(args.out)
     formats = list(dict.fromkeys(args.format or FORMATS))
+    if args.marts is not None:  # marts built on Spark: Parquet folders, read through DuckDB views
+        from .parquet_marts import warehouse_over_parquet
+
+        try:
+            db = warehouse_over_parquet(Path(args.marts))
+        except ExportError as exc:
+            error(str(exc))
+            return EXIT_ENVIRONMENT
     if not db.exists():
         error(no_warehouse(db))
         return EXIT_ENVIRONMENT
@@ -412,6 +451,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not OCR scanned PDF pages and images (they are recorded as not read); faster",
     )
+    add_engine_options(ingest)
     ingest.set_defaults(parser=ingest, run=cmd_ingest)
 
     build = commands.add_parser(
@@ -425,6 +465,7 @@ def parser() -> argparse.ArgumentParser:
         allow_abbrev=False,  # `--d…` may be a dbt option: never take it for --db
     )
     build.add_argument("--db", default=default_db(), metavar="FILE", help=DB_HELP)
+    add_engine_options(build)
     build.set_defaults(parser=build, run=cmd_build, takes_extra_args=True)
 
     export = commands.add_parser(
@@ -444,6 +485,12 @@ def parser() -> argparse.ArgumentParser:
         "--out", default="out", metavar="DIR", help="output folder, created if missing (default: out)"
     )
     export.add_argument("--db", default=default_db(), metavar="FILE", help=DB_HELP)
+    export.add_argument(
+        "--marts",
+        metavar="DIR",
+        help="export the marts built on Spark: the folder of their Parquet tables "
+        "(build/spark/warehouse/marts.db for the local spark target) instead of --db",
+    )
     export.add_argument("-v", "--verbose", action="store_true", help="list every file written")
     export.set_defaults(parser=export, run=cmd_export)
 
@@ -489,6 +536,22 @@ def parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(parser=check, run=cmd_check)
     return main
+
+
+def add_engine_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--engine",
+        choices=["duckdb", "spark"],
+        default="duckdb",
+        help="duckdb (default): the warehouse file; spark: the Parquet lake and a SparkSession "
+        '(README "Scaling out")',
+    )
+    command.add_argument(
+        "--lake",
+        default=os.environ.get("JIXIAO_LAKE", "lake"),
+        metavar="DIR",
+        help="with --engine spark: the Parquet lake of raw tables (default: $JIXIAO_LAKE, else lake)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,7 @@
       - the full-width ASCII block U+FF01-U+FF5E becomes U+0021-U+007E (（ → (, ０ → 0, ＝ → =, ％ → %);
       - U+3000 ideographic space becomes a space;
       - 【】〔〕 become ( ) ( ); ［］ are in the full-width block and become [ ].
-    Then every whitespace run (ASCII, no-break, ideographic, zero-width) is removed, not collapsed:
+    Then every whitespace run (ASCII — spelled out, as [[:space:]] is RE2-only —, no-break, ideographic, zero-width) is removed, not collapsed:
     the labels and names are Chinese, and PDF/OCR extraction breaks them at arbitrary places
     ("可持 续影 响指 标", "房屋物业管理监督 管理"), so a single kept space would still make two
     printings of one name differ. An empty result becomes null.
@@ -21,16 +21,11 @@
     {%- set from_chars = full_width | join('') ~ '　【】〔〕' -%}
     {%- set to_chars = half_width | join('') ~ ' ()()' -%}
     nullif(
-        regexp_replace(
-            translate(
-                {{ column_name }},
-                '{{ from_chars }}',
-                '{{ to_chars | replace("'", "''") }}'
-            ),
-            '[[:space:]\x{00A0}\x{2000}-\x{200B}\x{3000}\x{FEFF}]+',
-            '',
-            'g'
-        ),
+        {{ regexp_replace_all(
+            'translate(' ~ column_name ~ ', ' ~ sql_string(from_chars) ~ ', ' ~ sql_string(to_chars) ~ ')',
+            regex('[\\t\\n\\x{000B}\\f\\r \\x{00A0}\\x{2000}-\\x{200B}\\x{3000}\\x{FEFF}]+'),
+            "''"
+        ) }},
         ''
     )
 {%- endmacro %}

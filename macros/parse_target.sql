@@ -25,7 +25,7 @@
     ] -%}
     {%- set ns = namespace(expression=column_name) -%}
     {%- for pattern, operator in spellings -%}
-        {%- set ns.expression = "regexp_replace(" ~ ns.expression ~ ", '" ~ pattern ~ "', '" ~ operator ~ "', 'g')" -%}
+        {%- set ns.expression = regexp_replace_all(ns.expression, regex(pattern), sql_string(operator)) -%}
     {%- endfor -%}
     {{ ns.expression }}
 {%- endmacro %}

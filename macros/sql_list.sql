@@ -4,6 +4,6 @@
 #}
 {% macro sql_list(values) -%}
     ({%- for value in values -%}
-        '{{ value | replace("'", "''") }}'{{ ", " if not loop.last }}
+        {{ sql_string(value) }}{{ ", " if not loop.last }}
     {%- endfor -%})
 {%- endmacro %}

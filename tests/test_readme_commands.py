@@ -36,6 +36,7 @@ COMMAND_PREFIXES = (".venv/bin/", "make ")
 # README commands not run here, and why.
 NOT_RUN = {
     "make test": "it is this test suite (and ruff, sqlfluff and the dbt build of `make test-dbt`)",
+    "make test-spark": "it is the Spark test suite (tests/test_spark_*.py), which .ci/run runs after `make test`",
     ".venv/bin/dbt docs generate && .venv/bin/dbt docs serve": "`docs serve` is a web server that runs until stopped",
     ".venv/bin/duckdb -readonly warehouse.duckdb": "an interactive shell; tests/test_readme_questions.py feeds it SQL",
 }

@@ -30,7 +30,7 @@ paths_summarised as (
     select
         document_id,
         count(*) as n_source_paths,
-        list_sort(list(source_path)) as source_paths
+        array_sort(array_agg(source_path)) as source_paths
     from stg_raw__document_paths
     group by document_id
 ),
@@ -42,9 +42,11 @@ final as (
         coalesce(first_paths.source_path, stg_raw__documents.source_path) as source_path,
         coalesce(
             first_paths.source_file,
-            regexp_extract(stg_raw__documents.source_path, '[^/\\]+$')
+            regexp_extract(stg_raw__documents.source_path, {{ regex('[^/\\\\]+$') }}, 0)
         ) as source_file,
-        coalesce(paths_summarised.source_paths, [stg_raw__documents.source_path]) as source_paths,
+        coalesce(
+            paths_summarised.source_paths, {{ list_of(['stg_raw__documents.source_path']) }}
+        ) as source_paths,
         cast(coalesce(paths_summarised.n_source_paths, 1) as integer) as n_source_paths,
         stg_raw__documents.document_status,
         stg_raw__documents.layout

@@ -2,6 +2,28 @@
 -- reported about it, which fields it leaves blank, and whether its own arithmetic holds. Each
 -- check is true / false, or null when it does not apply to the form type or a figure it needs is
 -- blank. Ratios are taken in the printed unit (unit-free); sums compared in yuan.
+-- The fields a form of its type should state, and the names of the checks, as lists built per row.
+{% set missing_field_checks = [
+    "case when unit_name_clean is null then '单位名称' end",
+    "case when project_name_clean is null then '项目名称' end",
+    "case when fiscal_year is null then '年度' end",
+    "case when amount_unit is null then '金额单位' end",
+    "case when form_type = 'target' and budget_total_yuan is null then '项目总预算' end",
+    "case when form_type = 'target' and budget_current_yuan is null then '项目当年预算' end",
+    "case when form_type = 'self_eval' and full_year_budget_yuan is null then '全年预算数' end",
+    "case when form_type = 'self_eval' and executed_yuan is null then '全年执行数' end",
+    "case when form_type = 'self_eval' and execution_rate_stated is null then '执行率' end",
+    "case when form_type = 'self_eval' and total_score is null then '总分' end",
+    "case when form_type = 'self_eval' and grade is null then '评分等级' end",
+    "case when n_indicators = 0 then '绩效指标' end",
+] %}
+{% set failed_check_names = [
+    "case when not execution_rate_holds then '执行率 = 全年执行数 / 全年预算数' end",
+    "case when not weights_sum_to_100 then 'Σ 分值 + 预算执行率分值 = 100' end",
+    "case when not total_score_adds_up then 'Σ 得分 + 预算执行率得分 = 总分' end",
+    "case when not current_within_total then '项目当年预算 ≤ 项目总预算' end",
+    "case when not budget_items_add_up then '明细合计 = 项目预算' end",
+] %}
 
 with
 
@@ -31,7 +53,7 @@ form_issues as (
         count(*) filter (where severity = 'error') as n_issue_errors,
         count(*) filter (where severity = 'warning') as n_issue_warnings,
         count(*) filter (where severity = 'info') as n_issue_infos,
-        list_sort(list_distinct(list(issue_code) filter (where severity in ('error', 'warning'))))
+        array_sort(array_distinct(array_agg(issue_code) filter (where severity in ('error', 'warning'))))
             as issue_codes
     from stg_raw__parse_issues
     where project_key is not null
@@ -77,7 +99,7 @@ forms_joined as (
         coalesce(form_issues.n_issue_errors, 0) as n_issue_errors,
         coalesce(form_issues.n_issue_warnings, 0) as n_issue_warnings,
         coalesce(form_issues.n_issue_infos, 0) as n_issue_infos,
-        coalesce(form_issues.issue_codes, []) as issue_codes,
+        coalesce(form_issues.issue_codes, {{ list_of([]) }}) as issue_codes,
         coalesce(document_issues.n_document_issues, 0) as n_document_issues,
         coalesce(form_indicators.n_indicators, 0) as n_indicators,
         coalesce(form_indicators.n_weights, 0) as n_weights,
@@ -105,21 +127,8 @@ forms_joined as (
 fields_checked as (
     select
         *,
-        list_filter(
-            [
-                case when unit_name_clean is null then '单位名称' end,
-                case when project_name_clean is null then '项目名称' end,
-                case when fiscal_year is null then '年度' end,
-                case when amount_unit is null then '金额单位' end,
-                case when form_type = 'target' and budget_total_yuan is null then '项目总预算' end,
-                case when form_type = 'target' and budget_current_yuan is null then '项目当年预算' end,
-                case when form_type = 'self_eval' and full_year_budget_yuan is null then '全年预算数' end,
-                case when form_type = 'self_eval' and executed_yuan is null then '全年执行数' end,
-                case when form_type = 'self_eval' and execution_rate_stated is null then '执行率' end,
-                case when form_type = 'self_eval' and total_score is null then '总分' end,
-                case when form_type = 'self_eval' and grade is null then '评分等级' end,
-                case when n_indicators = 0 then '绩效指标' end
-            ],
+        filter(
+            {{ list_of(missing_field_checks) }},
             field -> field is not null
         ) as missing_fields,
         case when form_type = 'self_eval' then 10 else 7 end as n_expected_fields
@@ -175,14 +184,8 @@ arithmetic_checked as (
 checks_summarised as (
     select
         *,
-        list_filter(
-            [
-                case when not execution_rate_holds then '执行率 = 全年执行数 / 全年预算数' end,
-                case when not weights_sum_to_100 then 'Σ 分值 + 预算执行率分值 = 100' end,
-                case when not total_score_adds_up then 'Σ 得分 + 预算执行率得分 = 总分' end,
-                case when not current_within_total then '项目当年预算 ≤ 项目总预算' end,
-                case when not budget_items_add_up then '明细合计 = 项目预算' end
-            ],
+        filter(
+            {{ list_of(failed_check_names) }},
             check_name -> check_name is not null
         ) as failed_checks,
         (
@@ -207,9 +210,10 @@ final as (
         project_name,
         is_complete,
         document_status,
-        cast(len(missing_fields) as integer) as n_missing_fields,
+        cast({{ list_length('missing_fields') }} as integer) as n_missing_fields,
         missing_fields,
-        {{ safe_rate('n_expected_fields - len(missing_fields)', 'n_expected_fields') }} as field_completeness_rate,
+        {{ safe_rate('n_expected_fields - ' ~ list_length('missing_fields'), 'n_expected_fields') }}
+            as field_completeness_rate,
         cast(n_issue_errors as integer) as n_issue_errors,
         cast(n_issue_warnings as integer) as n_issue_warnings,
         cast(n_issue_infos as integer) as n_issue_infos,
@@ -224,7 +228,7 @@ final as (
         budget_items_add_up,
         -- every applicable check holds; null when none applies (no figures to check)
         case
-            when len(failed_checks) > 0 then false
+            when {{ list_length('failed_checks') }} > 0 then false
             when has_no_applicable_check then null
             else true
         end as arithmetic_holds,

@@ -139,7 +139,7 @@ overridden as (
             name_overrides_cleaned.level2_label_clean = '*'
             or label_mapped.level2_clean = name_overrides_cleaned.level2_label_clean
         )
-        and regexp_matches(label_mapped.indicator_name_clean, name_overrides_cleaned.name_pattern)
+        and {{ regexp_contains('label_mapped.indicator_name_clean', 'name_overrides_cleaned.name_pattern') }}
 ),
 
 labels_checked as (
@@ -166,7 +166,7 @@ name_decided as (
             name_rules_cleaned.level1_label_clean = '*'
             or labels_checked.level1_clean = name_rules_cleaned.level1_label_clean
         )
-        and regexp_matches(labels_checked.indicator_name_clean, name_rules_cleaned.name_pattern)
+        and {{ regexp_contains('labels_checked.indicator_name_clean', 'name_rules_cleaned.name_pattern') }}
     where labels_checked.is_label_open
         and not labels_checked.has_name_override
     qualify

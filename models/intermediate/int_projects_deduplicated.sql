@@ -83,8 +83,8 @@ sources_summarised as (
     select
         form_identity,
         count(*) as n_sources,
-        list_sort(list_distinct(list(document_id))) as source_document_ids,
-        list_sort(list(project_key)) as source_project_keys,
+        array_sort(array_distinct(array_agg(document_id))) as source_document_ids,
+        array_sort(array_agg(project_key)) as source_project_keys,
         -- count(distinct) ignores nulls: a copy that leaves a figure blank does not conflict
         (
             count(distinct budget_total_yuan) > 1
@@ -111,14 +111,14 @@ winners as (
             when forms_ranked.is_complete and not forms_ranked.runner_up_is_complete
                 then 'complete form; another copy is cut off'
             when forms_ranked.n_indicators > forms_ranked.runner_up_n_indicators
-                then format(
-                        'more indicators ({} vs {})',
+                then printf(
+                        'more indicators (%d vs %d)',
                         forms_ranked.n_indicators,
                         forms_ranked.runner_up_n_indicators
                     )
             when forms_ranked.n_budget_fields > forms_ranked.runner_up_n_budget_fields
-                then format(
-                        'more budget figures stated ({} vs {})',
+                then printf(
+                        'more budget figures stated (%d vs %d)',
                         forms_ranked.n_budget_fields,
                         forms_ranked.runner_up_n_budget_fields
                     )
@@ -150,7 +150,7 @@ final as (
     select
         md5(
             concat_ws(
-                '|', project_id, coalesce(cast(fiscal_year as varchar), project_key), form_type
+                '|', project_id, coalesce(cast(fiscal_year as string), project_key), form_type
             )
         ) as project_year_id,
         project_id,

@@ -37,7 +37,7 @@ unit_names_seen as (
     select
         unit_name_clean,
         sum(n_source_forms) as n_source_forms,
-        list_sort(list(unit_name)) as printed_unit_names
+        array_sort(array_agg(unit_name)) as printed_unit_names
     from printed_names_counted
     group by unit_name_clean
 ),
@@ -83,7 +83,7 @@ unit_levels as (
         unit_level_rules.unit_level
     from display_names
     inner join unit_level_rules
-        on regexp_matches(display_names.canonical_unit_name_clean, unit_level_rules.pattern)
+        on {{ regexp_contains('display_names.canonical_unit_name_clean', 'unit_level_rules.pattern') }}
     qualify
         row_number() over (
             partition by display_names.canonical_unit_name_clean

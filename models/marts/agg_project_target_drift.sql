@@ -10,7 +10,7 @@ fct_target_drift as (
 
 final as (
     select
-        md5(project_id || '|' || cast(fiscal_year as varchar)) as project_fiscal_year_id,
+        md5(project_id || '|' || cast(fiscal_year as string)) as project_fiscal_year_id,
         project_id,
         max(unit_id) as unit_id,
         fiscal_year,

@@ -157,7 +157,7 @@ final as (
         {{ safe_rate('unit_years.n_forms_core_covered', 'unit_years.n_forms') }} as core_coverage_rate,
         {{ safe_rate('unit_years.n_quantitative', 'unit_years.n_indicators') }} as quantitative_rate,
         md5(concat_ws('|', coalesce(unit_years.unit_id, 'unknown unit'), coalesce(
-            cast(unit_years.fiscal_year as varchar), 'unknown year'
+            cast(unit_years.fiscal_year as string), 'unknown year'
         ))) as unit_year_id,
         unit_years.unit_id
     from unit_years

@@ -55,13 +55,13 @@ names_by_year as (
 project_names_summarised as (
     select
         project_id,
-        list(
-            coalesce(cast(first_fiscal_year as varchar), '?')
-            || case when last_fiscal_year > first_fiscal_year then '-' || cast(last_fiscal_year as varchar) else '' end
-            || ': ' || project_name
-            order by first_fiscal_year nulls last, project_name
-        ) as project_names,
-        list_sort(list_distinct(list(name_project_id))) as name_project_ids,
+        {{ list_agg_ordered(
+            "coalesce(cast(first_fiscal_year as string), '?')"
+            ~ " || case when last_fiscal_year > first_fiscal_year then '-' || cast(last_fiscal_year as string)"
+            ~ " else '' end || ': ' || project_name",
+            ['first_fiscal_year', 'project_name']
+        ) }} as project_names,
+        array_sort(array_distinct(array_agg(name_project_id))) as name_project_ids,
         count(distinct name_project_id) as n_names
     from names_by_year
     group by project_id
@@ -76,7 +76,7 @@ project_forms_summarised as (
         count(*) as n_forms,
         count(*) filter (where form_type = 'target') as n_target_forms,
         count(*) filter (where form_type = 'self_eval') as n_self_eval_forms,
-        list_sort(list_distinct(flatten(list(source_document_ids)))) as source_document_ids
+        array_sort(array_distinct(flatten(array_agg(source_document_ids)))) as source_document_ids
     from int_projects_linked
     group by project_id
 ),
@@ -89,8 +89,8 @@ final as (
         latest_forms.project_name,
         latest_forms.project_name_clean,
         latest_categories.project_category,
-        coalesce(project_names_summarised.project_names, cast([] as varchar[])) as project_names,
-        coalesce(project_names_summarised.name_project_ids, cast([] as varchar[])) as name_project_ids,
+        coalesce(project_names_summarised.project_names, {{ list_of([]) }}) as project_names,
+        coalesce(project_names_summarised.name_project_ids, {{ list_of([]) }}) as name_project_ids,
         cast(coalesce(project_names_summarised.n_names, 0) as integer) as n_names,
         cast(project_forms_summarised.first_fiscal_year as integer) as first_fiscal_year,
         cast(project_forms_summarised.last_fiscal_year as integer) as last_fiscal_year,
@@ -98,7 +98,7 @@ final as (
         cast(project_forms_summarised.n_forms as integer) as n_forms,
         cast(project_forms_summarised.n_target_forms as integer) as n_target_forms,
         cast(project_forms_summarised.n_self_eval_forms as integer) as n_self_eval_forms,
-        cast(project_forms_summarised.source_document_ids as varchar[]) as source_document_ids,
+        cast(project_forms_summarised.source_document_ids as {{ type_string_list() }}) as source_document_ids,
         latest_forms.source_file,
         cast(latest_forms.source_line as integer) as source_line
     from latest_forms

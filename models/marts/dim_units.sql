@@ -16,9 +16,20 @@ units as (
         any_value(canonical_unit_name) as unit_name,
         any_value(canonical_unit_name_clean) as unit_name_clean,
         any_value(unit_level) as unit_level,
-        list_sort(list_distinct(flatten(list(printed_unit_names)))) as aliases
+        array_sort(array_distinct(flatten(array_agg(printed_unit_names)))) as aliases
     from int_units_resolved
     group by unit_id
+),
+
+supervisor_names_counted as (
+    select
+        unit_id,
+        supervisor_name,
+        count(*) as n_forms
+    from int_projects_linked
+    where unit_id is not null
+        and supervisor_name is not null
+    group by unit_id, supervisor_name
 ),
 
 -- the 主管部门 printed on most of the unit's forms (ties: the smallest string)
@@ -26,14 +37,11 @@ supervisors as (
     select
         unit_id,
         supervisor_name
-    from int_projects_linked
-    where unit_id is not null
-        and supervisor_name is not null
-    group by unit_id, supervisor_name
+    from supervisor_names_counted
     qualify
         row_number() over (
             partition by unit_id
-            order by count(*) desc, supervisor_name asc
+            order by n_forms desc, supervisor_name asc
         ) = 1
 ),
 
@@ -54,7 +62,7 @@ final as (
         units.unit_id,
         units.unit_name,
         units.unit_name_clean,
-        cast(units.aliases as varchar[]) as aliases,
+        cast(units.aliases as {{ type_string_list() }}) as aliases,
         supervisors.supervisor_name,
         units.unit_level,
         cast(coalesce(unit_forms_summarised.n_projects, 0) as integer) as n_projects,

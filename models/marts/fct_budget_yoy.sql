@@ -79,8 +79,8 @@ final as (
         cast(prior_year_budget_yuan - prior_form_budget_current_yuan as decimal(18, 2))
             as stated_vs_prior_form_diff_yuan,
         cast(n_sources as integer) as n_sources,
-        cast(source_document_ids as varchar[]) as source_document_ids,
-        cast(source_project_keys as varchar[]) as source_project_keys,
+        cast(source_document_ids as {{ type_string_list() }}) as source_document_ids,
+        cast(source_project_keys as {{ type_string_list() }}) as source_project_keys,
         winning_project_key,
         winner_reason,
         has_conflicting_figures,

@@ -47,18 +47,18 @@ forms_paired as (
         end as source_line,
         target_forms.source_file as target_source_file,
         target_forms.source_line as target_source_line,
-        list_sort(
-            list_distinct(
-                list_concat(
-                    coalesce(target_forms.source_document_ids, []),
-                    coalesce(self_eval_forms.source_document_ids, [])
+        array_sort(
+            array_distinct(
+                concat(
+                    coalesce(target_forms.source_document_ids, {{ list_of([]) }}),
+                    coalesce(self_eval_forms.source_document_ids, {{ list_of([]) }})
                 )
             )
         ) as source_document_ids,
-        list_sort(
-            list_concat(
-                coalesce(target_forms.source_project_keys, []),
-                coalesce(self_eval_forms.source_project_keys, [])
+        array_sort(
+            concat(
+                coalesce(target_forms.source_project_keys, {{ list_of([]) }}),
+                coalesce(self_eval_forms.source_project_keys, {{ list_of([]) }})
             )
         ) as source_project_keys
     from target_forms
@@ -79,7 +79,7 @@ final as (
     select
         md5(
             project_id || '|' || coalesce(
-                cast(fiscal_year as varchar), target_project_year_id, self_eval_project_year_id
+                cast(fiscal_year as string), target_project_year_id, self_eval_project_year_id
             )
         ) as project_fiscal_year_id,
         project_id,
@@ -104,8 +104,8 @@ final as (
         abs(execution_rate - execution_rate_stated) <= {{ var('rate_tolerance') }} as is_rate_consistent,
         cast(total_score as decimal(9, 2)) as total_score,
         grade,
-        cast(source_document_ids as varchar[]) as source_document_ids,
-        cast(source_project_keys as varchar[]) as source_project_keys,
+        cast(source_document_ids as {{ type_string_list() }}) as source_document_ids,
+        cast(source_project_keys as {{ type_string_list() }}) as source_project_keys,
         source_file,
         cast(source_line as integer) as source_line,
         target_source_file,

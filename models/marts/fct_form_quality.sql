@@ -21,7 +21,7 @@ copies as (
         canonical_unit_name,
         winning_project_key,
         n_sources,
-        unnest(source_project_keys) as project_key
+        {{ list_elements('source_project_keys') }} as project_key
     from int_projects_linked
 ),
 
@@ -38,11 +38,11 @@ final as (
         int_forms_checked.document_status,
         int_forms_checked.field_completeness_rate,
         int_forms_checked.n_missing_fields,
-        cast(int_forms_checked.missing_fields as varchar[]) as missing_fields,
+        cast(int_forms_checked.missing_fields as {{ type_string_list() }}) as missing_fields,
         int_forms_checked.n_issue_errors,
         int_forms_checked.n_issue_warnings,
         int_forms_checked.n_issue_infos,
-        cast(int_forms_checked.issue_codes as varchar[]) as issue_codes,
+        cast(int_forms_checked.issue_codes as {{ type_string_list() }}) as issue_codes,
         int_forms_checked.n_document_issues,
         int_forms_checked.n_indicators,
         int_forms_checked.n_budget_items,
@@ -52,7 +52,7 @@ final as (
         int_forms_checked.current_within_total,
         int_forms_checked.budget_items_add_up,
         int_forms_checked.arithmetic_holds,
-        cast(int_forms_checked.failed_checks as varchar[]) as failed_checks,
+        cast(int_forms_checked.failed_checks as {{ type_string_list() }}) as failed_checks,
         int_forms_checked.project_key = copies.winning_project_key as is_used_in_marts,
         cast(copies.n_sources as integer) as n_copies,
         int_forms_checked.project_key,

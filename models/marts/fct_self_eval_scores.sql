@@ -14,6 +14,7 @@ fct_indicators as (
     select * from {{ ref('fct_indicators') }}
 ),
 
+-- n_indicators is the form's own count (int_projects_linked), the same as fct_indicators' rows
 self_evaluations as (
     select * from int_projects_linked
     where form_type = 'self_eval'
@@ -22,7 +23,6 @@ self_evaluations as (
 indicator_totals as (
     select
         project_year_id,
-        count(*) as n_indicators,
         sum(weight) as indicator_weight_sum,
         sum(score) as indicator_score_sum,
         count(*) filter (where is_achieved = false) as n_missed,
@@ -39,7 +39,6 @@ indicator_totals as (
 execution_scored as (
     select
         self_evaluations.*,
-        indicator_totals.n_indicators,
         indicator_totals.indicator_weight_sum,
         indicator_totals.indicator_score_sum,
         indicator_totals.n_missed,

@@ -204,7 +204,7 @@ final as (
     select
         md5(
             concat_ws(
-                '|', project_id, cast(fiscal_year as varchar),
+                '|', project_id, cast(fiscal_year as string),
                 coalesce(target_indicator_id, ''), coalesce(self_eval_indicator_id, '')
             )
         ) as drift_id,

@@ -10,7 +10,7 @@ renamed as (
         document_id,
         source_path,
         -- the file name, whichever separator the path was given with
-        regexp_extract(source_path, '[^/\\]+$') as source_file,
+        regexp_extract(source_path, {{ regex('[^/\\\\]+$') }}, 0) as source_file,
         seen_at
     from source
 )

@@ -1,5 +1,9 @@
 {%- set number = target_number_pattern() -%}
 {%- set unit = target_unit_pattern() -%}
+{%- set operator_pattern = regex('(≥|≤|=|>|<)(' ~ number ~ ')\\(?(' ~ unit ~ ')?\\)?') -%}
+{%- set bare_pattern = regex('(' ~ number ~ ')\\(?(' ~ unit ~ ')?\\)?') -%}
+{%- set range_pattern = regex('^(' ~ number ~ ')\\(?(?:' ~ unit ~ ')?\\)?(?:-|~|—|至|到)(' ~ number ~ ')') -%}
+{%- set actual_pattern = regex('(≥|≤|=|>|<)?(' ~ number ~ ')\\(?(' ~ unit ~ ')?\\)?') -%}
 
 with
 
@@ -35,43 +39,18 @@ renamed as (
 targets_matched as (
     select
         *,
-        regexp_extract(
-            target_normalised,
-            '(≥|≤|=|>|<)({{ number }})\(?({{ unit }})?\)?',
-            ['operator', 'number', 'unit']
-        ) as operator_match,
-        regexp_extract(
-            target_normalised,
-            '({{ number }})\(?({{ unit }})?\)?',
-            ['number', 'unit']
-        ) as bare_match,
+        nullif(regexp_extract(target_normalised, {{ operator_pattern }}, 1), '') as matched_operator,
+        nullif(regexp_extract(target_normalised, {{ operator_pattern }}, 2), '') as operator_number,
+        nullif(regexp_extract(target_normalised, {{ operator_pattern }}, 3), '') as operator_unit,
+        nullif(regexp_extract(target_normalised, {{ bare_pattern }}, 1), '') as bare_number,
+        nullif(regexp_extract(target_normalised, {{ bare_pattern }}, 2), '') as bare_unit,
         -- a range "90%-100%", "80~90分": its upper bound (the lower one is the first number)
-        nullif(
-            regexp_extract(
-                target_normalised,
-                '^({{ number }})\(?(?:{{ unit }})?\)?(?:-|~|—|至|到)({{ number }})', 2
-            ),
-            ''
-        ) as range_upper_number,
+        nullif(regexp_extract(target_normalised, {{ range_pattern }}, 2), '') as range_upper_number,
         -- 实际完成值 is read like the target ("100.00(%)", "≥95%"); a result phrase has no number
-        nullif(regexp_extract(actual_normalised, '(≥|≤|=|>|<)?({{ number }})\(?({{ unit }})?\)?', 1), '')
-            as actual_operator,
-        nullif(regexp_extract(actual_normalised, '(≥|≤|=|>|<)?({{ number }})\(?({{ unit }})?\)?', 2), '')
-            as actual_number,
-        nullif(regexp_extract(actual_normalised, '(≥|≤|=|>|<)?({{ number }})\(?({{ unit }})?\)?', 3), '')
-            as actual_unit_printed
+        nullif(regexp_extract(actual_normalised, {{ actual_pattern }}, 1), '') as actual_operator,
+        nullif(regexp_extract(actual_normalised, {{ actual_pattern }}, 2), '') as actual_number,
+        nullif(regexp_extract(actual_normalised, {{ actual_pattern }}, 3), '') as actual_unit_printed
     from renamed
-),
-
-targets_unpacked as (
-    select
-        *,
-        nullif(struct_extract(operator_match, 'operator'), '') as matched_operator,
-        nullif(struct_extract(operator_match, 'number'), '') as operator_number,
-        nullif(struct_extract(operator_match, 'unit'), '') as operator_unit,
-        nullif(struct_extract(bare_match, 'number'), '') as bare_number,
-        nullif(struct_extract(bare_match, 'unit'), '') as bare_unit
-    from targets_matched
 ),
 
 targets_parsed as (
@@ -84,7 +63,7 @@ targets_parsed as (
             else bare_unit
         end as target_unit_printed,
         cast(replace(actual_number, ',', '') as decimal(18, 4)) as actual_value
-    from targets_unpacked
+    from targets_matched
 ),
 
 final as (
@@ -103,7 +82,7 @@ final as (
             when target_value is null then null
             when has_operator then matched_operator
             when target_normalised like '%以上%' then '≥'
-            when regexp_matches(target_normalised, '以下|以内|之内') then '≤'
+            when {{ regexp_contains('target_normalised', "'以下|以内|之内'") }} then '≤'
             else '='
         end as target_operator,
         target_value,

@@ -23,7 +23,7 @@ merged_forms as (
 copies as (
     select
         merged_forms.project_year_id,
-        unnest(merged_forms.source_project_keys) as project_key
+        {{ list_elements('merged_forms.source_project_keys') }} as project_key
     from merged_forms
 )
 

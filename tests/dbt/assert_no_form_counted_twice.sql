@@ -12,12 +12,12 @@ raw_forms as (
 ),
 
 budget_rows as (
-    select unnest(source_project_keys) as project_key
+    select {{ list_elements('source_project_keys') }} as project_key
     from {{ ref('fct_budget_yoy') }}
 ),
 
 execution_rows as (
-    select unnest(source_project_keys) as project_key
+    select {{ list_elements('source_project_keys') }} as project_key
     from {{ ref('fct_execution') }}
 ),
 
