@@ -367,7 +367,7 @@ def _split_on_labels(part: str, in_words: bool = False) -> list[str]:
             continue  # "申报表(绩效目标)": a sheet's name, part of the title before it
         if "《" in text and text.count("《", 0, match.start()) > text.count("》", 0, match.start()):
             continue  # "按《项目支出绩效目标表》填报": inside a quoted title
-        words_go_on = _is_han(after) and (in_words or not _GLUED_LABEL.match(text, match.end()))
+        words_go_on = _has_han(after) and (in_words or not _GLUED_LABEL.match(text, match.end()))
         if words_go_on and label_key(match.group()) in _FUND_WORDS:
             continue  # "财政资金到位及时支付率", "本年预算安排800万元" are names
         cuts.update((match.start(), match.end()))
@@ -381,10 +381,6 @@ def _split_on_labels(part: str, in_words: bool = False) -> list[str]:
 
 
 _FUND_WORDS = frozenset(vocab.FUND_SUB_ROWS) | frozenset(vocab.AMOUNTS)
-
-
-def _is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
 
 
 _SPACE = re.compile(r"\s")
