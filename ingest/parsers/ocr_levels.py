@@ -207,6 +207,7 @@ def assign(rows: list[RowPlace], labels: list[Label]) -> Placement:
         for row_index in members:
             candidates_of[row_index] = families
 
+    cost_of = _Cost(rows, labels, fixed_to, candidates_of)
     best_cost: float | None = None
     best: list[int] = []
     best_split = False
@@ -214,10 +215,10 @@ def assign(rows: list[RowPlace], labels: list[Label]) -> Placement:
     if total <= MAX_ASSIGNMENTS:
         choice_sets = itertools.product(*options)
     else:  # too many: settle each segment on its own, the others carried down
-        choice_sets = _segment_by_segment(options, segments, base, rows, labels, candidates_of)
+        choice_sets = _segment_by_segment(options, segments, base, cost_of)
     for choices in choice_sets:
         assignment = build(choices)
-        cost, split = _cost(assignment, rows, labels, fixed_to, candidates_of)
+        cost, split = cost_of(assignment)
         for row_index in candidates_of:
             key = (row_index, assignment[row_index])
             if cost < best_by_row_label.get(key, float("inf")):
@@ -271,7 +272,7 @@ def _monotone(lo: int, hi: int, length: int):
     return itertools.combinations_with_replacement(range(lo, hi + 1), length)
 
 
-def _segment_by_segment(options, segments, base, rows, labels, candidates_of):
+def _segment_by_segment(options, segments, base, cost_of):
     chosen = [choice[0] for choice in options]
     for index, choice_list in enumerate(options):
         best, best_cost = chosen[index], None
@@ -282,45 +283,69 @@ def _segment_by_segment(options, segments, base, rows, labels, candidates_of):
             for (members, _, _), values in zip(segments, trial, strict=True):
                 for row_index, value in zip(members, values, strict=True):
                     assignment[row_index] = value
-            cost, _ = _cost(assignment, rows, labels, base, candidates_of)
+            cost, _ = cost_of(assignment)
             if best_cost is None or cost < best_cost:
                 best, best_cost = choice, cost
         chosen[index] = best
     yield tuple(chosen)
 
 
-def _cost(assignment, rows, labels, fixed_to, candidates_of) -> tuple[float, bool]:
-    cost = 0.0
-    spans: dict[int, list[int]] = {}
-    for row, k in zip(rows, assignment, strict=True):
-        if k is None:
-            continue
-        span = spans.setdefault(k, [row.first, row.last])
-        span[0], span[1] = min(span[0], row.first), max(span[1], row.last)
-    for k, label in enumerate(labels):
-        if k not in spans:
-            cost += EMPTY_LABEL_COST
-            continue
-        first, last = spans[k]
-        cost += abs((first + last) / 2 - label.centre)
-    weights: dict[str, Decimal] = {}
-    for index, (row, k) in enumerate(zip(rows, assignment, strict=True)):
-        if k is None:
-            continue
-        family = labels[k].canonical or labels[k].key
-        if fixed_to[index] is None:
-            if row.cues & candidates_of[index] and family not in row.cues:
-                cost += CUE_COST
-            cost += EARLIER * k
-        parent = parent_of(labels[k].canonical, row.level1_hint)
-        if row.level1_hint and parent and parent != row.level1_hint:
-            cost += HINT_COST
-        if parent and row.weight is not None:
-            weights[parent] = weights.get(parent, Decimal(0)) + row.weight
-    split = any(
-        set(weights) == set(split) and all(weights[key] == value for key, value in split.items())
-        for split in lexicon.LEVEL1_WEIGHT_SPLITS
-    )
-    if split:
-        cost -= SPLIT_BONUS
-    return cost, split
+class _Cost:
+    """The cost of an assignment of rows to labels (lower is better), and whether its 一级 weights
+    come out as a standard split. Everything that does not depend on the assignment is worked out
+    once: the search calls this for every candidate assignment."""
+
+    def __init__(self, rows, labels, fixed_to, candidates_of) -> None:
+        self.spans = [(row.first, row.last) for row in rows]
+        self.centres = [label.centre for label in labels]
+        families = [label.canonical or label.key for label in labels]
+        # per row, per label: the cost the row adds in that group, and the 一级 its weight counts to
+        self.row_costs: list[list[float]] = []
+        self.row_parents: list[list[str | None]] = []
+        for index, row in enumerate(rows):
+            costs, parents = [], []
+            for k, label in enumerate(labels):
+                cost = 0.0
+                if fixed_to[index] is None:
+                    if row.cues & candidates_of[index] and families[k] not in row.cues:
+                        cost += CUE_COST
+                    cost += EARLIER * k
+                parent = parent_of(label.canonical, row.level1_hint)
+                if row.level1_hint and parent and parent != row.level1_hint:
+                    cost += HINT_COST
+                costs.append(cost)
+                parents.append(parent if row.weight is not None else None)
+            self.row_costs.append(costs)
+            self.row_parents.append(parents)
+        self.weights = [row.weight for row in rows]
+
+    def __call__(self, assignment) -> tuple[float, bool]:
+        cost = 0.0
+        spans: dict[int, list[int]] = {}
+        weights: dict[str, Decimal] = {}
+        for index, k in enumerate(assignment):
+            if k is None:
+                continue
+            first, last = self.spans[index]
+            span = spans.get(k)
+            if span is None:
+                spans[k] = [first, last]
+            else:
+                span[0], span[1] = min(span[0], first), max(span[1], last)
+            cost += self.row_costs[index][k]
+            parent = self.row_parents[index][k]
+            if parent:
+                weights[parent] = weights.get(parent, Decimal(0)) + self.weights[index]
+        for k, centre in enumerate(self.centres):
+            if k not in spans:
+                cost += EMPTY_LABEL_COST
+                continue
+            first, last = spans[k]
+            cost += abs((first + last) / 2 - centre)
+        split = any(
+            set(weights) == set(split) and all(weights[key] == value for key, value in split.items())
+            for split in lexicon.LEVEL1_WEIGHT_SPLITS
+        )
+        if split:
+            cost -= SPLIT_BONUS
+        return cost, split
