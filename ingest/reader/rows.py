@@ -29,6 +29,15 @@ _MISSING = {"target": -2.5, "actual": -0.3, "weight": -0.3, "score": -0.3}
 _NEG = float("-inf")
 _TARGET_PARTS = ("target_operator", "target_direction", "target_unit")
 _NATURE_WORDS = frozenset({"定性", "定量", "正向", "反向", "正向指标", "反向指标"})
+# Columns of words that describe a row: 指标内容 / 指标解释 before its target, 绩效标准 …
+_DESCRIPTIONS = ("explain", "standard")
+_CLAUSE_STARTS = frozenset("、,，。;；:：)）")
+# Where a description may begin inside run-together text: after a name's usual last word, or at
+# the national template's "反映…" ("办公大楼日常维修维护次数反映办公大楼全年维修维护情况").
+_DESCRIPTION_START = re.compile(
+    "|".join(f"(?<={re.escape(end)})(?=.)" for end in (*lexicon.INDICATOR_NAME_SUFFIXES, "标准", "成本"))
+    + "|(?=反映)"
+)
 
 
 @dataclass
@@ -47,7 +56,7 @@ def scrambled_rows(cells: list[Cell], slots: list[str]) -> tuple[list[Indicator]
     """PDF text in scrambled reading order prints a table's values as one block and its names and
     二级 labels as others, each in row order. When the values come as whole rows before the names,
     the k-th name takes the k-th row of values and, where their counts agree, the k-th 二级."""
-    value_slots = [s for s in slots if s not in ("deviation_reason", "note", "standard")]
+    value_slots = [s for s in slots if s not in ("deviation_reason", "note", *_DESCRIPTIONS)]
     width = len(value_slots)
     leading = seen_names = 0  # values printed before the second name: more than a row's worth
     for cell in cells:
@@ -165,6 +174,8 @@ def _ends_a_row(text: str, group: list[re.Match]) -> bool:
     a figure inside words ("清算8个安置小区…", "12月底到位") is part of them."""
     if group[-1].end() == len(text) or len(group) >= 2:
         return True
+    if text[group[-1].end() :].startswith(vocab.STANDARD_WORDS):
+        return True  # "补助人数250人计划标准": the target, then its 绩效标准
     value, before = group[0].group(), text[: group[0].start()]
     plain_target = value[:1] in v.OPERATORS or value.endswith("%")
     return plain_target and before.endswith(lexicon.INDICATOR_NAME_SUFFIXES)
@@ -183,11 +194,14 @@ def split_rows(
     if not cells:
         return []
     toks = tokens_of(cells)
+    if slots[0] in _DESCRIPTIONS:
+        toks = _description_cuts(toks)
     plan = _whole_rows(toks, slots)
     if plan is None:
         plan = _best_cut(toks, slots, self_eval)
     rows = []
     for i, end, values in plan:
+        end = min(end, _described_from(toks, i, end) or end)
         name = _NAME_PREFIX.sub("", _name_text(toks[i:end]).strip())
         rows.append(_indicator(name, dict(values), level1, level2, cells[toks[i].cell].line_no))
         if len({t.cell for t in toks[i:end]}) > 1 and guesses is not None:
@@ -196,6 +210,28 @@ def split_rows(
         if parts and composed is not None and rows[-1].target is not None:
             composed.append((rows[-1], " | ".join([*parts, dict(values).get("target", "")])))
     return rows
+
+
+def _description_cuts(toks: list[Tok]) -> list[Tok]:
+    """Where a description column follows the name, run-together text prints the two as one run of
+    words ("补助人数实际发放解困工资人数"): offer the places a description may begin as token
+    boundaries. The cut itself is the search's: a name may still run over them."""
+    out: list[Tok] = []
+    for tok in toks:
+        if not tok.glued or tok.atom:
+            out.append(tok)
+            continue
+        cuts = [
+            m.start() for m in _DESCRIPTION_START.finditer(tok.text) if 2 <= m.start() <= len(tok.text) - 2
+        ]
+        start = 0
+        for cut in [*cuts, len(tok.text)]:
+            if cut - start < 2 and cut != len(tok.text):
+                continue
+            out.append(Tok(tok.text[start:cut], False, tok.cell, tok.row_start and not start, tok.in_row, True,
+                           tok.spaced and not start, tok.row))  # fmt: skip
+            start = cut
+    return out
 
 
 def _whole_rows(toks: list[Tok], slots: list[str]) -> list | None:
@@ -242,6 +278,11 @@ def _best_cut(toks: list[Tok], slots: list[str], self_eval: bool) -> list:
             )  # a name over cells: only where nothing else fits
             if fit == _NEG:
                 continue
+            if all(t.atom for t in toks[i:end]) or toks[i].atom and re.search(r"\d", toks[i].text):
+                fit -= 3.0  # target words only ("及时" "完成"), or a figure first: a row's end, not a name
+            fit -= 0.1  # of two cuts that fit as well, the one with fewer rows
+            if _described_from(toks, i, end):
+                fit = _name_fit(toks[i].text) + 0.3 - 0.1
             fit += 0.5 if toks[i].row_start else (-1.0 if toks[i].in_row and not toks[i].glued else 0.0)
             total, values, after = fill_at(end, 0)
             if fit + total > result[0]:
@@ -266,6 +307,21 @@ def _best_cut(toks: list[Tok], slots: list[str], self_eval: bool) -> list:
                     total, plan, after = fill_at(j + 1, s + 1)
                     if fit + total > result[0]:
                         result = (fit + total, [(slots[s], toks[j].text), *plan], after)
+                if (
+                    slots[s] in _DESCRIPTIONS and toks[j].glued and not toks[j].atom
+                    and toks[j].text[0] not in _CLAUSE_STARTS
+                ):  # fmt: skip
+                    # a description runs over the words of its cell up to the next figure
+                    k = j + 1
+                    while (
+                        k < n and toks[k].glued and toks[k].cell == toks[j].cell
+                        and not re.search(r"\d", toks[k].text) and k - j < 6
+                    ):  # fmt: skip
+                        k += 1
+                        total, plan, after = fill_at(k, s + 1)
+                        if 0.6 + total > result[0]:
+                            joined = "".join(t.text for t in toks[j:k])
+                            result = (0.6 + total, [(slots[s], joined), *plan], after)
                 if slots[s] == "target" and v.is_operator(toks[j].text) and j + 1 < n and toks[j + 1].atom:
                     total, plan, after = fill_at(j + 2, s + 1)
                     if 2.0 + total > result[0]:
@@ -290,6 +346,17 @@ def _best_cut(toks: list[Tok], slots: list[str], self_eval: bool) -> list:
 
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
     return row_at(0)[1]
+
+
+def _described_from(toks: list[Tok], i: int, end: int) -> int | None:
+    """A name printed with an unheaded description after it ("符合条件申报对象覆盖率" |
+    "享受补贴政策人数占符合条件申报对象总数的比例"): where the description begins, else None."""
+    if end - i < 2 or toks[i].glued or not toks[i].text.endswith(lexicon.INDICATOR_NAME_SUFFIXES):
+        return None
+    rest = toks[i + 1 : end]
+    if any(t.atom or t.cell == toks[i].cell for t in rest) or len("".join(t.text for t in rest)) < 8:
+        return None
+    return i + 1
 
 
 def _name_text(toks: list[Tok]) -> str:
@@ -337,6 +404,7 @@ def _name_fit(text: str) -> float:
         v.looks_like_target(text)
         and len(re.findall(r"[\u3400-\u9fff]", text)) < 4
         or text in vocab.TARGET_PHRASES
+        or text in vocab.STANDARD_WORDS
     ):
         return -3.0
     if v.is_unit(text):
@@ -346,6 +414,8 @@ def _name_fit(text: str) -> float:
         fit += 0.5
     if text[-1] in "、,,。(（等":  # a name does not end mid-list
         fit -= 1.5
+    if text[0] in _CLAUSE_STARTS:  # nor begins there: the rest of a sentence
+        fit -= 3.0
     if len(text) > 40 and re.search(r"[。;；:：]", text):
         fit -= 2.5  # sentences: a scoring rule or a note, not an indicator's name
     return fit
@@ -366,8 +436,8 @@ def _slot_fit(tok: Tok, slot: str) -> float:
     if slot in ("weight", "score"):
         value = v.number(text)
         return 1.5 if value is not None and value <= 100 else _NEG
-    if v.is_operator(text) or text == "%":
-        return _NEG
+    if v.is_operator(text) or text == "%" or text[0] in _CLAUSE_STARTS:
+        return _NEG  # ",预算成本明细…": the rest of a sentence, not a cell
     if slot == "target":
         if tok.atom or v.looks_like_target(text):
             return 2.0
@@ -378,6 +448,8 @@ def _slot_fit(tok: Tok, slot: str) -> float:
         return 0.5 if len(text) <= 30 else 0.2
     if slot == "standard":
         return 0.6 if not tok.atom and len(text) <= 12 else 0.1
+    if slot == "explain":
+        return 0.6 if not tok.atom else -1.0
     return 0.2 if not tok.atom else _NEG  # reason, note: words
 
 

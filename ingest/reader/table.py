@@ -18,8 +18,8 @@ from .categories import category_text, header_role, is_level2, level1_of
 from .cells import Cell, label_key
 from .rows import scrambled_rows, split_rows
 
-_VALUE_ROLES = ("target_operator", "target_direction", "target", "target_unit", "target_half", "actual", "weight", "score",
-                "deviation_reason", "note", "standard")  # fmt: skip
+_VALUE_ROLES = ("explain", "target_operator", "target_direction", "target", "target_unit", "target_half", "actual",
+                "weight", "score", "deviation_reason", "note", "standard")  # fmt: skip
 
 
 def value_slots(roles: list[str]) -> list[str]:
@@ -61,6 +61,12 @@ class IndicatorTable:
     @classmethod
     def from_header(cls, header: list[Cell], self_eval: bool, project_columns: list[str]) -> IndicatorTable:
         roles = [header_role(cell.key) or "" for cell in header]
+        # 三级指标 | 指标内容: a second, differently named name column describes the indicator
+        # (Hunan's 专项 form); the same header again is a parallel column set (长期 | 年度)
+        names = [k for k, role in enumerate(roles) if role == "name"]
+        for k in names[1:]:
+            if header[k].key != header[names[0]].key:
+                roles[k] = "explain"
         self_eval = self_eval or "actual" in roles or "score" in roles
         return cls(
             value_slots(roles), self_eval, project_columns=project_columns, has_level1="level1" in roles

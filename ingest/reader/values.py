@@ -21,15 +21,16 @@ OPERATORS = "".join(sorted(lexicon.TARGET_OPERATORS))
 _OP = f"[{re.escape(OPERATORS)}]"
 _NUMBER = r"\d+(?:\.\d+)?"
 _UNITS = "|".join(re.escape(unit) for unit in VALUE_UNITS)
+_PER = r"(?:/[\u4e00-\u9fff]){0,3}"  # a rate's per-units: "1130元/月/人", "2次/年"
 # One printed value: an optional comparison sign, a number, an optional unit ("≥95%", "20万元", "10").
-VALUE_ATOM = re.compile(rf"{_OP}*(?:{_NUMBER})(?:{_UNITS})?")
+VALUE_ATOM = re.compile(rf"{_OP}*(?:{_NUMBER})(?:(?:{_UNITS}){_PER})?")
 _PHRASES = "|".join(re.escape(p) for p in TARGET_PHRASES)
 # A value or a qualitative target ("显著提升") at a position of a run-together row.
 _DAY = r"\d{4}[.\-/]\d{1,2}(?:[.\-/]\d{1,2}(?![\d]))?"
 # A date or a period: "2021年12月31日", "2023.07-2024.01" (the range before its first date).
 _MONTH = r"\d{4}年\d{1,2}月(?:\d{1,2}日)?"
 _DATE = rf"{_MONTH}(?:[-~至](?:\d{{4}}年)?\d{{1,2}}月(?:\d{{1,2}}日)?)?(?:前|底)?|{_DAY}[-~至]{_DAY}|{_DAY}"
-ATOM = re.compile(rf"{_OP}*(?:{_DATE}|{_NUMBER}(?:[-~至]{_NUMBER})?(?:{_UNITS})?|{_PHRASES})")
+ATOM = re.compile(rf"{_OP}*(?:{_DATE}|{_NUMBER}(?:[-~至]{_NUMBER})?(?:(?:{_UNITS}){_PER})?|{_PHRASES})")
 _PLAIN_NUMBER = re.compile(rf"^[-+]?{_NUMBER}$")
 _RATE = re.compile(rf"^({_NUMBER})%$")
 _HAN = re.compile(r"[\u3400-\u9fff]")

@@ -52,6 +52,7 @@ FIELDS: dict[str, str] = {
     "项目类别": "project_category",
     "项目类型": "project_category",
     "项目属性": "project_category",
+    "专项属性": "project_category",
     "评分等级": "grade",
     "自评等级": "grade",
     "绩效等级": "grade",
@@ -211,6 +212,9 @@ INDICATOR_HEADER: dict[str, str] = {
     "评分标准": "standard",
     "得分计算方法": "standard",
     "指标说明": "standard",
+    "指标解释": "explain",
+    "当年预期实现值": "target",
+    "预期实现值": "target",
     "绩效指标描述": "standard",
     "指标描述": "standard",
     "评价指标": "level1",
@@ -224,6 +228,8 @@ INDICATOR_HEADER: dict[str, str] = {
     "三级指标(长期)": "long",
     "指标值(长期)": "long",
 }
+# The national template's 绩效标准 values: printed after a row's target, they end it.
+STANDARD_WORDS = ("计划标准", "行业标准", "历史标准", "其他标准")
 # Header cells that begin with these words state the deviation reason column, however they go on
 # (偏差原因分析及改进措施, 未完成原因和改进措施, 未完成原因及拟采取的改进措施 …).
 REASON_HEADER_PREFIXES = ("偏差原因", "未完成原因", "原因分析", "偏差")
@@ -304,7 +310,7 @@ VALUE_UNITS: tuple[str, ...] = tuple(
             "%", "万元", "元", "亿元", "千元", "人次", "人", "户", "个", "家", "所", "项", "件", "套", "台", "辆",
             "次", "天", "日", "月", "年", "小时", "分钟", "米", "厘米", "公里", "千米", "平方米", "亩", "吨",
             "公斤", "千克", "起", "场", "期", "份", "篇", "册", "本", "条", "处", "座", "间", "张", "批", "名",
-            "m", "M", "km", "㎡", "平米", "万人", "万人次", "周", "分", "例", "只", "头", "株", "棵", "顿",
+            "m", "M", "km", "㎡", "平米", "万人", "万人次", "万", "周", "分", "例", "只", "头", "株", "棵", "顿",
         }
         ,
         key=len,
