@@ -70,16 +70,20 @@ def _labels() -> list[str]:
     # category words that cut run-together text: those ending 指标/目标 (项目管理, 资金投入 … occur in prose)
     words |= {w for w in vocab.LEVEL1 | vocab.LEVEL2 if len(w) >= 4 and w.endswith(("指标", "目标"))}
     words |= {title for title, _ in vocab.TITLES if len(title) >= 5}
-    words |= set(vocab.REASON_HEADER_PREFIXES[:2]) | {
-        "其中",
-        "总分",
-        "评分等级",
-        "单位:万元",
-        "单位:元",
-        "金额单位:万元",
-        "金额单位:元",
-        "注:",
-    }
+    words |= (
+        set(vocab.REASON_HEADER_PREFIXES[:2])
+        | set(vocab.TOTAL_SCORES)
+        | {
+            "其中",
+            "总分",
+            "评分等级",
+            "单位:万元",
+            "单位:元",
+            "金额单位:万元",
+            "金额单位:元",
+            "注:",
+        }
+    )
     return sorted((w for w in words if len(w) >= 2), key=len, reverse=True)
 
 
@@ -368,6 +372,7 @@ def _split_on_labels(part: str, in_words: bool = False) -> list[str]:
         if "《" in text and text.count("《", 0, match.start()) > text.count("》", 0, match.start()):
             continue  # "按《项目支出绩效目标表》填报": inside a quoted title
         words_go_on = _has_han(after) and (in_words or not _GLUED_LABEL.match(text, match.end()))
+        words_go_on = words_go_on and not text.startswith(_FUND_TOTALS, match.end())  # "…及构成总额10606"
         if words_go_on and label_key(match.group()) in _FUND_WORDS:
             continue  # "财政资金到位及时支付率", "本年预算安排800万元" are names
         cuts.update((match.start(), match.end()))
@@ -381,11 +386,31 @@ def _split_on_labels(part: str, in_words: bool = False) -> list[str]:
 
 
 _FUND_WORDS = frozenset(vocab.FUND_SUB_ROWS) | frozenset(vocab.AMOUNTS)
+_FUND_TOTALS = tuple(vocab.FUND_TOTAL_ROWS)
 
 
 _SPACE = re.compile(r"\s")
 _PROSE_AFTER = frozenset("，,。；;、的")
 _PROSE_IN = vocab.PROSE_AFTER_LABEL
+
+
+_HEADER_WORDS = re.compile(
+    "(?:"
+    + "|".join(re.escape(w) for w in sorted(vocab.INDICATOR_HEADER, key=len, reverse=True) if len(w) >= 2)
+    + ")"
+)
+
+
+def _header_words(piece: str) -> list[str]:
+    """Short column labels run together ("权重得分", "完成值分值"): each its own cell, where the
+    piece is nothing but them."""
+    if len(piece) > 16 or label_key(piece) in _ALL_LABELS:
+        return [piece]
+    words, at = [], 0
+    while at < len(piece) and (match := _HEADER_WORDS.match(piece, at)):
+        words.append(match.group())
+        at = match.end()
+    return words if at == len(piece) and len(words) >= 2 else [piece]
 
 
 def _cut_glued(part: str, line_no: int, row: int, alone: bool) -> list[Cell]:
@@ -413,6 +438,7 @@ def _cut_glued(part: str, line_no: int, row: int, alone: bool) -> list[Cell]:
             pieces[k - 1 : k + 1] = [pieces[k - 1] + pieces[k]]  # "立项依据充分性": a name, not a label
     if len(pieces) == 1:
         return [Cell(pieces[0], line_no, row, glued=alone)]
+    pieces = [word for piece in pieces for word in _header_words(piece)]
     cells: list[Cell] = []
     for k, piece in enumerate(pieces):
         for sub in _split_colon(piece):

@@ -48,6 +48,7 @@ from .table import IndicatorTable, header_length
 # not after a digit: "12020年" is no year (a code or a figure run into it)
 _YEAR_OF_FORM = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*度")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
+_LEADING_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?(?:万元|元))(?=[\u4e00-\u9fff])")
 _LABEL_TAIL_FIGURE = re.compile(r"^[\u3400-\u9fff()]{1,8}?[:]?(\d[\d,]*(?:\.\d+)?(?:万元|万|元))$")
 _NAME_TAIL = re.compile(r"\([^()]{1,8}\)$")  # folded key: a short parenthesis on its own
 _TABLE_END = re.compile("|".join(re.escape(end) for end in vocab.TABLE_END))
@@ -238,12 +239,19 @@ class FormReader(HeaderFields, FundBlock):
                 return
             self._close_fund_row()
         if self.total_values is not None:
-            if (v.number(cell.text) is not None or v.is_number_run(cell.text) or key in vocab.GRADES) and len(
+            figure = cell.text.rstrip("。;；")  # "得分合计100。"
+            if (v.number(figure) is not None or v.is_number_run(figure) or key in vocab.GRADES) and len(
                 self.total_values
             ) < 4:
                 self.total_values.append(cell.text)
                 return
             self._close_total()
+        lead = _LEADING_AMOUNT.match(v.nfkc(cell.text)) if self.pending_amounts and cell.glued else None
+        if lead and (amount := parse_amount(lead.group(1))) is not None:
+            attr, label = self.pending_amounts.popleft()  # "合计:" | "109.8万元中央财政165万元…"
+            if attr:
+                self._set_amount(attr, label, amount, cell)
+            return
         if title_type(cell) or len(key) > MAX_LABEL + 16:
             if self.pending_field and not title_type(cell):
                 self._set_field(cell.text)
@@ -299,6 +307,7 @@ class FormReader(HeaderFields, FundBlock):
                 amount is None and tail
             ):  # "资金总额" | "及构成总额10606.7522万元": the label's tail, then its figure
                 amount = parse_amount(tail.group(1))
+
             if amount is not None:
                 attr, label = self.pending_amounts.popleft()
                 if attr:
@@ -321,7 +330,7 @@ class FormReader(HeaderFields, FundBlock):
         if named:
             self.pending_field = named
             self.pending_amounts.clear()
-        elif key == vocab.TOTAL_SCORE:
+        elif key in vocab.TOTAL_SCORES:
             self.saw_total = True
             self.total_values = []
         elif key in vocab.FUND_COLUMNS and self.table is None and not _labels_a_value(cell):

@@ -112,6 +112,7 @@ def read_total(raw: list[str]) -> tuple[Decimal | None, str | None]:
     numbers: list[Decimal] = []
     grade = None
     for text in raw:
+        text = text.rstrip("。.;；,， ")  # "得分合计100。": the sentence's full stop
         if not v.has_han(text[:1]) and not re.search(r"\d", text):
             continue
         if v.has_han(text):

@@ -60,7 +60,8 @@ def is_label(cell: Cell) -> bool:
         or key in vocab.FUND_TOTAL_ROWS
         or key in vocab.FUND_SUB_ROWS
         or key in vocab.STOP_LABELS
-        or key in ("其中", vocab.TOTAL_SCORE)
+        or key == "其中"
+        or key in vocab.TOTAL_SCORES
         or header_role(key) is not None
         or level1_of(cell) is not None
         or title_type(cell) is not None

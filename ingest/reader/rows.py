@@ -14,6 +14,7 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from .. import lexicon
@@ -434,7 +435,7 @@ def _slot_fit(tok: Tok, slot: str) -> float:
     if text in _NATURE_WORDS and slot in ("target", "actual", "target_half"):
         return _NEG  # 定性 / 正向 fill the 指标性质 (or 指标方向) column, never a value
     if slot in ("weight", "score"):
-        value = v.number(text)
+        value = _points(text)
         return 1.5 if value is not None and value <= 100 else _NEG
     if v.is_operator(text) or text == "%" or text[0] in _CLAUSE_STARTS:
         return _NEG  # ",预算成本明细…": the rest of a sentence, not a cell
@@ -451,6 +452,12 @@ def _slot_fit(tok: Tok, slot: str) -> float:
     if slot == "explain":
         return 0.6 if not tok.atom else -1.0
     return 0.2 if not tok.atom else _NEG  # reason, note: words
+
+
+def _points(text: str | None) -> Decimal | None:
+    """A weight or score: a number, or a percentage of the 100 points ("20%" is 20)."""
+    value = v.number(text)
+    return value if value is not None or text is None or text.strip()[:-1] == "" else v.rate(text)
 
 
 def _two_values(text: str) -> list[tuple[str, str]]:
@@ -482,8 +489,8 @@ def _indicator(name: str, values: dict[str, str], level1, level2, line_no: int) 
         target=None if target is None or v.is_blank(target) and target != "无" else target,
         line_no=line_no,
         actual=values.get("actual"),
-        weight=v.number(values.get("weight")),
-        score=v.number(values.get("score")),
+        weight=_points(values.get("weight")),
+        score=_points(values.get("score")),
         deviation_reason=values.get("deviation_reason"),
         note=values.get("note"),
     )

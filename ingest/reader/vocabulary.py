@@ -37,6 +37,8 @@ FIELDS: dict[str, str] = {
     "主管部门及代码": "supervisor_name",
     "主管部门及编码": "supervisor_name",
     "主管单位": "supervisor_name",
+    "省级主管部门": "supervisor_name",
+    "中央主管部门": "supervisor_name",
     "预算部门": "unit_name",
     "实施单位": "unit_name",
     "项目实施单位": "unit_name",
@@ -70,7 +72,7 @@ FIELD_PATTERNS: tuple[tuple[str, str, int], ...] = (
 )
 # Which of two labels for the same field wins: the executing unit over the department that files.
 FIELD_PRIORITY: dict[str, int] = {
-    "实施单位": 3, "项目实施单位": 3, "项目执行单位": 3, "执行单位": 3, "部门": 0, "预算部门": 1,
+    "省级主管部门": 1, "中央主管部门": 1, "实施单位": 3, "项目实施单位": 3, "项目执行单位": 3, "执行单位": 3, "部门": 0, "预算部门": 1,
 }  # fmt: skip
 # The continuation of a label split over two cells ("主管部门" | "及编码").
 LABEL_TAILS: frozenset[str] = frozenset(
@@ -98,6 +100,10 @@ AMOUNTS: dict[str, str] = {
     "年度资金申请总额": "budget_current",
     "本年度预算": "budget_current",
     "本年度申请资金": "budget_current",
+    "本年度申请市财政预算资金": "budget_current",  # 东莞
+    "本年度申请财政预算资金": "budget_current",
+    "资金总额及构成": "budget_current",  # 长沙: "资金总额及构成 | 总额 | 10606.7522万元 | 财政拨款 …"
+    "年度资金总额及构成": "budget_current",
     "本年申请资金": "budget_current",
     "本年度安排资金": "budget_current",
     "上年度安排资金": "prior_year_budget",
@@ -108,6 +114,7 @@ AMOUNTS: dict[str, str] = {
     "计划投资额": "budget_current",
     "执行数": "executed",
     "实际使用情况": "executed",
+    "资金使用情况": "executed",
     "实际支出": "executed",
     "同名项目上年预算额": "prior_year_budget",
     "上年预算额": "prior_year_budget",
@@ -276,7 +283,7 @@ LEVEL2_STEMS = (
 # Cells that end the indicator table; the last line, a government web page's furniture after its
 # last table (a target form has no 总分 row to end it).
 TABLE_END: tuple[str, ...] = (
-    "总分", "合计", "注:", "注:", "说明", "填表人", "填报人", "财政部门审核意见", "其他需要说明事项",
+    "总分", "合计", "得分合计", "总得分", "自评总分", "注:", "注:", "说明", "填表人", "填报人", "财政部门审核意见", "其他需要说明事项",
     "评价结论", "存在问题", "附件", "单位负责人", "项目负责人", "财务负责人", "审核意见",
     # the web page around the form: its footer ends any table
     "扫一扫", "打印本页", "关闭窗口", "上一篇", "下一篇", "分享到", "相关链接", "内容保障", "版权所有",
@@ -285,6 +292,8 @@ TABLE_END: tuple[str, ...] = (
 )  # fmt: skip
 
 TOTAL_SCORE = "总分"
+# Labels of a self-evaluation's total score: 总分 and the sum row some provinces print instead.
+TOTAL_SCORES = frozenset({TOTAL_SCORE, "得分合计", "总得分", "自评总分"})
 GRADES = frozenset({"优", "良", "中", "差", "优秀", "良好", "合格", "不合格"})
 
 # Qualitative targets a run-together row may end with (longest first when matched).
@@ -310,7 +319,7 @@ VALUE_UNITS: tuple[str, ...] = tuple(
             "%", "万元", "元", "亿元", "千元", "人次", "人", "户", "个", "家", "所", "项", "件", "套", "台", "辆",
             "次", "天", "日", "月", "年", "小时", "分钟", "米", "厘米", "公里", "千米", "平方米", "亩", "吨",
             "公斤", "千克", "起", "场", "期", "份", "篇", "册", "本", "条", "处", "座", "间", "张", "批", "名",
-            "m", "M", "km", "㎡", "平米", "万人", "万人次", "万", "周", "分", "例", "只", "头", "株", "棵", "顿",
+            "m", "M", "km", "㎡", "平米", "万人", "万人次", "万", "倍", "周", "分", "例", "只", "头", "株", "棵", "顿",
         }
         ,
         key=len,
