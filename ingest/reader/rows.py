@@ -120,10 +120,11 @@ def tokens_of(cells: list[Cell]) -> list[Tok]:
         position = 0
         folded = v.nfkc(text)
         atoms = _accepted_atoms(folded)
-        pieces = [folded[a.end() : b.start()] for a, b in itertools.pairwise(atoms)]
-        pieces += [folded[: atoms[0].start()], folded[atoms[-1].end() :]] if atoms else []
-        if any(len(piece.strip()) == 1 for piece in pieces):
-            atoms = []  # "已完成": one word, not a name "已" and a value "完成"
+        # "已完成": one word, not a name "已" and a value "完成"; so no value beside a lone character
+        bounds = [0, *(x for a in atoms for x in (a.start(), a.end())), len(folded)]
+        lone = {k for k in range(len(atoms)) if _lone(folded, bounds[2 * k], bounds[2 * k + 1])
+                or _lone(folded, bounds[2 * k + 2], bounds[2 * k + 3])}  # fmt: skip
+        atoms = [a for k, a in enumerate(atoms) if k not in lone]
         if not atoms:
             toks.append(Tok(text, v.looks_like_target(text), k, start, glued=True))
             continue
@@ -137,6 +138,10 @@ def tokens_of(cells: list[Cell]) -> list[Tok]:
         if position < len(folded):
             toks.append(Tok(folded[position:], False, k, start, glued=True))
     return toks
+
+
+def _lone(text: str, start: int, end: int) -> bool:
+    return len(text[start:end].strip()) == 1
 
 
 def _accepted_atoms(text: str) -> list[re.Match]:
@@ -178,7 +183,7 @@ def _ends_a_row(text: str, group: list[re.Match]) -> bool:
     if text[group[-1].end() :].startswith(vocab.STANDARD_WORDS):
         return True  # "补助人数250人计划标准": the target, then its 绩效标准
     value, before = group[0].group(), text[: group[0].start()]
-    plain_target = value[:1] in v.OPERATORS or value.endswith("%")
+    plain_target = value[:1] in v.OPERATORS or value.endswith("%") or not value[-1].isdigit()  # "2280次"
     return plain_target and before.endswith(lexicon.INDICATOR_NAME_SUFFIXES)
 
 
@@ -222,9 +227,8 @@ def _description_cuts(toks: list[Tok]) -> list[Tok]:
         if not tok.glued or tok.atom:
             out.append(tok)
             continue
-        cuts = [
-            m.start() for m in _DESCRIPTION_START.finditer(tok.text) if 2 <= m.start() <= len(tok.text) - 2
-        ]
+        cuts = [m.start() for m in _DESCRIPTION_START.finditer(tok.text) if 2 <= m.start() <= len(tok.text) - 2]
+        cuts = [c for c in cuts if c + 1 not in cuts]  # "次" | "数": after the longer ending
         start = 0
         for cut in [*cuts, len(tok.text)]:
             if cut - start < 2 and cut != len(tok.text):
@@ -233,6 +237,14 @@ def _description_cuts(toks: list[Tok]) -> list[Tok]:
                            tok.spaced and not start, tok.row))  # fmt: skip
             start = cut
     return out
+
+
+def _words_go_on(toks: list[Tok], j: int) -> bool:
+    """Token j is words of run-together text that more words of its cell follow."""
+    tok = toks[j]
+    return (
+        tok.glued and not tok.atom and j + 1 < len(toks) and toks[j + 1].cell == tok.cell and not toks[j + 1].atom
+    )
 
 
 def _whole_rows(toks: list[Tok], slots: list[str]) -> list | None:
@@ -304,6 +316,8 @@ def _best_cut(toks: list[Tok], slots: list[str], self_eval: bool) -> list:
                 result = (total + skip, plan, after)
             if j < n:
                 fit = _slot_fit(toks[j], slots[s])
+                if slots[s] in ("target", "actual") and _words_go_on(toks, j):
+                    fit -= 2.0  # words cut where a description may begin are not a value
                 if fit != _NEG:
                     total, plan, after = fill_at(j + 1, s + 1)
                     if fit + total > result[0]:

@@ -67,6 +67,8 @@ class IndicatorTable:
         for k in names[1:]:
             if header[k].key != header[names[0]].key:
                 roles[k] = "explain"
+        if "standard" in roles and "target" in roles and roles.index("standard") < roles.index("target"):
+            roles[roles.index("standard")] = "explain"  # 绩效标准 before the value: it describes the row
         self_eval = self_eval or "actual" in roles or "score" in roles
         return cls(
             value_slots(roles), self_eval, project_columns=project_columns, has_level1="level1" in roles
@@ -189,4 +191,5 @@ def header_length(cells: list[Cell], k: int) -> int:
         elif len(cells[end].key) > 20 or v.is_figure(cells[end].text):
             break
         end += 1
-    return last + 1 - k if "name" in roles and ("level1" in roles or "level2" in roles) else 0
+    named = "name" in roles or "target" in roles and cells[k].key in ("一级指标", "一级目标")  # 二级 column: the names
+    return last + 1 - k if named and ("level1" in roles or "level2" in roles) else 0
