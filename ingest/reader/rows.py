@@ -9,7 +9,6 @@ block before its names (PDF text in scrambled reading order).
 
 from __future__ import annotations
 
-import itertools
 import re
 import sys
 from collections import Counter
@@ -227,7 +226,9 @@ def _description_cuts(toks: list[Tok]) -> list[Tok]:
         if not tok.glued or tok.atom:
             out.append(tok)
             continue
-        cuts = [m.start() for m in _DESCRIPTION_START.finditer(tok.text) if 2 <= m.start() <= len(tok.text) - 2]
+        cuts = [
+            m.start() for m in _DESCRIPTION_START.finditer(tok.text) if 2 <= m.start() <= len(tok.text) - 2
+        ]
         cuts = [c for c in cuts if c + 1 not in cuts]  # "次" | "数": after the longer ending
         start = 0
         for cut in [*cuts, len(tok.text)]:
@@ -243,7 +244,11 @@ def _words_go_on(toks: list[Tok], j: int) -> bool:
     """Token j is words of run-together text that more words of its cell follow."""
     tok = toks[j]
     return (
-        tok.glued and not tok.atom and j + 1 < len(toks) and toks[j + 1].cell == tok.cell and not toks[j + 1].atom
+        tok.glued
+        and not tok.atom
+        and j + 1 < len(toks)
+        and toks[j + 1].cell == tok.cell
+        and not toks[j + 1].atom
     )
 
 

@@ -191,5 +191,7 @@ def header_length(cells: list[Cell], k: int) -> int:
         elif len(cells[end].key) > 20 or v.is_figure(cells[end].text):
             break
         end += 1
-    named = "name" in roles or "target" in roles and cells[k].key in ("一级指标", "一级目标")  # 二级 column: the names
+    named = (
+        "name" in roles or "target" in roles and cells[k].key in ("一级指标", "一级目标")
+    )  # 二级 column: the names
     return last + 1 - k if named and ("level1" in roles or "level2" in roles) else 0
