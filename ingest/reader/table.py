@@ -134,7 +134,7 @@ class IndicatorTable:
                 elif is_level2(cell) or level1_of(cell):
                     level2 = category_text(cell)
                 continue
-            if level1 is None and level2 is None:
+            if level1 is None and level2 is None and not (run or _starts_a_row(cells, k)):
                 continue  # words between the header and the first category (a header cell's tail)
             if not cell.key:
                 continue  # "(30分)": the points of a merged 一级 whose label the copy lost
@@ -146,6 +146,20 @@ class IndicatorTable:
                     row.level1 = vocab.NATIONAL_LEVEL1_OF[row.level2]  # the merged 一级 cell lost
                     self.inferred.append(row)
         return out
+
+
+def _starts_a_row(cells: list[Cell], k: int) -> bool:
+    """Before any category label, a row of a name and its value: the merged 一级/二级 cells of the
+    table's first rows were lost ("贫困地区新增特色产业数量 | ≥1个")."""
+    cell = cells[k]
+    after = [c for c in cells[k + 1 : k + 3] if c.row == cell.row]
+    return (
+        v.has_han(cell.text)
+        and not header_role(cell.key)
+        and len(after) >= 1
+        and v.looks_like_target(after[0].text)
+        and any(ch.isdigit() for ch in after[0].text)
+    )
 
 
 def _names_a_row(cells: list[Cell], k: int) -> bool:
