@@ -351,6 +351,19 @@ FINDINGS = [
         ],
         id="self_eval_score_left_of_weight",
     ),
+    # title_split_before_a_form: a title broken over two lines ("项目支出绩" | "效目标表"), the first
+    # part ending the form before it, left an empty form whose title index pointed past its cells:
+    # IndexError in settle.name_from_title (segments.split_forms).
+    pytest.param(
+        FORM_READER,
+        [
+            "",
+            "",
+            "项目支出绩",
+            "项目支出绩效目标表 项目名称：行道树修剪及补种 同名项目上年预算执行数（万元）： 二级指标 项目名称：城市公园绿地养护",
+        ],
+        id="title_split_before_a_form",
+    ),
 ]
 
 

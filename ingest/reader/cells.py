@@ -413,13 +413,18 @@ def _header_words(piece: str) -> list[str]:
     return words if at == len(piece) and len(words) >= 2 else [piece]
 
 
+# Words with a comparison and a figure straight after them: "科目调整次数≤10次" holds a name and its target.
+_NAME_THEN_TARGET = re.compile(r"[\u4e00-\u9fff][=≥≤<>＝≧≦]+\d")
+
+
 def _cut_glued(part: str, line_no: int, row: int, alone: bool) -> list[Cell]:
     """Cut a space-free run of text before and after each label it holds. A run alone on its line
     may hold a row's values after its words ("学校满意度≥90%"): it is marked glued."""
     part = _LINE_MARKER.sub("", part) if row else part
     pieces = _split_on_labels(part, in_words=not alone)
     if len(pieces) == 1:
-        return [Cell(piece, line_no, row, glued=alone) for piece in _split_colon(part)]
+        glued = alone or _NAME_THEN_TARGET.search(part) is not None
+        return [Cell(piece, line_no, row, glued=glued) for piece in _split_colon(part)]
     pieces = _merge_name_words(pieces)
     for k in range(len(pieces) - 1, 0, -1):
         if pieces[k - 1] in _LABEL_HEADS and label_key(pieces[k]) in _ALL_LABELS:

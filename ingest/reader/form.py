@@ -43,7 +43,7 @@ from .settle import (
     repair_from_loose_figures,
     settle_budget_figures,
 )
-from .table import IndicatorTable, header_length
+from .table import HEADERLESS_SLOTS, IndicatorTable, header_length, headerless_table_at
 
 # not after a digit: "12020年" is no year (a code or a figure run into it)
 _YEAR_OF_FORM = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*度")
@@ -144,6 +144,8 @@ class FormReader(HeaderFields, FundBlock):
         """The segment's form; a project list gives one form per project."""
         cells = self.segment.cells
         self.form.fiscal_year = self._year()
+        if self.segment.title is None and any(c.key.startswith(vocab.SELF_EVAL_SECTIONS) for c in cells):
+            self.form.form_type = FormType.SELF_EVAL  # no title, but the evaluation's closing rows
         for cell in cells:
             if cell.joined:
                 shown = cell.text if len(cell.text) <= 30 else cell.text[:30] + "…"
@@ -176,6 +178,16 @@ class FormReader(HeaderFields, FundBlock):
                 if self.table.self_eval:
                     self.form.form_type = FormType.SELF_EVAL
                 k += header
+                continue
+            if self.table is None and self.segment.title is None and headerless_table_at(cells, k):
+                self._close_runs()
+                self._field_without_value()
+                self_eval = self.form.form_type == FormType.SELF_EVAL
+                self.table = IndicatorTable(list(HEADERLESS_SLOTS), self_eval)
+                message = (
+                    "the indicator table starts without its header: read as 指标值 | 实际完成值 | 分值 | 得分"
+                )
+                self.note(Severity.WARNING, "table_without_header", message, cell.line_no)
                 continue
             self._read_cell(cell)
             k += 1

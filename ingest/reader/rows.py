@@ -182,7 +182,7 @@ def _ends_a_row(text: str, group: list[re.Match]) -> bool:
     if text[group[-1].end() :].startswith(vocab.STANDARD_WORDS):
         return True  # "补助人数250人计划标准": the target, then its 绩效标准
     value, before = group[0].group(), text[: group[0].start()]
-    plain_target = value[:1] in v.OPERATORS or value.endswith("%") or not value[-1].isdigit()  # "2280次"
+    plain_target = value[:1] in v.OPERATORS or value.endswith("%") or not value[-1:].isdigit()  # "2280次"
     return plain_target and before.endswith(lexicon.INDICATOR_NAME_SUFFIXES)
 
 
@@ -329,7 +329,7 @@ def _best_cut(toks: list[Tok], slots: list[str], self_eval: bool) -> list:
                         result = (fit + total, [(slots[s], toks[j].text), *plan], after)
                 if (
                     slots[s] in _DESCRIPTIONS and toks[j].glued and not toks[j].atom
-                    and toks[j].text[0] not in _CLAUSE_STARTS
+                    and toks[j].text[:1] not in _CLAUSE_STARTS
                 ):  # fmt: skip
                     # a description runs over the words of its cell up to the next figure
                     k = j + 1
@@ -455,7 +455,9 @@ def _slot_fit(tok: Tok, slot: str) -> float:
         return _NEG  # 定性 / 正向 fill the 指标性质 (or 指标方向) column, never a value
     if slot in ("weight", "score"):
         value = _points(text)
-        return 1.5 if value is not None and value <= 100 else _NEG
+        if value is None or value > 100:
+            return _NEG
+        return 1.55 if slot == "weight" else 1.5  # one figure after a target: its 分值 rather than a score
     if v.is_operator(text) or text == "%" or text[0] in _CLAUSE_STARTS:
         return _NEG  # ",预算成本明细…": the rest of a sentence, not a cell
     if slot == "target":

@@ -15,6 +15,7 @@ from .categories import header_role
 from .cells import Cell
 from .items import item_header_at
 from .labels import field_for, is_label, is_project_name_label, title_type, unit_statement
+from .table import headerless_table_at
 
 
 @dataclass
@@ -33,12 +34,16 @@ def split_forms(cells: list[Cell]) -> list[Segment]:
     for k, cell in enumerate(cells):
         found = title_type(cell) if not _inside_sentence(cells, k) else None
         is_name_label = is_project_name_label(cell) and not item_header_at(cells, k)
-        starts_table = header_role(cell.key) in ("level1", "level2")
+        starts_table = header_role(cell.key) in ("level1", "level2") or (
+            not (found or segments) and title is None and headerless_table_at(cells, k)
+        )
         if (found and (has_name or has_table)) or (is_name_label and has_name and has_table):
             cut = k - 1 if found and k - 1 > start and title_head(cells[k - 1], cell) else k
             if not found:
                 cut = _with_unit_row(cells, start, cut)
-            if title is not None or has_name or has_table:
+            if (title is not None or has_name or has_table) and cut > start:
+                if title is not None and title >= cut - start:
+                    title = None  # the title's cell went to the next form (a title split over two cells)
                 segments.append(Segment(cells[start:cut], title, form_type, after_form=bool(segments)))
             title = k - cut if found else None
             start, form_type = cut, found or form_type

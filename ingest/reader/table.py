@@ -187,6 +187,24 @@ def _physical_rows(cells: list[Cell]) -> list[list[Cell]]:
     return rows
 
 
+# A table met without its header (the text starts inside it): the national columns after the name.
+HEADERLESS_SLOTS = ["target", "actual", "weight", "score"]
+
+
+def headerless_table_at(cells: list[Cell], k: int) -> bool:
+    """A 一级 label, then a 二级 label, then a name: an indicator table whose header the text lost
+    (a page that starts inside the form)."""
+    return (
+        k + 2 < len(cells)
+        and level1_of(cells[k]) is not None
+        and is_level2(cells[k + 1])
+        and level1_of(cells[k + 1]) is None
+        and v.has_han(cells[k + 2].text)
+        and header_role(cells[k + 2].key) is None
+        and level1_of(cells[k + 2]) is None
+    )
+
+
 def header_length(cells: list[Cell], k: int) -> int:
     """Length of the indicator-table header starting at cell k, 0 when none starts there.
 

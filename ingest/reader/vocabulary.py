@@ -291,6 +291,8 @@ TABLE_END: tuple[str, ...] = (
     "目标未完成", "改进措施",
 )  # fmt: skip
 
+# Rows only a self-evaluation prints (after its indicator table): they tell its type without a title.
+SELF_EVAL_SECTIONS = ("评价结论", "存在问题", "改进措施", "自评结论", "偏差原因分析")
 TOTAL_SCORE = "总分"
 # Labels of a self-evaluation's total score: 总分 and the sum row some provinces print instead.
 TOTAL_SCORES = frozenset({TOTAL_SCORE, "得分合计", "总得分", "自评总分"})
