@@ -31,7 +31,7 @@ _TARGET_PARTS = ("target_operator", "target_direction", "target_unit")
 _NATURE_WORDS = frozenset({"定性", "定量", "正向", "反向", "正向指标", "反向指标"})
 # Columns of words that describe a row: 指标内容 / 指标解释 before its target, 绩效标准 …
 _DESCRIPTIONS = ("explain", "standard")
-_CLAUSE_STARTS = frozenset("、,，。;；:：)）")
+_CLAUSE_STARTS = frozenset("、,，。;；:：)）%")
 # Where a description may begin inside run-together text: after a name's usual last word, or at
 # the national template's "反映…" ("办公大楼日常维修维护次数反映办公大楼全年维修维护情况").
 _DESCRIPTION_START = re.compile(
@@ -436,7 +436,12 @@ def _name_fit(text: str) -> float:
         fit -= 1.5
     if text[0] in _CLAUSE_STARTS:  # nor begins there: the rest of a sentence
         fit -= 3.0
-    if len(text) > 40 and re.search(r"[。;；:：]", text):
+    if (
+        len(text) > 40
+        and re.search(r"[。;；:：]", text)
+        or len(text) > 20
+        and re.search(r"[;；]|。(?=.)", text)
+    ):
         fit -= 2.5  # sentences: a scoring rule or a note, not an indicator's name
     return fit
 
