@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from ..model import FIGURE_FIELDS, Form, FormType, Issue, Severity
 from ..numbers import parse_amount
@@ -48,6 +49,7 @@ from .table import HEADERLESS_SLOTS, IndicatorTable, header_length, headerless_t
 # not after a digit: "12020年" is no year (a code or a figure run into it)
 _YEAR_OF_FORM = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*度")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
+_SCORE_IN_PROSE = re.compile(r"自评(?:总)?得分(?:为|是|:)?(\d{1,3}(?:\.\d{1,2})?)分")
 _LEADING_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?(?:万元|元))(?=[\u4e00-\u9fff])")
 _LABEL_TAIL_FIGURE = re.compile(r"^[\u3400-\u9fff()]{1,8}?[:]?(\d[\d,]*(?:\.\d+)?(?:万元|万|元))$")
 _NAME_TAIL = re.compile(r"\([^()]{1,8}\)$")  # folded key: a short parenthesis on its own
@@ -384,6 +386,8 @@ class FormReader(HeaderFields, FundBlock):
             form.total_score = None
         if self.table is not None and self.table.project_columns:
             return  # a project list: each project's form is checked in _forms_of_project_list
+        if form.form_type == FormType.SELF_EVAL and form.total_score is None:
+            self._total_from_summary()
         name_from_title(form, self.segment, self.note)
         line = form.line_start
         cut_at_start = self.segment.title is None and not self.segment.after_form
@@ -411,6 +415,18 @@ class FormReader(HeaderFields, FundBlock):
                 line,
             )
         note_missing_fields(form, self.note, cut_at_start=cut_at_start)
+
+    def _total_from_summary(self) -> None:
+        """A self-evaluation with no 总分 row may state its score in its summary prose
+        ("项目绩效自评得分为95分")."""
+        for cell in self.segment.preamble + self.segment.cells:
+            match = _SCORE_IN_PROSE.search(v.nfkc(cell.text))
+            if match and Decimal(match.group(1)) <= 100:
+                self.form.total_score = Decimal(match.group(1))
+                self.saw_total = True
+                message = f"总分 {match.group(1)} read from the summary: {match.group()!r}"
+                self.note(Severity.INFO, "total_score_from_summary", message, cell.line_no)
+                return
 
     def _read_table(self) -> None:
         form = self.form

@@ -7,7 +7,7 @@ Form type is decided per form, so a file may hold a target form and then a self-
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..model import FormType
 from . import vocabulary as vocab
@@ -25,6 +25,7 @@ class Segment:
     form_type: FormType
     ends_text: bool = False  # the document's last form: its text may be cut off
     after_form: bool = False  # another form came before it: no title means a shared heading, not a cut
+    preamble: list[Cell] = field(default_factory=list)  # the first form's: the text before it (its summary)
 
 
 def split_forms(cells: list[Cell]) -> list[Segment]:
@@ -59,6 +60,9 @@ def split_forms(cells: list[Cell]) -> list[Segment]:
     # a title with no field of a form after it is a mention ("…的绩效自评表"), not a form
     if has_name or has_table or (title is not None and has_fields):
         segments.append(Segment(cells[start:], title, form_type, ends_text=True, after_form=bool(segments)))
+    if segments and segments[0].cells:
+        first = segments[0].cells[0]
+        segments[0].preamble = cells[: next(k for k, cell in enumerate(cells) if cell is first)]
     return segments
 
 
