@@ -106,7 +106,9 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
     page number ("- 3 -", "第2页") are left out; their line numbers go to ``page_markers``."""
     cells: list[Cell] = []
     page_markers = [] if page_markers is None else page_markers
-    texts = [strip_tags(line).replace("\u3000", " ").strip(" \r\n") for line in lines]
+    texts = _join_wrapped_pipe_cells(
+        [strip_tags(line).replace("\u3000", " ").strip(" \r\n") for line in lines]
+    )
     for row, text in enumerate(texts):
         if not text.strip():
             continue
@@ -133,6 +135,30 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
                     pieces[0].spaced = True
                 cells.extend(pieces)
     return _join_wrapped_cells(_join_split_labels(_cells_one_per_line(cells)))
+
+
+def _join_wrapped_pipe_cells(texts: list[str]) -> list[str]:
+    """A copy printed one cell per line, each closed by " |", shows a cell wrapped over two lines as a
+    short line without the bar before the line that closes it ("打造金安国际网球" | "公开赛等系列品牌赛事 |"):
+    the two are one cell. The wrapped part keeps its line; the line it went on to is left empty."""
+    filled = [t for t in texts if t]
+    closed = sum(1 for t in filled if t.endswith("|") and t.count("|") == 1)
+    if not filled or closed < 0.5 * len(filled):
+        return texts
+    out = list(texts)
+    for k in range(len(out) - 1):
+        text, after = out[k], out[k + 1]
+        if (
+            text
+            and "|" not in text
+            and len(text) <= 12
+            and _has_han(text)
+            and after.endswith("|")
+            and after.count("|") == 1
+            and not _PAGE_MARKER.match(text)
+        ):
+            out[k], out[k + 1] = "", text + after
+    return out
 
 
 def _cells_one_per_line(cells: list[Cell]) -> list[Cell]:
