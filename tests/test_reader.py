@@ -297,12 +297,26 @@ def test_a_form_under_a_shared_heading_takes_its_year_and_coded_unit():
     assert "fiscal_year_from_heading" in codes(document)
 
 
-def test_categories_written_with_value_and_a_lost_level1_put_back():
+def test_categories_written_with_value_and_a_lost_level1_left_blank():
     (linyi,) = _read(FRESH / "sd_linyi_2025_tgt_schoolfunds.txt").forms
     assert [(r.level1, r.level2) for r in linyi.indicators][:4] == [
         ("产出值", "数量值"), ("产出值", "质量值"), ("产出值", "时效值"), ("产出值", "成本值")
     ]  # fmt: skip
     document = _read(FRESH / "sd_jinan_licheng_2019_se_culturecenter.txt")
     (form,) = document.forms
-    assert (form.indicators[0].level1, form.indicators[0].level2) == ("产出指标", "数量指标")
-    assert "level1_inferred" in codes(document)
+    # the 一级 cells were lost (only "(50分)" is left): raw keeps what is printed, staging maps
+    # 数量指标 to 产出指标 (seed indicator_category_map, 一级 '*')
+    assert (form.indicators[0].level1, form.indicators[0].level2) == (None, "数量指标")
+    assert "level1_not_printed" in codes(document)
+
+
+def test_level1_printed_in_its_groups_middle_or_one_character_a_line():
+    # 北京海淀: the merged 产出指标(50分) is printed after its group's first row
+    haidian = _read(COLLECTED / "bj_haidian_2016_se_streetcleaning.txt").forms[0]
+    assert (haidian.indicators[0].level1, haidian.indicators[0].level2) == ("产出指标", "数量指标")
+    # 黄山徽州: "产" | "出" | "指" | "标 数量指标 维护电影放映设备数量 ≥5套 …"
+    forms = _read(REAL / "second_heldback" / "ah_huangshan_huizhou_2025_se_filmfund.txt").forms
+    film = next(form for form in forms if form.indicators)
+    assert [(r.level1, r.level2) for r in film.indicators] == [
+        ("产出指标", "数量指标"), ("产出指标", "质量指标"), ("效益指标", "经济效益指标"), ("效益指标", "经济效益指标")
+    ]  # fmt: skip

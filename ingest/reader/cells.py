@@ -98,6 +98,7 @@ _GLUED_LABEL = re.compile(
     "(" + "|".join(re.escape(w) + _LABEL_SUFFIX for w in _labels() if len(w) >= 3 or w in _GLUED_SHORT) + ")"
 )
 _ALL_LABELS = frozenset(_labels())
+_CATEGORY_LABELS = _ALL_LABELS | vocab.LEVEL1 | vocab.LEVEL2
 _SHORT_LABELS = frozenset(w for w in _ALL_LABELS if len(w) <= 6)
 
 
@@ -106,9 +107,8 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
     page number ("- 3 -", "第2页") are left out; their line numbers go to ``page_markers``."""
     cells: list[Cell] = []
     page_markers = [] if page_markers is None else page_markers
-    texts = _join_wrapped_pipe_cells(
-        [strip_tags(line).replace("\u3000", " ").strip(" \r\n") for line in lines]
-    )
+    texts = [strip_tags(line).replace("\u3000", " ").strip(" \r\n") for line in lines]
+    texts = _join_vertical_labels(_join_wrapped_pipe_cells(texts))
     for row, text in enumerate(texts):
         if not text.strip():
             continue
@@ -158,6 +158,26 @@ def _join_wrapped_pipe_cells(texts: list[str]) -> list[str]:
             and not _PAGE_MARKER.match(text)
         ):
             out[k], out[k + 1] = "", text + after
+    return out
+
+
+def _join_vertical_labels(texts: list[str]) -> list[str]:
+    """A merged cell printed one character a line ("产" | "出" | "指" | "标 数量指标 维护…"): the
+    characters are put back in front of the line they end on, where together they make a label."""
+    out = list(texts)
+    k = 0
+    while k < len(out):
+        j = k
+        while j < len(out) and len(out[j]) == 1 and _has_han(out[j]):
+            j += 1
+        if j - k >= 2 and j < len(out) and out[j]:
+            chars = "".join(out[k:j])
+            words = out[j].replace("|", " ").split()
+            head = words[0] if words else ""
+            if any(label_key(chars + head[:n]) in _CATEGORY_LABELS for n in range(len(head) + 1)):
+                out[k:j] = [""] * (j - k)
+                out[j] = chars + out[j]
+        k = max(j, k + 1)
     return out
 
 

@@ -438,8 +438,9 @@ class FormReader(HeaderFields, FundBlock):
             message = f"{row.name!r}: target printed in parts ({parts}), read as {row.target!r}"
             self.note(Severity.INFO, "target_composed", message, row.line_no)
         for row in self.table.inferred:
-            message = f"{row.name!r}: no 一级 printed for 二级 {row.level2}; {row.level1} put back (national framework)"
-            self.note(Severity.INFO, "level1_inferred", message, row.line_no)
+            one = vocab.NATIONAL_LEVEL1_OF[row.level2]
+            message = f"{row.name!r}: no 一级 printed for 二级 {row.level2} (kept blank; the national framework puts it under {one})"
+            self.note(Severity.INFO, "level1_not_printed", message, row.line_no)
         for cell in self.table.category_names:
             message = f"category word {cell.text!r} followed only by a value: read as the row's name"
             self.note(Severity.INFO, "category_label_as_name", message, cell.line_no)

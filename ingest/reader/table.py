@@ -56,7 +56,9 @@ class IndicatorTable:
     project_columns: list[str] = field(default_factory=list)
     category_names: list[Cell] = field(default_factory=list)  # category words read as a row's name
     has_level1: bool = True  # the header has a 一级 column
-    inferred: list[Indicator] = field(default_factory=list)  # rows whose 一级 was lost and put back
+    inferred: list[Indicator] = field(
+        default_factory=list
+    )  # rows whose 一级 was lost (the national 二级 tells it)
 
     @classmethod
     def from_header(cls, header: list[Cell], self_eval: bool, project_columns: list[str]) -> IndicatorTable:
@@ -140,12 +142,27 @@ class IndicatorTable:
                 continue  # "(30分)": the points of a merged 一级 whose label the copy lost
             run.append(cell)
         out += split_rows(run, self.slots, self.self_eval, level1, level2, self.guesses, self.composed)
+        _level1_printed_below(out)
         if self.has_level1:
-            for row in out:
-                if row.level1 is None and row.level2 in vocab.NATIONAL_LEVEL1_OF:
-                    row.level1 = vocab.NATIONAL_LEVEL1_OF[row.level2]  # the merged 一级 cell lost
-                    self.inferred.append(row)
+            # the merged 一级 cell was lost: raw keeps what is printed (no 一级); staging maps the
+            # national 二级 to its 一级 (seed indicator_category_map, 一级 '*')
+            self.inferred += [r for r in out if r.level1 is None and r.level2 in vocab.NATIONAL_LEVEL1_OF]
         return out
+
+
+def _level1_printed_below(rows: list[Indicator]) -> None:
+    """A merged 一级 cell is printed at its group's middle: the group's first rows come before the
+    label ("是否完成…数量" | "产出指标(50分)" | "质量指标" …). Rows before the first 一级 take it where
+    their 二级 belongs under it."""
+    first = next((row for row in rows if row.level1), None)
+    if first is None:
+        return
+    family = label_key(first.level1).removesuffix("指标")
+    for row in rows:
+        if row.level1:
+            break
+        if vocab.NATIONAL_LEVEL1_OF.get(row.level2 or "", "").removesuffix("指标") == family:
+            row.level1 = first.level1
 
 
 def _starts_a_row(cells: list[Cell], k: int) -> bool:

@@ -54,6 +54,15 @@ any_level2_rules as (
     where level1_label_clean != '*' and level2_label_clean = '*'
 ),
 
+unlabelled as (
+    select
+        '未分类' as canonical_level1,
+        '未细分' as canonical_level2,
+        false as is_cost,
+        false as is_management,
+        true as name_decides
+),
+
 any_level1_rules as (
     select * from category_map_cleaned
     where level1_label_clean = '*' and level2_label_clean != '*'
@@ -100,22 +109,28 @@ label_mapped as (
     select
         winning_indicators.*,
         coalesce(
-            exact_rules.canonical_level1, any_level2_rules.canonical_level1, any_level1_rules.canonical_level1
+            exact_rules.canonical_level1, any_level2_rules.canonical_level1, any_level1_rules.canonical_level1,
+            unlabelled.canonical_level1
         ) as label_level1,
         coalesce(
-            exact_rules.canonical_level2, any_level2_rules.canonical_level2, any_level1_rules.canonical_level2
+            exact_rules.canonical_level2, any_level2_rules.canonical_level2, any_level1_rules.canonical_level2,
+            unlabelled.canonical_level2
         ) as label_level2,
-        coalesce(exact_rules.is_cost, any_level2_rules.is_cost, any_level1_rules.is_cost) as label_is_cost,
+        coalesce(exact_rules.is_cost, any_level2_rules.is_cost, any_level1_rules.is_cost, unlabelled.is_cost)
+            as label_is_cost,
         coalesce(
-            exact_rules.is_management, any_level2_rules.is_management, any_level1_rules.is_management
+            exact_rules.is_management, any_level2_rules.is_management, any_level1_rules.is_management,
+            unlabelled.is_management
         ) as label_is_management,
         coalesce(
-            exact_rules.name_decides, any_level2_rules.name_decides, any_level1_rules.name_decides, false
+            exact_rules.name_decides, any_level2_rules.name_decides, any_level1_rules.name_decides,
+            unlabelled.name_decides, false
         ) as is_label_open,
         case
             when exact_rules.canonical_level1 is not null then 'exact'
             when any_level2_rules.canonical_level1 is not null then 'any_level2'
             when any_level1_rules.canonical_level1 is not null then 'any_level1'
+            when unlabelled.canonical_level1 is not null then 'unlabelled'
         end as mapping_rule
     from winning_indicators
     left join exact_rules
@@ -125,6 +140,9 @@ label_mapped as (
         on winning_indicators.level1_clean = any_level2_rules.level1_label_clean
     left join any_level1_rules
         on winning_indicators.level2_clean = any_level1_rules.level2_label_clean
+    -- a row printed with no category at all (the merged cells lost): the name may still decide
+    left join unlabelled
+        on winning_indicators.level1_clean is null and winning_indicators.level2_clean is null
 ),
 
 overridden as (
