@@ -41,6 +41,7 @@ from .settle import (
     merge_sheet,
     name_from_title,
     note_missing_fields,
+    rate_as_percent,
     repair_from_loose_figures,
     settle_budget_figures,
 )
@@ -377,6 +378,7 @@ class FormReader(HeaderFields, FundBlock):
         if self.fund_columns:
             repair_from_loose_figures(form, self.loose_figures, self.note)
         settle_budget_figures(form)
+        rate_as_percent(form, self.note)
         if any(getattr(form, a) is not None for a in ("initial_budget", "full_year_budget", "executed")):
             form.form_type = FormType.SELF_EVAL
         assume_unit(form, self.note)
@@ -437,10 +439,14 @@ class FormReader(HeaderFields, FundBlock):
         for row, parts in self.table.composed:
             message = f"{row.name!r}: target printed in parts ({parts}), read as {row.target!r}"
             self.note(Severity.INFO, "target_composed", message, row.line_no)
-        for row in self.table.inferred:
-            one = vocab.NATIONAL_LEVEL1_OF[row.level2]
-            message = f"{row.name!r}: no 一级 printed for 二级 {row.level2} (kept blank; the national framework puts it under {one})"
-            self.note(Severity.INFO, "level1_not_printed", message, row.line_no)
+        if self.table.inferred:
+            rows = self.table.inferred
+            level2s = "、".join(dict.fromkeys(row.level2 for row in rows))
+            message = (
+                f"{len(rows)} rows under 二级 {level2s} have no 一级 printed: kept blank "
+                "(staging places them by the national framework)"
+            )
+            self.note(Severity.INFO, "level1_not_printed", message, rows[0].line_no)
         for cell in self.table.category_names:
             message = f"category word {cell.text!r} followed only by a value: read as the row's name"
             self.note(Severity.INFO, "category_label_as_name", message, cell.line_no)

@@ -24,7 +24,7 @@ from . import vocabulary as vocab
 from .categories import category_text, header_role, is_level2, level1_of
 from .cells import Cell
 
-_NAME_PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：]|\d+[、.．])\s*")
+_NAME_PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：.．、]|\d+[、.．](?!\d))\s*")
 _MISSING = {"target": -2.5, "actual": -0.3, "weight": -0.3, "score": -0.3}
 _NEG = float("-inf")
 _TARGET_PARTS = ("target_operator", "target_direction", "target_unit")
@@ -463,7 +463,7 @@ def _slot_fit(tok: Tok, slot: str) -> float:
         if value is None or value > 100:
             return _NEG
         return 1.55 if slot == "weight" else 1.5  # one figure after a target: its 分值 rather than a score
-    if v.is_operator(text) or text == "%" or text[0] in _CLAUSE_STARTS:
+    if v.is_operator(text) or text == "%" or text[0] in _CLAUSE_STARTS or _NAME_PREFIX.match(text):
         return _NEG  # ",预算成本明细…": the rest of a sentence, not a cell
     if slot == "target":
         if tok.atom or v.looks_like_target(text):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 
 from ..model import FIGURE_FIELDS, Form, FormType, Issue, Severity
 from ..numbers import parse_amount
@@ -58,6 +59,22 @@ def settle_budget_figures(form: Form) -> None:
     elif form.budget_total is not None and form.budget_current is None:
         # one figure (资金总额) with no year's figure beside it: the form's annual budget
         form.budget_current, form.budget_total = form.budget_total, None
+
+
+def rate_as_percent(form: Form, note: Note) -> None:
+    """执行率 printed as a fraction ("0.958") where 执行数 / 全年预算数 confirms it: the percent it
+    means (95.8). A fraction the figures do not confirm stays as printed."""
+    rate, base, executed = (
+        form.execution_rate_stated,
+        form.full_year_budget or form.initial_budget,
+        form.executed,
+    )
+    if rate is None or not 0 < rate <= Decimal("1.5") or not base or executed is None:
+        return
+    if rate_agrees(executed, base, rate * 100) and not rate_agrees(executed, base, rate):
+        form.execution_rate_stated = rate * 100
+        message = f"执行率 printed as the fraction {rate}; 执行数 / 预算数 confirms it: read as {rate * 100}%"
+        note(Severity.INFO, "rate_printed_as_fraction", message, form.line_start)
 
 
 def assume_unit(form: Form, note: Note) -> None:

@@ -100,6 +100,8 @@ AMOUNTS: dict[str, str] = {
     "年度资金申请总额": "budget_current",
     "本年度预算": "budget_current",
     "本年度申请资金": "budget_current",
+    "转移支付预算数": "budget_current",  # a transfer fund's self-evaluation: its 全年预算数
+    "转移支付执行数": "executed",
     "本年度申请市财政预算资金": "budget_current",  # 东莞
     "本年度申请财政预算资金": "budget_current",
     "资金总额及构成": "budget_current",  # 长沙: "资金总额及构成 | 总额 | 10606.7522万元 | 财政拨款 …"
