@@ -134,7 +134,8 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
                 if pieces and index:
                     pieces[0].spaced = True
                 cells.extend(pieces)
-    return _join_wrapped_cells(_join_split_labels(_cells_one_per_line(cells)))
+    bar_lines = sum(1 for text in texts if text and not text.replace("|", "").strip())
+    return _join_wrapped_cells(_join_split_labels(_cells_one_per_line(cells, bar_lines)))
 
 
 def _join_wrapped_pipe_cells(texts: list[str]) -> list[str]:
@@ -181,14 +182,15 @@ def _join_vertical_labels(texts: list[str]) -> list[str]:
     return out
 
 
-def _cells_one_per_line(cells: list[Cell]) -> list[Cell]:
+def _cells_one_per_line(cells: list[Cell], bar_lines: int = 0) -> list[Cell]:
     """In a document printed one cell per line, figures stand on lines of their own: a line is
     then one cell, not run-together text whose values follow its words ("本年预算安排800万元" is
-    a name). Judged over the document: a quarter or more of its lone lines are figures."""
+    a name). Judged over the document: a quarter or more of its lone lines are figures, or lines
+    of bars alone ("|", "|||||") separate them as often as not."""
     per_row = Counter(cell.row for cell in cells)
     lone = [cell for cell in cells if per_row[cell.row] == 1 and cell.col < 0]
     figures = sum(1 for cell in lone if _LONE_FIGURE.match(cell.text))
-    if len(lone) < 20 or figures < 0.25 * len(lone):
+    if len(lone) < 20 or figures < 0.25 * len(lone) and bar_lines < 0.5 * len(lone):
         return cells
     for cell in lone:
         cell.glued = False

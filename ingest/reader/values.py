@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from .. import lexicon
 from ..numbers import parse_amount
-from .vocabulary import TARGET_PHRASES, VALUE_UNITS
+from .vocabulary import OPERATOR_WORDS, TARGET_PHRASES, VALUE_UNITS
 
 OPERATORS = "".join(sorted(lexicon.TARGET_OPERATORS))
 _OP = f"[{re.escape(OPERATORS)}]"
@@ -30,7 +30,11 @@ _DAY = r"\d{4}[.\-/]\d{1,2}(?:[.\-/]\d{1,2}(?![\d]))?"
 # A date or a period: "2021年12月31日", "2023.07-2024.01" (the range before its first date).
 _MONTH = r"\d{4}年\d{1,2}月(?:\d{1,2}日)?"
 _DATE = rf"{_MONTH}(?:[-~至](?:\d{{4}}年)?\d{{1,2}}月(?:\d{{1,2}}日)?)?(?:前|底)?|{_DAY}[-~至]{_DAY}|{_DAY}"
-ATOM = re.compile(rf"{_OP}*(?:{_DATE}|{_NUMBER}(?:[-~至]{_NUMBER})?(?:(?:{_UNITS}){_PER})?|{_PHRASES})")
+# Comparisons written as words before a figure: "小于5次", "不低于90%".
+_OP_WORDS = "|".join(sorted(OPERATOR_WORDS, key=len, reverse=True))
+ATOM = re.compile(
+    rf"(?:(?:{_OP_WORDS})(?=\d))?{_OP}*(?:{_DATE}|{_NUMBER}(?:[-~至]{_NUMBER})?(?:(?:{_UNITS}){_PER})?|{_PHRASES})"
+)
 _PLAIN_NUMBER = re.compile(rf"^[-+]?{_NUMBER}$")
 _RATE = re.compile(rf"^({_NUMBER})%$")
 _HAN = re.compile(r"[\u3400-\u9fff]")
