@@ -6,6 +6,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .traditional import TO_SIMPLIFIED
+
 _TAG = re.compile(r"</?(?:p|br|span|div|td|tr|b|strong|u|font)\b[^>]*>", re.IGNORECASE)
 _CHECKBOX = re.compile(r"<input[^>]*>", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
@@ -31,10 +33,18 @@ def split_cells(line: str) -> list[str]:
 
 @lru_cache(maxsize=1 << 14)  # a pure function called on the same labels and cells over and over
 def fold(text: str) -> str:
-    """Matching key for labels: NFKC (full-width → ASCII), no whitespace, no trailing colon."""
+    """Matching key for labels: NFKC (full-width → ASCII), no whitespace, no trailing colon, the
+    label vocabulary's traditional characters simplified and a mirror's pinyin readings dropped
+    ("目標(biāo)" → "目标")."""
     folded = unicodedata.normalize("NFKC", text)
     folded = _SPACE.sub("", folded)
+    if not folded.isascii():
+        folded = _PINYIN.sub("", folded).translate(TO_SIMPLIFIED)
     return folded.rstrip(":")
+
+
+# A reading in brackets after a character, as a mirror site prints rare ones: "學(xué)", "區(qū)".
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,6}\)")
 
 
 def has_checkbox(text: str) -> bool:

@@ -158,3 +158,17 @@ def test_exposures_show_what_feeds_the_export_and_the_report(manifest) -> None:
     )
     read = {name for name in re.findall(r"marts\.([a-z_]+)", sources)}
     assert read <= report
+
+
+def test_clean_text_folds_the_same_traditional_characters_as_the_reader() -> None:
+    """clean_text (macros/traditional_chars.sql) and the reader's label keys (ingest/traditional.py)
+    simplify the same characters: a traditional form's labels match in both or in neither."""
+    from ingest.traditional import _SIMPLIFIED, _TRADITIONAL
+
+    macro = (Path(__file__).resolve().parent.parent / "macros" / "traditional_chars.sql").read_text(
+        encoding="utf-8"
+    )
+    traditional, simplified = (
+        "".join(re.findall(r'"([^"]*)"', body)) for body in macro.split("{% macro")[1:]
+    )
+    assert (traditional, simplified) == (_TRADITIONAL, _SIMPLIFIED)

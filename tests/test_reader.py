@@ -320,3 +320,13 @@ def test_level1_printed_in_its_groups_middle_or_one_character_a_line():
     assert [(r.level1, r.level2) for r in film.indicators] == [
         ("产出指标", "数量指标"), ("产出指标", "质量指标"), ("效益指标", "经济效益指标"), ("效益指标", "经济效益指标")
     ]  # fmt: skip
+
+
+def test_a_form_republished_in_traditional_characters_with_pinyin_readings():
+    # a mirror of 乐昌's page: "績效目標(biāo)表", "專項名稱", "指標(biāo)值"; values stay as printed
+    (form,) = _read(REAL / "fresh3" / "gd_lechang_2018_tgt_vocaid.txt").forms
+    assert (form.form_type.value, form.fiscal_year) == ("target", 2018)
+    assert form.project_name.startswith("學(xué)生資助補助經(jīng)費")
+    assert [(r.level1, r.level2, r.target) for r in form.indicators] == [
+        ("產(chǎn)出指標(biāo)", "數(shù)量指標(biāo)", "100%"), ("產(chǎn)出指標(biāo)", "數(shù)量指標(biāo)", "100%")
+    ]  # fmt: skip

@@ -10,7 +10,7 @@ from . import values as v
 from . import vocabulary as vocab
 from .cells import Cell, label_key
 
-_CATEGORY_NOTE = re.compile(r"\([^()]{1,12}\)$")
+_CATEGORY_NOTE = re.compile(r"\((?![a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+\))[^()]{1,12}\)$")  # not a pinyin reading
 _L1_PATTERN = re.compile(
     r"^[^,。:]{0,6}(?:产出|效益|效果|满意度|成本|投入|管理|完成|影响)[^,。:]{0,4}(?:指标|目标)$"
 )

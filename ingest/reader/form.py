@@ -178,7 +178,7 @@ class FormReader(HeaderFields, FundBlock):
                 self.table.cells += [
                     c for c in head if header_role(c.key) is None
                 ]  # scrambled into the header
-                if self.table.self_eval:
+                if self.table.self_eval and not self._titled_target():
                     self.form.form_type = FormType.SELF_EVAL
                 k += header
                 continue
@@ -375,6 +375,8 @@ class FormReader(HeaderFields, FundBlock):
             self._close_category()
         if self.table is not None:
             self._read_table()
+            if self._titled_target() and any(row.actual for row in form.indicators):
+                form.form_type = FormType.SELF_EVAL  # a 目标表 whose 实际完成值 column is filled in
         if self.fund_columns:
             repair_from_loose_figures(form, self.loose_figures, self.note)
         settle_budget_figures(form)
@@ -417,6 +419,11 @@ class FormReader(HeaderFields, FundBlock):
                 line,
             )
         note_missing_fields(form, self.note, cut_at_start=cut_at_start)
+
+    def _titled_target(self) -> bool:
+        """The title says 目标表: a 实际完成值 column left empty does not make it an evaluation
+        (广东's transfer-fund target forms print one)."""
+        return self.segment.title is not None and self.segment.form_type == FormType.TARGET
 
     def _total_from_summary(self) -> None:
         """A self-evaluation with no 总分 row may state its score in its summary prose
