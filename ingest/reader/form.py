@@ -103,7 +103,17 @@ def _inherit_year(read: list[Form], year: int, seq: int, issues: list[Issue]) ->
 
 def _has_content(form: Form) -> bool:
     figures = any(getattr(form, name) is not None for name in FIGURE_FIELDS)
-    return form.project_name is not None or bool(form.indicators) or figures
+    return form.project_name is not None and not _mentions_a_form(form) or bool(form.indicators) or figures
+
+
+def _mentions_a_form(form: Form) -> bool:
+    """A 'form' of nothing but a name that is a form's title or a piece of prose: a page's heading
+    ("项目名称: …区域(项目)绩效自评表" on a tender portal) or a quoted phrase ("“脱贫攻坚工作经费”,")."""
+    name = form.project_name or ""
+    alone = form.unit_name is None and form.supervisor_name is None and form.project_category is None
+    return alone and (
+        name.endswith(("绩效自评表", "绩效目标表", "申报表")) or name[:1] in '“"' or name[-1:] in ",，、"
+    )
 
 
 @dataclass
