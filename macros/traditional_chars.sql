@@ -1,5 +1,5 @@
 {#
-    The label vocabulary's traditional characters and their simplified forms, for clean_text: a
+    The label vocabulary's traditional characters and their simplified forms, for clean_label: a
     mirror that republishes a form in traditional characters still matches the seeds. The same
     table as ingest/traditional.py (tests/test_dbt_project.py holds the two equal).
 #}

@@ -160,8 +160,8 @@ def test_exposures_show_what_feeds_the_export_and_the_report(manifest) -> None:
     assert read <= report
 
 
-def test_clean_text_folds_the_same_traditional_characters_as_the_reader() -> None:
-    """clean_text (macros/traditional_chars.sql) and the reader's label keys (ingest/traditional.py)
+def test_clean_label_folds_the_same_traditional_characters_as_the_reader() -> None:
+    """clean_label (macros/traditional_chars.sql) and the reader's label keys (ingest/traditional.py)
     simplify the same characters: a traditional form's labels match in both or in neither."""
     from ingest.traditional import _SIMPLIFIED, _TRADITIONAL
 
