@@ -197,9 +197,7 @@ class FormReader(HeaderFields, FundBlock):
                 self._field_without_value()
                 self_eval = self.form.form_type == FormType.SELF_EVAL
                 self.table = IndicatorTable(list(HEADERLESS_SLOTS), self_eval)
-                message = (
-                    "the indicator table starts without its header: read as 指标值 | 实际完成值 | 分值 | 得分"
-                )
+                message = "the indicator table starts without its header: read as 指标性质 | 指标值 | 度量单位 | 实际完成值 | 分值 | 得分, each where it fits"
                 self.note(Severity.WARNING, "table_without_header", message, cell.line_no)
                 continue
             self._read_cell(cell)

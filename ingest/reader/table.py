@@ -16,6 +16,7 @@ from . import values as v
 from . import vocabulary as vocab
 from .categories import category_text, header_role, is_level2, level1_of
 from .cells import Cell, label_key
+from .labels import is_label
 from .rows import scrambled_rows, split_rows
 
 _VALUE_ROLES = ("explain", "target_operator", "target_direction", "target", "target_unit", "target_half", "actual",
@@ -170,13 +171,14 @@ def _starts_a_row(cells: list[Cell], k: int) -> bool:
     table's first rows were lost ("贫困地区新增特色产业数量 | ≥1个")."""
     cell = cells[k]
     after = [c for c in cells[k + 1 : k + 3] if c.row == cell.row]
+    if not v.has_han(cell.text) or header_role(cell.key) or not after:
+        return False
+    first = v.nfkc(after[0].text).strip()
+    if v.looks_like_target(first) and any(ch.isdigit() for ch in first):
+        return True
     return (
-        v.has_han(cell.text)
-        and not header_role(cell.key)
-        and len(after) >= 1
-        and v.looks_like_target(after[0].text)
-        and any(ch.isdigit() for ch in after[0].text)
-    )
+        len(after) == 2 and v.is_operator(first) and v.number(v.nfkc(after[1].text)) is not None
+    )  # "= | 100"
 
 
 def _names_a_row(cells: list[Cell], k: int) -> bool:
@@ -205,20 +207,32 @@ def _physical_rows(cells: list[Cell]) -> list[list[Cell]]:
 
 
 # A table met without its header (the text starts inside it): the national columns after the name.
-HEADERLESS_SLOTS = ["target", "actual", "weight", "score"]
+HEADERLESS_SLOTS = ["target_operator", "target", "target_unit", "actual", "weight", "score"]
 
 
 def headerless_table_at(cells: list[Cell], k: int) -> bool:
     """A 一级 label, then a 二级 label, then a name: an indicator table whose header the text lost
     (a page that starts inside the form)."""
+    if k + 2 >= len(cells):
+        return False
+    if level1_of(cells[k]) is not None:
+        return (
+            is_level2(cells[k + 1])
+            and level1_of(cells[k + 1]) is None
+            and v.has_han(cells[k + 2].text)
+            and header_role(cells[k + 2].key) is None
+            and level1_of(cells[k + 2]) is None
+        )
+    # or a row shaped like one: a name, then a comparison sign and a figure ("…及时率 | = | 100 | %")
+    row = [c for c in cells[k : k + 4] if c.row == cells[k].row]
     return (
-        k + 2 < len(cells)
-        and level1_of(cells[k]) is not None
-        and is_level2(cells[k + 1])
-        and level1_of(cells[k + 1]) is None
-        and v.has_han(cells[k + 2].text)
-        and header_role(cells[k + 2].key) is None
-        and level1_of(cells[k + 2]) is None
+        len(row) >= 3
+        and v.has_han(row[0].text)
+        and len(row[0].key) >= 4
+        and header_role(row[0].key) is None
+        and not is_label(row[0])
+        and v.is_operator(v.nfkc(row[1].text).strip())
+        and v.number(v.nfkc(row[2].text)) is not None
     )
 
 
