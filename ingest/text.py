@@ -39,12 +39,12 @@ def fold(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text)
     folded = _SPACE.sub("", folded)
     if not folded.isascii():
-        folded = _PINYIN.sub("", folded).translate(TO_SIMPLIFIED)
+        folded = PINYIN_READING.sub("", folded).translate(TO_SIMPLIFIED)
     return folded.rstrip(":")
 
 
 # A reading in brackets after a character, as a mirror site prints rare ones: "學(xué)", "區(qū)".
-_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,6}\)")
+PINYIN_READING = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,6}\)")
 
 
 def has_checkbox(text: str) -> bool:

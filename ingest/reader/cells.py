@@ -23,7 +23,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..text import PINYIN_READING as _PINYIN
 from ..text import fold, strip_tags
+from ..traditional import TO_SIMPLIFIED
 from . import vocabulary as vocab
 
 # A label may carry a unit marker or a column letter: "项目总预算(万元)", "全年预算数(A)", "执行率(B/A)".
@@ -400,8 +402,10 @@ def _split_on_labels(part: str, in_words: bool = False) -> list[str]:
     followed by a comma or full stop, or after 的 ("市房管局为项目的主管单位，依据…"), or read
     into by 中 ("绩效目标申报表中申报的数量")."""
     text = unicodedata.normalize("NFKC", part)
-    if len(text) == len(part) and not _SPACE.search(text):
+    readings = list(_PINYIN.finditer(text)) if "(" in text else []
+    if len(text) == len(part) and not _SPACE.search(text) and not readings:
         origin = range(len(part))  # most words fold character for character: no per-character walk
+        text = text.translate(TO_SIMPLIFIED)
     else:
         folded, origin = [], []
         for index, ch in enumerate(part):
@@ -410,6 +414,10 @@ def _split_on_labels(part: str, in_words: bool = False) -> list[str]:
                     folded.append(out)
                     origin.append(index)
         text = "".join(folded)
+        for reading in reversed(list(_PINYIN.finditer(text))):  # "項(xiàng)目": the reading is not text
+            del folded[reading.start() : reading.end()], origin[reading.start() : reading.end()]
+            text = "".join(folded)
+        text = text.translate(TO_SIMPLIFIED)
     cuts = set()
     for match in _GLUED_LABEL.finditer(text):
         before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
