@@ -32,7 +32,9 @@ class FundBlock:
 
     def _fund_value(self, cell: Cell) -> bool:
         text = v.nfkc(cell.text).replace(" ", "")
-        if self._is_figure(cell):
+        if cell.glued and v.is_number_run(text) and v.number(text) is None and len(text) >= 6:
+            self.fund_values.append((text, True))  # "21182118100%": 2118 | 2118 | 100%, run together
+        elif self._is_figure(cell):
             self.fund_values.append((text, False))
         elif v.is_number_run(text):
             self.fund_values.append((text, cell.glued))  # figures printed together: only run-together text

@@ -29,6 +29,8 @@ FIELDS: dict[str, str] = {
     "专项资金名称": "project_name",
     "资金名称": "project_name",
     "专项名称": "project_name",
+    "转移支付(项目)名称": "project_name",
+    "转移支付名称": "project_name",
     "项目(资金)名称": "project_name",
     "主管部门": "supervisor_name",
     "项目主管部门": "supervisor_name",
@@ -38,12 +40,14 @@ FIELDS: dict[str, str] = {
     "主管部门及编码": "supervisor_name",
     "主管单位": "supervisor_name",
     "省级主管部门": "supervisor_name",
+    "地方主管部门": "supervisor_name",
     "中央主管部门": "supervisor_name",
     "预算部门": "unit_name",
     "实施单位": "unit_name",
     "项目实施单位": "unit_name",
     "项目执行单位": "unit_name",
     "执行单位": "unit_name",
+    "资金使用单位": "unit_name",
     "申报单位": "unit_name",
     "申报单位名称": "unit_name",
     "填报单位": "unit_name",
@@ -72,7 +76,7 @@ FIELD_PATTERNS: tuple[tuple[str, str, int], ...] = (
 )
 # Which of two labels for the same field wins: the executing unit over the department that files.
 FIELD_PRIORITY: dict[str, int] = {
-    "省级主管部门": 1, "中央主管部门": 1, "实施单位": 3, "项目实施单位": 3, "项目执行单位": 3, "执行单位": 3, "部门": 0, "预算部门": 1,
+    "省级主管部门": 1, "中央主管部门": 1, "地方主管部门": 2, "资金使用单位": 3, "实施单位": 3, "项目实施单位": 3, "项目执行单位": 3, "执行单位": 3, "部门": 0, "预算部门": 1,
 }  # fmt: skip
 # The continuation of a label split over two cells ("主管部门" | "及编码").
 LABEL_TAILS: frozenset[str] = frozenset(
