@@ -442,6 +442,8 @@ def test_the_real_documents_build_without_an_error(real_warehouse, tmp_path):
     assert " ERROR=0 " in result.stdout
     with duckdb.connect(str(db), read_only=True) as con:
         unplaced = con.execute(
-            "select count(*) from marts.fct_indicators where canonical_level1 = '未分类'"
-        ).fetchone()[0]
-    assert unplaced <= 4  # 武川's four rows printed before any category label
+            "select count(*), count(*) filter (where level1 is not null or level2 is not null)"
+            " from marts.fct_indicators where canonical_level1 = '未分类'"
+        ).fetchone()
+    # only rows printed with no category at all (武川's first four, 大英's first) are left unplaced
+    assert unplaced[0] >= 1 and unplaced[1] == 0
