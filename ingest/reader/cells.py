@@ -27,6 +27,9 @@ from ..text import PINYIN_READING as _PINYIN
 from ..text import fold, strip_tags
 from ..traditional import TO_SIMPLIFIED
 from . import vocabulary as vocab
+from .lines import PAGE_MARKER as _PAGE_MARKER
+from .lines import has_han as _has_han
+from .lines import join_vertical_labels, join_wrapped_pipe_cells
 
 # A label may carry a unit marker or a column letter: "项目总预算(万元)", "全年预算数(A)", "执行率(B/A)".
 _LABEL_SUFFIX = r"(?:\((?:万元|元|[A-Z/×*%\d]{1,12}|\d+分)\))?"
@@ -36,8 +39,6 @@ _SUFFIX = re.compile(
 _COLON = re.compile(r"[:：]")
 # Numbering before a label: "一、预算资金", "(一)财政拨款", "1.中央资金".
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]\)|\d{1,2}[.、](?!\d))")
-# Page numbers and preview-site page markers, which split a row in two.
-_PAGE_MARKER = re.compile(r"^(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)$")
 _LINE_MARKER = re.compile(r"^\d{1,2}、(?=\S)")
 
 
@@ -101,6 +102,12 @@ _GLUED_LABEL = re.compile(
 )
 _ALL_LABELS = frozenset(_labels())
 _CATEGORY_LABELS = _ALL_LABELS | vocab.LEVEL1 | vocab.LEVEL2
+
+
+def _is_category_label(text: str) -> bool:
+    return label_key(text) in _CATEGORY_LABELS
+
+
 _SHORT_LABELS = frozenset(w for w in _ALL_LABELS if len(w) <= 6)
 
 
@@ -110,7 +117,7 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
     cells: list[Cell] = []
     page_markers = [] if page_markers is None else page_markers
     texts = [strip_tags(line).replace("\u3000", " ").strip(" \r\n") for line in lines]
-    texts = _join_vertical_labels(_join_wrapped_pipe_cells(texts))
+    texts = join_vertical_labels(join_wrapped_pipe_cells(texts), _is_category_label)
     for row, text in enumerate(texts):
         if not text.strip():
             continue
@@ -140,50 +147,6 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
     return _join_wrapped_cells(_join_split_labels(_cells_one_per_line(cells, bar_lines)))
 
 
-def _join_wrapped_pipe_cells(texts: list[str]) -> list[str]:
-    """A copy printed one cell per line, each closed by " |", shows a cell wrapped over two lines as a
-    short line without the bar before the line that closes it ("打造金安国际网球" | "公开赛等系列品牌赛事 |"):
-    the two are one cell. The wrapped part keeps its line; the line it went on to is left empty."""
-    filled = [t for t in texts if t]
-    closed = sum(1 for t in filled if t.endswith("|") and t.count("|") == 1)
-    if not filled or closed < 0.5 * len(filled):
-        return texts
-    out = list(texts)
-    for k in range(len(out) - 1):
-        text, after = out[k], out[k + 1]
-        if (
-            text
-            and "|" not in text
-            and len(text) <= 12
-            and _has_han(text)
-            and after.endswith("|")
-            and after.count("|") == 1
-            and not _PAGE_MARKER.match(text)
-        ):
-            out[k], out[k + 1] = "", text + after
-    return out
-
-
-def _join_vertical_labels(texts: list[str]) -> list[str]:
-    """A merged cell printed one character a line ("产" | "出" | "指" | "标 数量指标 维护…"): the
-    characters are put back in front of the line they end on, where together they make a label."""
-    out = list(texts)
-    k = 0
-    while k < len(out):
-        j = k
-        while j < len(out) and len(out[j]) == 1 and _has_han(out[j]):
-            j += 1
-        if j - k >= 2 and j < len(out) and out[j]:
-            chars = "".join(out[k:j])
-            words = out[j].replace("|", " ").split()
-            head = words[0] if words else ""
-            if any(label_key(chars + head[:n]) in _CATEGORY_LABELS for n in range(len(head) + 1)):
-                out[k:j] = [""] * (j - k)
-                out[j] = chars + out[j]
-        k = max(j, k + 1)
-    return out
-
-
 def _cells_one_per_line(cells: list[Cell], bar_lines: int = 0) -> list[Cell]:
     """In a document printed one cell per line, figures stand on lines of their own: a line is
     then one cell, not run-together text whose values follow its words ("本年预算安排800万元" is
@@ -206,7 +169,6 @@ _LONE_FIGURE = re.compile(r"^[=≥≤<>＝]*\s*\d[\d,.]*\s*(?:%|万元|万|元|[
 # Wide characters (East Asian width W or F): CJK, Hangul, full-width forms.
 _WIDE = re.compile(r"[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
                    r"\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")  # fmt: skip
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def display_width(text: str) -> int:
@@ -267,10 +229,6 @@ def _join_wrapped_cells(cells: list[Cell]) -> list[Cell]:
         elif cell.row != (last_han.row if last_han else None) and _has_han(cell.text):
             last_han = None
     return out
-
-
-def _has_han(text: str) -> bool:
-    return _HAN.search(text) is not None
 
 
 # Words a wrapped label may start with on a line of their own: "中央" | "主管部门".

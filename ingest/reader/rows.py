@@ -3,7 +3,7 @@
 Empty cells may have been dropped and runs of text may hold a whole row, so rows are not taken
 by position: ``split_rows`` chooses, over every way of cutting the run into rows, the one whose
 cells best fit their columns (a name is words, a target a sign, number or qualitative word, a
-weight a number no larger than 100 …). ``scrambled_rows`` pairs a table whose values come as one
+weight a number no larger than 100 …). ``value_block`` pairs a table whose values come as one
 block before its names (PDF text in scrambled reading order).
 """
 
@@ -21,7 +21,6 @@ from ..model import Indicator
 from ..parsers.tables import compose_target
 from . import values as v
 from . import vocabulary as vocab
-from .categories import category_text, header_role, is_level2, level1_of
 from .cells import Cell
 
 _NAME_PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：.．、]|\d+[、.．](?!\d))\s*")
@@ -30,7 +29,7 @@ _NEG = float("-inf")
 _TARGET_PARTS = ("target_operator", "target_direction", "target_unit")
 _NATURE_WORDS = frozenset({"定性", "定量", "正向", "反向", "正向指标", "反向指标"})
 # Columns of words that describe a row: 指标内容 / 指标解释 before its target, 绩效标准 …
-_DESCRIPTIONS = ("explain", "standard")
+DESCRIPTIONS = ("explain", "standard")
 _CLAUSE_STARTS = frozenset("、,，。;；:：)）%")
 # Where a description may begin inside run-together text: after a name's usual last word, or at
 # the national template's "反映…" ("办公大楼日常维修维护次数反映办公大楼全年维修维护情况").
@@ -50,48 +49,6 @@ class Tok:
     glued: bool = False
     spaced: bool = False  # printed after a space on its line
     row: int = -1  # the physical row it was printed in
-
-
-def scrambled_rows(cells: list[Cell], slots: list[str]) -> tuple[list[Indicator], list[str]] | None:
-    """PDF text in scrambled reading order prints a table's values as one block and its names and
-    二级 labels as others, each in row order. When the values come as whole rows before the names,
-    the k-th name takes the k-th row of values and, where their counts agree, the k-th 二级."""
-    value_slots = [s for s in slots if s not in ("deviation_reason", "note", *_DESCRIPTIONS)]
-    width = len(value_slots)
-    leading = seen_names = 0  # values printed before the second name: more than a row's worth
-    for cell in cells:
-        text = v.nfkc(cell.text).replace(" ", "")
-        if v.looks_like_target(text) or v.number(text) is not None:
-            leading += 1
-        elif not (is_level2(cell) or level1_of(cell) or header_role(cell.key)) and v.has_han(text):
-            seen_names += 1
-            if seen_names == 2:
-                break
-    if width < 2 or leading < 2 * width:
-        return None
-    values, names, level2s = [], [], []
-    for cell in cells:
-        text = v.nfkc(cell.text).replace(" ", "")
-        if level1_of(cell) or header_role(cell.key):
-            continue
-        if is_level2(cell):
-            level2s.append(category_text(cell))
-        elif v.looks_like_target(text) or v.number(text) is not None:
-            values.append(text)
-        elif names and len(text) <= 2 and v.has_han(text):
-            names[-1] = (names[-1][0] + text, names[-1][1])  # a name's last characters, printed apart
-        elif v.has_han(text):
-            names.append((text, cell.line_no))
-    groups = len(values) // width
-    if groups < 2 or len(names) != groups:
-        return None
-    rows = []
-    for k, (name, line_no) in enumerate(names):
-        row = dict(zip(value_slots, values[k * width : (k + 1) * width], strict=True))
-        level2 = level2s[k] if len(level2s) == groups else None
-        parents = lexicon.LEVEL2_PARENTS.get(level2 or "", (None,))
-        rows.append(_indicator(name, row, parents[0], level2, line_no))
-    return rows, values[groups * width :]
 
 
 def tokens_of(cells: list[Cell]) -> list[Tok]:
@@ -199,7 +156,7 @@ def split_rows(
     if not cells:
         return []
     toks = tokens_of(cells)
-    if slots[0] in _DESCRIPTIONS:
+    if slots[0] in DESCRIPTIONS:
         toks = _description_cuts(toks)
     plan = _whole_rows(toks, slots)
     if plan is None:
@@ -208,7 +165,7 @@ def split_rows(
     for i, end, values in plan:
         end = min(end, _described_from(toks, i, end) or end)
         name = _NAME_PREFIX.sub("", _name_text(toks[i:end]).strip())
-        rows.append(_indicator(name, dict(values), level1, level2, cells[toks[i].cell].line_no))
+        rows.append(indicator(name, dict(values), level1, level2, cells[toks[i].cell].line_no))
         if len({t.cell for t in toks[i:end]}) > 1 and guesses is not None:
             guesses.append(rows[-1])
         parts = [text for slot, text in values if slot in _TARGET_PARTS]
@@ -328,7 +285,7 @@ def _best_cut(toks: list[Tok], slots: list[str], self_eval: bool) -> list:
                     if fit + total > result[0]:
                         result = (fit + total, [(slots[s], toks[j].text), *plan], after)
                 if (
-                    slots[s] in _DESCRIPTIONS and toks[j].glued and not toks[j].atom
+                    slots[s] in DESCRIPTIONS and toks[j].glued and not toks[j].atom
                     and toks[j].text[:1] not in _CLAUSE_STARTS
                 ):  # fmt: skip
                     # a description runs over the words of its cell up to the next figure
@@ -499,7 +456,7 @@ def _two_values(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _indicator(name: str, values: dict[str, str], level1, level2, line_no: int) -> Indicator:
+def indicator(name: str, values: dict[str, str], level1, level2, line_no: int) -> Indicator:
     if {"target_operator", "target_direction", "target_unit"} & values.keys():
         signs = [values.get(slot, "") for slot in ("target_operator", "target_direction")]
         sign = next((s for s in signs if s.replace(" ", "") in vocab.OPERATOR_WORDS), None)

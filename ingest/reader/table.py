@@ -17,7 +17,8 @@ from . import vocabulary as vocab
 from .categories import category_text, header_role, is_level2, level1_of
 from .cells import Cell, label_key
 from .labels import is_label
-from .rows import scrambled_rows, split_rows
+from .rows import split_rows
+from .value_block import scrambled_rows
 
 _VALUE_ROLES = ("explain", "target_operator", "target_direction", "target", "target_unit", "target_half", "actual",
                 "weight", "score", "deviation_reason", "note", "standard")  # fmt: skip

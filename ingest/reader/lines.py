@@ -1,0 +1,59 @@
+"""Repairs of whole lines before they are cut into cells: two ways a copy breaks one table cell
+over several lines that only the lines around it show."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# Page numbers and preview-site page markers ("- 3 -", "第2页"): never a wrapped cell's part.
+PAGE_MARKER = re.compile(r"^(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)$")
+
+
+def has_han(text: str) -> bool:
+    return _HAN.search(text) is not None
+
+
+def join_wrapped_pipe_cells(texts: list[str]) -> list[str]:
+    """A copy printed one cell per line, each closed by " |", shows a cell wrapped over two lines as a
+    short line without the bar before the line that closes it ("打造金安国际网球" | "公开赛等系列品牌赛事 |"):
+    the two are one cell. The wrapped part keeps its line; the line it went on to is left empty."""
+    filled = [t for t in texts if t]
+    closed = sum(1 for t in filled if t.endswith("|") and t.count("|") == 1)
+    if not filled or closed < 0.5 * len(filled):
+        return texts
+    out = list(texts)
+    for k in range(len(out) - 1):
+        text, after = out[k], out[k + 1]
+        if (
+            text
+            and "|" not in text
+            and len(text) <= 12
+            and has_han(text)
+            and after.endswith("|")
+            and after.count("|") == 1
+            and not PAGE_MARKER.match(text)
+        ):
+            out[k], out[k + 1] = "", text + after
+    return out
+
+
+def join_vertical_labels(texts: list[str], is_label: Callable[[str], bool]) -> list[str]:
+    """A merged cell printed one character a line ("产" | "出" | "指" | "标 数量指标 维护…"): the
+    characters are put back in front of the line they end on, where together they make a label."""
+    out = list(texts)
+    k = 0
+    while k < len(out):
+        j = k
+        while j < len(out) and len(out[j]) == 1 and has_han(out[j]):
+            j += 1
+        if j - k >= 2 and j < len(out) and out[j]:
+            chars = "".join(out[k:j])
+            words = out[j].replace("|", " ").split()
+            head = words[0] if words else ""
+            if any(is_label(chars + head[:n]) for n in range(len(head) + 1)):
+                out[k:j] = [""] * (j - k)
+                out[j] = chars + out[j]
+        k = max(j, k + 1)
+    return out
