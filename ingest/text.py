@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .traditional import TO_SIMPLIFIED
+from .traditional import HAS_TRADITIONAL, TO_SIMPLIFIED
 
 _TAG = re.compile(r"</?(?:p|br|span|div|td|tr|b|strong|u|font)\b[^>]*>", re.IGNORECASE)
 _CHECKBOX = re.compile(r"<input[^>]*>", re.IGNORECASE)
@@ -38,12 +38,16 @@ def fold(text: str) -> str:
     ("目標(biāo)" → "目标")."""
     folded = unicodedata.normalize("NFKC", text)
     folded = _SPACE.sub("", folded)
-    if not folded.isascii():
-        folded = PINYIN_READING.sub("", folded).translate(TO_SIMPLIFIED)
+    if len(folded) <= 200 and not folded.isascii():  # labels are short; whole texts are folded too
+        if "(" in folded and _READING_START.search(folded):
+            folded = PINYIN_READING.sub("", folded)
+        if HAS_TRADITIONAL.search(folded):
+            folded = folded.translate(TO_SIMPLIFIED)
     return folded.rstrip(":")
 
 
 # A reading in brackets after a character, as a mirror site prints rare ones: "學(xué)", "區(qū)".
+_READING_START = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]")  # a literal first: a fast scan
 PINYIN_READING = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,6}\)")
 
 

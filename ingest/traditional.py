@@ -9,6 +9,8 @@ ingest/reader/cells.py).
 
 from __future__ import annotations
 
+import re
+
 _TRADITIONAL = (
     "並併來侷係個們備傢價億優內冊別剋劃動務區協厤問單噸噹嚮嚴國圖埰執報場學寀實審專對屬張強彆後復態應懷戶掃採撥據擬敎數斷於昇"
     "時曆曏會朮東條業構標機檯權歷決況減準滿濟為無爲現環產産畝當發眾確碼稱穩箇節範籌級細組結經綜綠維網緑編縣總績織繫續義聯臺與"
@@ -22,3 +24,4 @@ _SIMPLIFIED = (
     "门闭开间合关升阶际只电巩千响页项预顿头题额类显台体发出"
 )
 TO_SIMPLIFIED = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
+HAS_TRADITIONAL = re.compile(f"[{_TRADITIONAL}]")

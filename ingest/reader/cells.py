@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from ..text import PINYIN_READING as _PINYIN
 from ..text import fold, strip_tags
-from ..traditional import TO_SIMPLIFIED
+from ..traditional import HAS_TRADITIONAL, TO_SIMPLIFIED
 from . import vocabulary as vocab
 from .lines import PAGE_MARKER as _PAGE_MARKER
 from .lines import has_han as _has_han
@@ -363,7 +363,7 @@ def _split_on_labels(part: str, in_words: bool = False) -> list[str]:
     readings = list(_PINYIN.finditer(text)) if "(" in text else []
     if len(text) == len(part) and not _SPACE.search(text) and not readings:
         origin = range(len(part))  # most words fold character for character: no per-character walk
-        text = text.translate(TO_SIMPLIFIED)
+        text = text.translate(TO_SIMPLIFIED) if HAS_TRADITIONAL.search(text) else text
     else:
         folded, origin = [], []
         for index, ch in enumerate(part):
