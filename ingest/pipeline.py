@@ -35,7 +35,6 @@ from .formats import ZIP, sniff
 from .formats.archive import ArchiveRefused, members
 from .load import connect, ensure_raw_schema, load_documents
 from .model import Document, Issue, Severity
-from .parse import parse_bytes
 
 BATCH_SIZE = 200  # documents per load transaction: bounds the parent's memory (≈350 MB at 200, 510 MB at 500)
 SERIAL_BELOW = 16  # fewer files than this are parsed in-process: a pool costs more than it saves
@@ -220,7 +219,15 @@ def read_and_parse(path: Path) -> list[Result]:
         return [too_large_document(document_id, str(path), size, _max_file_bytes)]
     if sniff(data, str(path)) == ZIP:
         return _unpack(data, str(path), document_id)
-    return [parse_bytes(data, str(path), ocr=_ocr)]
+    return [_parse(data, str(path))]
+
+
+def _parse(data: bytes, path: str) -> Document:
+    # the readers are imported when a file first needs reading: a re-ingest of unchanged files
+    # (hashes only) never pays for them
+    from .parse import parse_bytes
+
+    return parse_bytes(data, path, ocr=_ocr)
 
 
 def _unpack(data: bytes, archive_path: str, archive_id: str) -> list[Result]:
@@ -241,7 +248,7 @@ def _unpack(data: bytes, archive_path: str, archive_id: str) -> list[Result]:
                 message = "a ZIP archive inside the archive: unpack it and ingest its files"
                 results.append(_failed(member_id, path, len(member.data), "nested_archive", message))
             else:
-                results.append(parse_bytes(member.data, path, ocr=_ocr))
+                results.append(_parse(member.data, path))
     except ArchiveRefused as exc:
         refused = _failed(archive_id, archive_path, len(data), exc.code, str(exc))
         # found out part-way (a size that lied): what was read is kept, the archive's row counted with it
