@@ -197,6 +197,21 @@ def _description_cuts(toks: list[Tok]) -> list[Tok]:
     return out
 
 
+def _alone_after_a_full_row(toks: list[Tok], j: int) -> bool:
+    """Token j is words alone on its line, right after a line of several cells ("社会效益 | 使读者… |
+    独有数据资源查询… | 独有数据资源查询…" then "促进黄石文化经济发展,丰富市民文化活动")."""
+    tok = toks[j]
+    return (
+        j > 0
+        and not tok.atom
+        and not tok.in_row
+        and not tok.glued
+        and toks[j - 1].in_row
+        and toks[j - 1].row != tok.row
+        and tok.row >= 0
+    )
+
+
 def _words_go_on(toks: list[Tok], j: int) -> bool:
     """Token j is words of run-together text that more words of its cell follow."""
     tok = toks[j]
@@ -280,6 +295,8 @@ def _best_cut(toks: list[Tok], slots: list[str], self_eval: bool) -> list:
                 fit = _slot_fit(toks[j], slots[s])
                 if slots[s] in ("target", "actual") and _words_go_on(toks, j):
                     fit -= 2.0  # words cut where a description may begin are not a value
+                if slots[s] in ("target", "actual") and _alone_after_a_full_row(toks, j):
+                    fit -= 2.5  # words alone on the line after a row of cells: a row with only a name
                 if fit != _NEG:
                     total, plan, after = fill_at(j + 1, s + 1)
                     if fit + total > result[0]:
