@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .traditional import HAS_TRADITIONAL, TO_SIMPLIFIED
+from .traditional import simplified
 
 _TAG = re.compile(r"</?(?:p|br|span|div|td|tr|b|strong|u|font)\b[^>]*>", re.IGNORECASE)
 _CHECKBOX = re.compile(r"<input[^>]*>", re.IGNORECASE)
@@ -41,8 +41,7 @@ def fold(text: str) -> str:
     if len(folded) <= 200 and not folded.isascii():  # labels are short; whole texts are folded too
         if "(" in folded and _READING_START.search(folded):
             folded = PINYIN_READING.sub("", folded)
-        if HAS_TRADITIONAL.search(folded):
-            folded = folded.translate(TO_SIMPLIFIED)
+        folded = simplified(folded)
     return folded.rstrip(":")
 
 

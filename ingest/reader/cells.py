@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from ..text import PINYIN_READING as _PINYIN
 from ..text import fold, strip_tags
-from ..traditional import HAS_TRADITIONAL, TO_SIMPLIFIED
+from ..traditional import simplified
 from . import vocabulary as vocab
 from .lines import PAGE_MARKER as _PAGE_MARKER
 from .lines import has_han as _has_han
@@ -78,7 +78,6 @@ def _labels() -> list[str]:
         | set(vocab.TOTAL_SCORES)
         | {
             "其中",
-            "总分",
             "评分等级",
             "单位:万元",
             "单位:元",
@@ -363,7 +362,7 @@ def _split_on_labels(part: str, in_words: bool = False) -> list[str]:
     readings = list(_PINYIN.finditer(text)) if "(" in text else []
     if len(text) == len(part) and not _SPACE.search(text) and not readings:
         origin = range(len(part))  # most words fold character for character: no per-character walk
-        text = text.translate(TO_SIMPLIFIED) if HAS_TRADITIONAL.search(text) else text
+        text = simplified(text)
     else:
         folded, origin = [], []
         for index, ch in enumerate(part):
@@ -374,8 +373,7 @@ def _split_on_labels(part: str, in_words: bool = False) -> list[str]:
         text = "".join(folded)
         for reading in reversed(list(_PINYIN.finditer(text))):  # "項(xiàng)目": the reading is not text
             del folded[reading.start() : reading.end()], origin[reading.start() : reading.end()]
-            text = "".join(folded)
-        text = text.translate(TO_SIMPLIFIED)
+        text = simplified("".join(folded))
     cuts = set()
     for match in _GLUED_LABEL.finditer(text):
         before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]

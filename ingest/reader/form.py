@@ -330,7 +330,6 @@ class FormReader(HeaderFields, FundBlock):
                 amount is None and tail
             ):  # "资金总额" | "及构成总额10606.7522万元": the label's tail, then its figure
                 amount = parse_amount(tail.group(1))
-
             if amount is not None:
                 attr, label = self.pending_amounts.popleft()
                 if attr:

@@ -18,7 +18,7 @@ def has_han(text: str) -> bool:
 def join_wrapped_pipe_cells(texts: list[str]) -> list[str]:
     """A copy printed one cell per line, each closed by " |", shows a cell wrapped over two lines as a
     short line without the bar before the line that closes it ("打造金安国际网球" | "公开赛等系列品牌赛事 |"):
-    the two are one cell. The wrapped part keeps its line; the line it went on to is left empty."""
+    the two are one cell, on the line that closes it; the wrapped part's own line is left empty."""
     filled = [t for t in texts if t]
     closed = sum(1 for t in filled if t.endswith("|") and t.count("|") == 1)
     if not filled or closed < 0.5 * len(filled):

@@ -457,7 +457,7 @@ def _slot_fit(tok: Tok, slot: str) -> float:
 def _points(text: str | None) -> Decimal | None:
     """A weight or score: a number, or a percentage of the 100 points ("20%" is 20)."""
     value = v.number(text)
-    return value if value is not None or text is None or text.strip()[:-1] == "" else v.rate(text)
+    return value if value is not None else v.rate(text)
 
 
 def _two_values(text: str) -> list[tuple[str, str]]:

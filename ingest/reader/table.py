@@ -58,9 +58,8 @@ class IndicatorTable:
     project_columns: list[str] = field(default_factory=list)
     category_names: list[Cell] = field(default_factory=list)  # category words read as a row's name
     has_level1: bool = True  # the header has a 一级 column
-    inferred: list[Indicator] = field(
-        default_factory=list
-    )  # rows whose 一级 was lost (the national 二级 tells it)
+    # rows whose 一级 was lost (the national 二级 tells it)
+    inferred: list[Indicator] = field(default_factory=list)
 
     @classmethod
     def from_header(cls, header: list[Cell], self_eval: bool, project_columns: list[str]) -> IndicatorTable:
@@ -177,9 +176,7 @@ def _starts_a_row(cells: list[Cell], k: int) -> bool:
     first = v.nfkc(after[0].text).strip()
     if v.looks_like_target(first) and any(ch.isdigit() for ch in first):
         return True
-    return (
-        len(after) == 2 and v.is_operator(first) and v.number(v.nfkc(after[1].text)) is not None
-    )  # "= | 100"
+    return len(after) == 2 and _sign_and_figure(*after)
 
 
 def _names_a_row(cells: list[Cell], k: int) -> bool:
@@ -232,9 +229,13 @@ def headerless_table_at(cells: list[Cell], k: int) -> bool:
         and len(row[0].key) >= 4
         and header_role(row[0].key) is None
         and not is_label(row[0])
-        and v.is_operator(v.nfkc(row[1].text).strip())
-        and v.number(v.nfkc(row[2].text)) is not None
+        and _sign_and_figure(row[1], row[2])
     )
+
+
+def _sign_and_figure(sign: Cell, figure: Cell) -> bool:
+    """ "= | 100": a comparison sign in one cell and its figure in the next (指标性质 | 指标值)."""
+    return v.is_operator(v.nfkc(sign.text).strip()) and v.number(v.nfkc(figure.text)) is not None
 
 
 def header_length(cells: list[Cell], k: int) -> int:

@@ -286,10 +286,15 @@ LEVEL2_STEMS = (
     "满意度",
 )
 
+TOTAL_SCORE = "总分"
+# Labels of a self-evaluation's total score: 总分 and the sum row some provinces print instead.
+TOTAL_SCORES = frozenset(
+    {TOTAL_SCORE, "得分合计", "总得分", "自评总分", "分总"}
+)  # 分总: 总分 read right to left
 # Cells that end the indicator table; the last line, a government web page's furniture after its
 # last table (a target form has no 总分 row to end it).
 TABLE_END: tuple[str, ...] = (
-    "总分", "合计", "得分合计", "总得分", "自评总分", "分总", "注:", "注:", "说明", "填表人", "填报人", "财政部门审核意见", "其他需要说明事项",
+    *sorted(TOTAL_SCORES), "合计", "注:", "注:", "说明", "填表人", "填报人", "财政部门审核意见", "其他需要说明事项",
     "评价结论", "存在问题", "附件", "单位负责人", "项目负责人", "财务负责人", "审核意见",
     # the web page around the form: its footer ends any table
     "扫一扫", "打印本页", "关闭窗口", "上一篇", "下一篇", "分享到", "相关链接", "内容保障", "版权所有",
@@ -299,11 +304,6 @@ TABLE_END: tuple[str, ...] = (
 
 # Rows only a self-evaluation prints (after its indicator table): they tell its type without a title.
 SELF_EVAL_SECTIONS = ("评价结论", "存在问题", "改进措施", "自评结论", "偏差原因分析")
-TOTAL_SCORE = "总分"
-# Labels of a self-evaluation's total score: 总分 and the sum row some provinces print instead.
-TOTAL_SCORES = frozenset(
-    {TOTAL_SCORE, "得分合计", "总得分", "自评总分", "分总"}
-)  # 分总: 总分 read right to left
 GRADES = frozenset({"优", "良", "中", "差", "优秀", "良好", "合格", "不合格"})
 
 # Qualitative targets a run-together row may end with (longest first when matched).

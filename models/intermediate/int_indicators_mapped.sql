@@ -54,6 +54,12 @@ any_level2_rules as (
     where level1_label_clean != '*' and level2_label_clean = '*'
 ),
 
+any_level1_rules as (
+    select * from category_map_cleaned
+    where level1_label_clean = '*' and level2_label_clean != '*'
+),
+
+-- the category of a row printed with neither 一级 nor 二级, unless its name decides
 unlabelled as (
     select
         '未分类' as canonical_level1,
@@ -61,11 +67,6 @@ unlabelled as (
         false as is_cost,
         false as is_management,
         true as name_decides
-),
-
-any_level1_rules as (
-    select * from category_map_cleaned
-    where level1_label_clean = '*' and level2_label_clean != '*'
 ),
 
 name_rules_cleaned as (
