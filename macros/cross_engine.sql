@@ -62,6 +62,25 @@
     regexp_replace({{ text }}, {{ pattern }}, {{ replacement }})
 {%- endmacro %}
 
+{# The two-character pieces of a text, as a list (the text itself when it is shorter than two). #}
+{% macro character_bigrams(text) -%}
+    {{- return(adapter.dispatch('character_bigrams', 'jixiao')(text)) -}}
+{%- endmacro %}
+
+{% macro default__character_bigrams(text) -%}
+    case
+        when length({{ text }}) < 2 then [{{ text }}]
+        else list_transform(range(1, length({{ text }})), i -> substr({{ text }}, i, 2))
+    end
+{%- endmacro %}
+
+{% macro spark__character_bigrams(text) -%}
+    case
+        when length({{ text }}) < 2 then array({{ text }})
+        else transform(sequence(1, length({{ text }}) - 1), i -> substr({{ text }}, i, 2))
+    end
+{%- endmacro %}
+
 {# A list of SQL expressions (strings) as a list value; an empty one is an empty list of strings. #}
 {% macro list_of(items) -%}
     {{- return(adapter.dispatch('list_of', 'jixiao')(items)) -}}

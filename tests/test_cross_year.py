@@ -151,3 +151,28 @@ def test_self_evaluation_flags_full_marks_on_a_missed_target(warehouse: Path) ->
         warehouse,
         "select total_score_stated, total_score_computed, mismatches from marts.fct_self_eval_scores",
     ) == [(Decimal("99.75"), Decimal("99.75"), ["未达成仍满分"])]
+
+
+def test_a_large_unit_compares_only_names_sharing_a_selective_key(warehouse: Path, tmp_path: Path) -> None:
+    # Under project_link_max_pairs_per_unit_year every unit-year counts as large: a pair must share a
+    # two-character piece of the names or the evidence's amount. Both renames share one (信息, 档案), so
+    # the candidates are those of the full comparison; with no key allowed there are none.
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy(warehouse, db)
+    project = warehouse.parent / "project"
+    dbt = Path(sys.executable).parent / "dbt"
+
+    def candidates(max_pairs_per_key: int) -> list[tuple]:
+        run = subprocess.run(
+            [str(dbt), "run", "--project-dir", str(project), "--profiles-dir", str(project), "--quiet",
+             "--select", "int_project_link_candidates", "--target-path", str(tmp_path / "target"),
+             "--vars", f"{{project_link_max_pairs_per_unit_year: 0, project_link_max_pairs_per_key: {max_pairs_per_key}}}"],
+            capture_output=True, text=True, timeout=600, cwd=project, env={**os.environ, "JIXIAO_DB": str(db)},
+        )  # fmt: skip
+        assert run.returncode == 0, run.stdout[-3000:]
+        return query(db, "select * from intermediate.int_project_link_candidates order by all")
+
+    full = query(warehouse, "select * from intermediate.int_project_link_candidates order by all")
+    assert len(full) == 2
+    assert candidates(max_pairs_per_key=400) == full
+    assert candidates(max_pairs_per_key=0) == []

@@ -34,34 +34,193 @@ project_years as (
     group by project_id, unit_id, fiscal_year
 ),
 
--- projects that did not run on in the next year under the same name, and projects new that year
+-- projects that do not run on under their name the next year, and projects new under theirs
+ending as (
+    select project_years.*
+    from project_years
+    left join project_years as next_year
+        on project_years.project_id = next_year.project_id
+            and project_years.fiscal_year + 1 = next_year.fiscal_year
+    where next_year.project_id is null
+),
+
+starting as (
+    select project_years.*
+    from project_years
+    left join project_years as year_before
+        on project_years.project_id = year_before.project_id
+            and project_years.fiscal_year - 1 = year_before.fiscal_year
+    where year_before.project_id is null
+),
+
+ending_counts as (
+    select
+        unit_id,
+        fiscal_year + 1 as fiscal_year,
+        count(*) as n_ending
+    from ending
+    group by unit_id, fiscal_year + 1
+),
+
+starting_counts as (
+    select
+        unit_id,
+        fiscal_year,
+        count(*) as n_starting
+    from starting
+    group by unit_id, fiscal_year
+),
+
+-- a unit-year is compared in full (every starting project with every ending one) unless that makes
+-- more pairs than project_link_max_pairs_per_unit_year: the comparison grows with the square of a
+-- unit's projects, and one unit of thousands would outgrow the rest of the build
+unit_years as (
+    select
+        starting_counts.unit_id,
+        starting_counts.fiscal_year,
+        starting_counts.n_starting * ending_counts.n_ending
+        <= {{ var('project_link_max_pairs_per_unit_year') }} as is_compared_in_full
+    from starting_counts
+    inner join ending_counts
+        on starting_counts.unit_id = ending_counts.unit_id
+            and starting_counts.fiscal_year = ending_counts.fiscal_year
+),
+
+pairs_in_full as (
+    select
+        starting.project_id,
+        ending.project_id as linked_project_id,
+        starting.fiscal_year
+    from starting
+    inner join unit_years
+        on starting.unit_id = unit_years.unit_id
+            and starting.fiscal_year = unit_years.fiscal_year
+    inner join ending
+        on starting.unit_id = ending.unit_id
+            and starting.fiscal_year = ending.fiscal_year + 1
+    where unit_years.is_compared_in_full
+),
+
+-- in a larger unit-year a pair must share a blocking key: a two-character piece of the cleaned
+-- names, or the budget evidence's amount (the later 上年预算额, the earlier 当年预算)
+starting_keys as (
+    select distinct
+        project_id,
+        unit_id,
+        fiscal_year,
+        block_key
+    from (
+        select
+            starting.project_id,
+            starting.unit_id,
+            starting.fiscal_year,
+            {{ list_elements(character_bigrams('starting.project_name_clean')) }} as block_key
+        from starting
+        inner join unit_years
+            on starting.unit_id = unit_years.unit_id
+                and starting.fiscal_year = unit_years.fiscal_year
+        where not unit_years.is_compared_in_full
+        union all
+        select
+            starting.project_id,
+            starting.unit_id,
+            starting.fiscal_year,
+            'yuan ' || cast(starting.prior_year_budget_yuan as string) as block_key
+        from starting
+        inner join unit_years
+            on starting.unit_id = unit_years.unit_id
+                and starting.fiscal_year = unit_years.fiscal_year
+        where not unit_years.is_compared_in_full
+            and starting.prior_year_budget_yuan is not null
+    ) as block_keys
+),
+
+ending_keys as (
+    select distinct
+        project_id,
+        unit_id,
+        fiscal_year,
+        block_key
+    from (
+        select
+            ending.project_id,
+            ending.unit_id,
+            ending.fiscal_year + 1 as fiscal_year,
+            {{ list_elements(character_bigrams('ending.project_name_clean')) }} as block_key
+        from ending
+        inner join unit_years
+            on ending.unit_id = unit_years.unit_id
+                and ending.fiscal_year + 1 = unit_years.fiscal_year
+        where not unit_years.is_compared_in_full
+        union all
+        select
+            ending.project_id,
+            ending.unit_id,
+            ending.fiscal_year + 1 as fiscal_year,
+            'yuan ' || cast(ending.budget_current_yuan as string) as block_key
+        from ending
+        inner join unit_years
+            on ending.unit_id = unit_years.unit_id
+                and ending.fiscal_year + 1 = unit_years.fiscal_year
+        where not unit_years.is_compared_in_full
+            and ending.budget_current_yuan is not null
+    ) as block_keys
+),
+
+-- a key most of the unit's names share (经费, 项目) says nothing: only keys that make at most
+-- project_link_max_pairs_per_key pairs block
+selective_keys as (
+    select
+        starting_keys.unit_id,
+        starting_keys.fiscal_year,
+        starting_keys.block_key
+    from starting_keys
+    inner join ending_keys
+        on starting_keys.unit_id = ending_keys.unit_id
+            and starting_keys.fiscal_year = ending_keys.fiscal_year
+            and starting_keys.block_key = ending_keys.block_key
+    group by starting_keys.unit_id, starting_keys.fiscal_year, starting_keys.block_key
+    having count(*) <= {{ var('project_link_max_pairs_per_key') }}
+),
+
+pairs_by_key as (
+    select distinct
+        starting_keys.project_id,
+        ending_keys.project_id as linked_project_id,
+        starting_keys.fiscal_year
+    from selective_keys
+    inner join starting_keys
+        on selective_keys.unit_id = starting_keys.unit_id
+            and selective_keys.fiscal_year = starting_keys.fiscal_year
+            and selective_keys.block_key = starting_keys.block_key
+    inner join ending_keys
+        on selective_keys.unit_id = ending_keys.unit_id
+            and selective_keys.fiscal_year = ending_keys.fiscal_year
+            and selective_keys.block_key = ending_keys.block_key
+),
+
+pair_ids as (
+    select * from pairs_in_full
+    union all
+    select * from pairs_by_key
+),
+
+-- ids and scores only: the names are joined back for the winners
 pairs as (
     select
-        later.project_id,
-        earlier.project_id as linked_project_id,
-        later.unit_id,
-        later.unit_name,
-        later.fiscal_year,
-        earlier.fiscal_year as linked_fiscal_year,
-        later.project_name,
-        earlier.project_name as linked_project_name,
+        pair_ids.project_id,
+        pair_ids.linked_project_id,
+        pair_ids.fiscal_year,
+        later.fiscal_year - 1 as linked_fiscal_year,
         {{ name_similarity('later.project_name_clean', 'earlier.project_name_clean') }} as name_similarity,
-        later.prior_year_budget_yuan as stated_prior_year_budget_yuan,
-        earlier.budget_current_yuan as linked_budget_current_yuan,
         coalesce(later.prior_year_budget_yuan = earlier.budget_current_yuan, false) as has_budget_evidence
-    from project_years as later
-    inner join project_years as earlier
-        on later.unit_id = earlier.unit_id
-            and later.fiscal_year = earlier.fiscal_year + 1
-            and later.project_id != earlier.project_id
-    left join project_years as earlier_continued
-        on earlier.project_id = earlier_continued.project_id
-            and later.fiscal_year = earlier_continued.fiscal_year
-    left join project_years as later_before
-        on later.project_id = later_before.project_id
-            and earlier.fiscal_year = later_before.fiscal_year
-    where earlier_continued.project_id is null
-        and later_before.project_id is null
+    from pair_ids
+    inner join starting as later
+        on pair_ids.project_id = later.project_id
+            and pair_ids.fiscal_year = later.fiscal_year
+    inner join ending as earlier
+        on pair_ids.linked_project_id = earlier.project_id
+            and pair_ids.fiscal_year = earlier.fiscal_year + 1
 ),
 
 rejections as (
@@ -114,26 +273,36 @@ pairs_ranked as (
     from pairs_judged
 ),
 
-final as (
-    select
-        md5(project_id || '|' || linked_project_id) as candidate_id,
-        project_id,
-        linked_project_id,
-        unit_id,
-        unit_name,
-        fiscal_year,
-        linked_fiscal_year,
-        project_name,
-        linked_project_name,
-        round(name_similarity, 4) as name_similarity,
-        stated_prior_year_budget_yuan,
-        linked_budget_current_yuan,
-        has_budget_evidence,
-        is_rejected,
-        is_above_threshold and not is_rejected as is_accepted
-    from pairs_ranked
+winners as (
+    select * from pairs_ranked
     where rank_for_project = 1
         and rank_for_linked_project = 1
+),
+
+final as (
+    select
+        md5(winners.project_id || '|' || winners.linked_project_id) as candidate_id,
+        winners.project_id,
+        winners.linked_project_id,
+        later.unit_id,
+        later.unit_name,
+        winners.fiscal_year,
+        winners.linked_fiscal_year,
+        later.project_name,
+        earlier.project_name as linked_project_name,
+        round(winners.name_similarity, 4) as name_similarity,
+        later.prior_year_budget_yuan as stated_prior_year_budget_yuan,
+        earlier.budget_current_yuan as linked_budget_current_yuan,
+        winners.has_budget_evidence,
+        winners.is_rejected,
+        winners.is_above_threshold and not winners.is_rejected as is_accepted
+    from winners
+    inner join project_years as later
+        on winners.project_id = later.project_id
+            and winners.fiscal_year = later.fiscal_year
+    inner join project_years as earlier
+        on winners.linked_project_id = earlier.project_id
+            and winners.linked_fiscal_year = earlier.fiscal_year
 )
 
 select * from final
