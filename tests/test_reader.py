@@ -38,7 +38,7 @@ def codes(document) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "path", sorted(SHARED.glob("*.txt")) + sorted(COLLECTED.glob("*.txt")), ids=lambda p: p.stem
+    "path", sorted(p for p in REAL.glob("*/*.txt") if p.parent.name != "heldback"), ids=lambda p: p.stem
 )
 def test_no_real_form_is_set_aside(path: Path):
     """Every real document holding a form is read: a form it cannot finish is partial, with the
@@ -330,3 +330,70 @@ def test_a_form_republished_in_traditional_characters_with_pinyin_readings():
     assert [(r.level1, r.level2, r.target) for r in form.indicators] == [
         ("產(chǎn)出指標(biāo)", "數(shù)量指標(biāo)", "100%"), ("產(chǎn)出指標(biāo)", "數(shù)量指標(biāo)", "100%")
     ]  # fmt: skip
+
+
+FRESH5 = REAL / "fresh5"
+
+
+def test_a_project_list_in_blocks_with_bracketed_categories():
+    # 黄山市公安局: unit code / unit / budget lines, a category and its total, then per project
+    # its code / name / budget, 【项目概况】 prose and 【产出指标-数量指标】 指标1:机柜数量(≥77台)
+    document = _read(FRESH5 / "ah_huangshan_2025_tgt_policeprojects_x2.txt")
+    rental, casework = document.forms
+    assert (rental.unit_name, rental.project_category, rental.budget_current) == (
+        "黄山市公安局", "其他运转类", Decimal("1681680")
+    )  # fmt: skip
+    assert [(r.level1, r.level2, r.name, r.target) for r in rental.indicators][:2] == [
+        ("产出指标", "数量指标", "机柜数量", "≥77台"), ("产出指标", "质量指标", "视频监控在线率", "≥0.97比例")
+    ]  # fmt: skip
+    assert len(rental.indicators) == 9
+    # the copy ends in the second project's prose: its name and budget, no rows, cut off
+    assert (casework.project_name, casework.budget_current, casework.indicators) == (
+        "执法办案费",
+        Decimal("100000"),
+        [],
+    )
+    assert not casework.is_complete
+    assert "bracketed_layout" in codes(document)
+
+
+def test_a_project_list_whose_categories_are_columns():
+    # 霍山县下符桥镇: 项目名称 | … | 资金规模(万元) | 产出指标 | 效益指标 | 满意度指标 under one 绩效目标,
+    # each cell a list of "受益户数≥200户" pieces; 实施单位及责任人 prints the town and a person
+    document = _read(FRESH5 / "ah_huoshan_2023_tgt_farmmachinery_x3.txt")
+    assert [(f.project_name, f.unit_name, f.budget_current, f.amount_unit) for f in document.forms] == [
+        ("庙岗集村农机专业化合作社项目", "下符桥镇", Decimal("100"), "万元"),
+        ("庙岗集村农业机械化服务项目", "下符桥镇", Decimal("83"), "万元"),
+        ("三尖铺村农机作业服务队项目", "下符桥镇", Decimal("30"), "万元"),
+    ]
+    assert [(r.level1, r.name, r.target) for r in document.forms[0].indicators] == [
+        ("效益指标", "受益户数", "≥200户"), ("效益指标", "受益脱贫户数", "≥15户"), ("满意度指标", "脱贫人口满意度", "≥90%")
+    ]  # fmt: skip
+    assert "pivoted_layout" in codes(document)
+
+
+def test_split_targets_with_coded_natures_units_of_a_block_and_wrapped_labels():
+    # 保山: 指标性质 printed with its code ("004 >=" | "20" | "次"): kept as printed, the row still fits
+    (baoshan,) = _read(FRESH5 / "yn_baoshan_2023_se_energy.txt").forms
+    assert [(r.target, r.actual, r.weight) for r in baoshan.indicators] == [
+        ("004>=20次", "113", Decimal("22.50")), ("005<=33万元", "32.9999", Decimal("22.50")),
+        ("004>=1亿元", "24亿", Decimal("9.00")),
+    ]  # fmt: skip
+    # 汉阴: "单位:元" over the form, but "资金情况 | (万元) | 年度金额 | 112"; 服务对象 | 满意度 | 指标 one label
+    (hanyin,) = _read(FRESH5 / "sn_hanyin_2022_tgt_inclusivefinance.txt").forms
+    assert (hanyin.amount_unit, hanyin.budget_current) == ("元", Decimal("1120000.00"))
+    assert [(r.level2, r.name) for r in hanyin.indicators][-1] == (
+        "服务对象满意度指标",
+        "申报定向费用补贴金融机构满意度",
+    )
+
+
+def test_blank_template_labels_are_never_values():
+    # 南县's 项目绩效年度表: 主管部门 | 项目开始日期 | 项目完成日期 …, every field left blank
+    (form,) = [f for f in _read(FRESH5 / "hn_nanxian_2024_tgt_assetrent.txt").forms if f.indicators]
+    assert (form.project_name, form.unit_name, form.supervisor_name) == (
+        "国有资产出租收入应交税费",
+        None,
+        None,
+    )
+    assert [r.target for r in form.indicators][1:3] == ["=9间数", "保障"]  # 度量单位 "无" is no unit

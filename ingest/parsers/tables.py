@@ -53,9 +53,12 @@ def compose_target(operator: str | None, value: str | None, unit: str | None) ->
     if not value:
         return None
     sign = (operator or "").replace(" ", "")
-    prefix = sign if sign and all(ch in lexicon.TARGET_OPERATORS for ch in sign) else ""
+    signs = re.sub(
+        r"^\d{3}(?=\D)", "", sign
+    )  # "004 >=": Yunnan's system prints the nature's code; kept as printed
+    prefix = sign if signs and all(ch in lexicon.TARGET_OPERATORS for ch in signs) else ""
     suffix = (unit or "").strip()
-    if suffix and value.endswith(suffix):
+    if suffix in ("无", "/", "-") or suffix and value.endswith(suffix):  # 度量单位 "无": no unit
         suffix = ""
     return f"{prefix}{value}{suffix}"
 

@@ -135,7 +135,11 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
             continue
         alone = len(columns) == 1
         for index, (col, part) in enumerate(columns):
-            if shape == "separated":
+            if shape == "separated" and _holds_a_form(part):
+                cells.extend(
+                    _cut_glued(part, line_no, row, False)
+                )  # a portal's 内容概述 cell: a whole form run together
+            elif shape == "separated":
                 cells.extend(Cell(piece, line_no, row, col=col) for piece in _split_colon(part))
             else:
                 pieces = _cut_glued(part, line_no, row, alone)
@@ -427,6 +431,14 @@ def _header_words(piece: str) -> list[str]:
 
 # Words with a comparison and a figure straight after them: "科目调整次数≤10次" holds a name and its target.
 _NAME_THEN_TARGET = re.compile(r"[\u4e00-\u9fff][=≥≤<>＝≧≦]+\d")
+
+
+def _holds_a_form(part: str) -> bool:
+    """A long cell holding a form's title and its labels run together (a page's summary box)."""
+    if len(part) < 150:
+        return False
+    text = simplified(_PINYIN.sub("", part[:400]))
+    return re.search(r"绩效(?:目标)?(?:自评|申报)?表", text) is not None and "名称" in text
 
 
 def _cut_glued(part: str, line_no: int, row: int, alone: bool) -> list[Cell]:

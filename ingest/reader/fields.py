@@ -3,6 +3,7 @@ claimed it (a mixin of ``FormReader``, which holds the state these methods use).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from decimal import Decimal
 
@@ -26,6 +27,7 @@ class HeaderFields:
     orphans: list[Cell]
     orphans_before_label: list[Cell]
     category_cells: list[Cell] | None
+    block_unit: str | None
 
     def _field_without_value(self) -> None:
         """A field label followed straight by another label: in scrambled PDF text its value was
@@ -114,6 +116,8 @@ class HeaderFields:
                 self.note(Severity.WARNING, "conflicting_amount", message, cell.line_no)
             return
         figure = amount.value
+        if amount.unit is None and self.block_unit:
+            amount = dataclasses.replace(amount, unit=self.block_unit)
         if self.form.amount_unit is None and amount.unit:
             self.form.amount_unit = amount.unit
             message = f"no unit stated for the form; {amount.unit} from {label.text} {cell.text!r}"

@@ -31,7 +31,8 @@ from .fund_block import FundBlock
 from .funds import read_total
 from .items import item_header_at, read_items
 from .labels import MAX_LABEL, field_for, is_label, title_type, unit_statement
-from .outline import outline_rows
+from .outline import bracketed_rows, outline_rows
+from .pivoted import pivoted_rows
 from .projects import forms_of_projects, project_columns
 from .segments import Segment, split_forms
 from .settle import (
@@ -65,11 +66,19 @@ def _labels_a_value(cell: Cell) -> bool:
 def read_forms(lines: list[str]) -> tuple[list[Form], list[Issue]]:
     page_markers: list[int] = []
     rows = outline_rows(lines)
-    cells = cells_of(rows, page_markers)
     issues: list[Issue] = []
     if rows is not lines:
         message = "a tree whose levels show only by indentation: read as one row per indicator"
         issues.append(Issue(Severity.INFO, "outline_layout", message, None, 1))
+    elif (rows := bracketed_rows(lines)) is not lines:
+        message = "a project list in blocks (【一级-二级】 headings, 指标1:name(value) lines): read as one row per indicator"
+        issues.append(Issue(Severity.INFO, "bracketed_layout", message, None, 1))
+    elif (rows := pivoted_rows(lines)) is not lines:
+        message = (
+            "a project list whose 一级 categories are columns: each cell's indicators read under its category"
+        )
+        issues.append(Issue(Severity.INFO, "pivoted_layout", message, None, 1))
+    cells = cells_of(rows, page_markers)
     forms: list[Form] = []
     for segment in split_forms(cells):
         found = FormReader(segment, len(forms) + 1, [])
@@ -139,6 +148,8 @@ class FormReader(HeaderFields, FundBlock):
     loose_figures: list[Cell] = field(default_factory=list)  # figures no label took, before the table
     past_fund_block: bool = False
     category_cells: list[Cell] | None = None  # 项目类别 and the options and boxes printed after it
+    # "单位:元 … 资金情况 | (万元) | 年度金额 | 112": a unit stated for the figures after it, unlike the form's
+    block_unit: str | None = None
 
     def __post_init__(self) -> None:
         cells = self.segment.cells
@@ -286,6 +297,8 @@ class FormReader(HeaderFields, FundBlock):
             return
         unit = unit_statement(cell)
         if unit:
+            if not key and self.table is None and self.form.amount_unit not in (None, unit):
+                self.block_unit = unit
             self._set_unit(unit)
             self._coded_unit_before(cell)
         if key in vocab.LABEL_TAILS or not key:
@@ -388,8 +401,10 @@ class FormReader(HeaderFields, FundBlock):
             repair_from_loose_figures(form, self.loose_figures, self.note)
         settle_budget_figures(form)
         rate_as_percent(form, self.note)
-        if any(getattr(form, a) is not None for a in ("initial_budget", "full_year_budget", "executed")):
-            form.form_type = FormType.SELF_EVAL
+        if any(
+            getattr(form, a) is not None for a in ("initial_budget", "full_year_budget", "executed")
+        ) and not (self._titled_target() and not any(row.actual for row in form.indicators)):
+            form.form_type = FormType.SELF_EVAL  # a 目标表 stating 实际使用 alone stays a target form
         assume_unit(form, self.note)
         if form.form_type == FormType.TARGET and form.total_score is not None:
             message = f"总分 {form.total_score} on a target form sums the 分值 of its indicators; not a score"

@@ -56,4 +56,27 @@ def join_vertical_labels(texts: list[str], is_label: Callable[[str], bool]) -> l
                 out[k:j] = [""] * (j - k)
                 out[j] = chars + out[j]
         k = max(j, k + 1)
+    return _join_wrapped_labels(out, is_label)
+
+
+def _join_wrapped_labels(texts: list[str], is_label: Callable[[str], bool]) -> list[str]:
+    """A category label wrapped over short lines, one cell a line ("服务对象" | "满意度" | "指标"): the
+    pieces are joined on the last line when together, and only together, they make a label."""
+    out = list(texts)
+    for j, text in enumerate(out):
+        if text not in ("指标", "目标"):
+            continue
+        before = [k for k in range(j - 1, max(j - 7, -1), -1) if out[k]][:3]  # blank lines skipped
+        for n in range(len(before), 1, -1):
+            run = sorted(before[:n])
+            pieces = [out[k] for k in run]
+            if (
+                all(len(p) <= 4 and has_han(p) and "|" not in p for p in pieces)
+                and is_label("".join(pieces) + text)
+                and not is_label(pieces[0])
+            ):
+                for k in run:
+                    out[k] = ""
+                out[j] = "".join(pieces) + text
+                break
     return out

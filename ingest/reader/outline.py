@@ -15,6 +15,7 @@ the source), under a header naming the columns. Other lines of the outline are e
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from . import values as v
@@ -107,4 +108,86 @@ def outline_rows(lines: list[str]) -> list[str]:
     if header_at is None:
         return lines
     out[header_at] = HEADER
+    return out
+
+
+# A department's project list printed as blocks of prose (Anhui's 项目绩效目标和指标 pages):
+#    037001 / 黄山市公安局 / 27955180          a unit: its code, name and budget, one per line
+#    其他运转类 / 1681680                       a project category and its total
+#    037001 / 某某服务采购项目 / 1681680         a project: the unit's code, its name and budget
+#    【项目概况】:… 【总体目标】 …               prose, not read as rows
+#    【产出指标-数量指标】                      一级-二级
+#    指标1:机柜数量(≥77台)                      三级 (指标值)
+BRACKET_HEADER = "项目类别\t单位名称\t项目名称\t预算数\t一级指标\t二级指标\t三级指标\t指标值"
+_BRACKET_HEADING = re.compile(r"^【([^】\-—－]+)[-—－]([^】]+)】$")
+_BRACKET_ITEM = re.compile(r"^(?:指标\s*\d+\s*[:：])?\s*(.+?)\s*(?:[(（]([^()（）]*)[)）])?$")
+_UNIT_CODE = re.compile(r"^\d{6}$")
+
+
+def _unit_codes(texts: list[str]) -> list[int]:
+    """Lines of a unit's code: six digits, then a name, then a figure, and the same code again further
+    on (the unit's line and each project's); a budget figure of six digits is not repeated so."""
+    nonblank = [k for k, t in enumerate(texts) if t]
+    shaped = [
+        k
+        for j, k in enumerate(nonblank[:-2])
+        if _UNIT_CODE.match(texts[k])
+        and v.number(texts[nonblank[j + 1]]) is None
+        and v.number(texts[nonblank[j + 2]]) is not None
+    ]
+    seen = Counter(texts[k] for k in shaped)
+    return [k for k in shaped if seen[texts[k]] >= 2]
+
+
+def bracketed_rows(lines: list[str]) -> list[str]:
+    """The lines with a bracketed project list, if they hold one, as project-list rows; else as given."""
+    texts = [line.strip(_SPACES + "\t") for line in lines]
+    headings = {
+        k: (m[1], m[2])
+        for k, t in enumerate(texts)
+        if (m := _BRACKET_HEADING.match(t)) and level1_of(Cell(m[1], 0, 0))
+    }
+    codes = _unit_codes(texts)
+    if len(headings) < 2 or not codes or codes[0] > min(headings):
+        return lines
+    nonblank = [k for k, t in enumerate(texts) if t and k >= codes[0]]
+    code_lines = set(codes)
+    start = next(
+        (k for k in range(codes[0] - 1, max(codes[0] - 40, -1), -1) if texts[k].startswith("单位编码")),
+        codes[0],
+    )
+    out = [*lines[:start], BRACKET_HEADER, *([""] * (len(lines) - start - 1))]
+
+    def at(j: int) -> str:
+        return texts[nonblank[j]] if j < len(nonblank) else ""
+
+    unit = category = ""
+    project: list[str] | None = None  # the next row's own columns, until a row takes them
+    project_at = 0  # the line of its name
+    level = ("", "")
+    j = 0
+    while j < len(nonblank):
+        k, text = nonblank[j], at(j)
+        if k in code_lines and at(j + 1):
+            if project is not None:  # a project with no indicator: its own columns alone
+                out[project_at] = "\t".join(project)
+                project = None
+            name, j, project_at = at(j + 1), j + 1, nonblank[j + 1]
+            amount = at(j + 1) if v.number(at(j + 1)) is not None else ""
+            j += 1 if amount else 0
+            if at(j + 1).startswith("【"):
+                project, level = [category, unit, name, amount], ("", "")
+            else:
+                unit = name
+        elif k in headings:
+            level = headings[k]
+        elif not text.startswith(("【", "指标")) and v.number(at(j + 1)) is not None:
+            category, level, j = text, ("", ""), j + 1  # 其他运转类 / 1681680
+        elif level[0] and (item := _BRACKET_ITEM.match(text)) and not text.startswith("【"):
+            own = project if project is not None else [""] * 4
+            out[k] = "\t".join([*own, *level, item[1], item[2] or ""])
+            project = None
+        j += 1
+    if project is not None:
+        out[project_at] = "\t".join(project)  # the copy ends before the project's indicators
     return out

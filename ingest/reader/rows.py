@@ -26,6 +26,7 @@ from .cells import Cell
 _NAME_PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：.．、]|\d+[、.．](?!\d))\s*")
 _MISSING = {"target": -2.5, "actual": -0.3, "weight": -0.3, "score": -0.3}
 _NEG = float("-inf")
+_NATURE_CODE = re.compile(r"^\d{3}\s+(?=\S)")
 _TARGET_PARTS = ("target_operator", "target_direction", "target_unit")
 _NATURE_WORDS = frozenset({"定性", "定量", "正向", "反向", "正向指标", "反向指标"})
 # Columns of words that describe a row: 指标内容 / 指标解释 before its target, 绩效标准 …
@@ -425,11 +426,14 @@ def _slot_fit(tok: Tok, slot: str) -> float:
     if not text:
         return _NEG
     if slot in ("target_operator", "target_direction"):
+        text = _NATURE_CODE.sub("", text)  # "004 >=": Yunnan's system prints the nature's code too
         if text in _NATURE_WORDS:
             return 1.0  # 定性 / 正向: the 指标性质 cell holds a word, not a sign; the target leaves it out
         return 1.5 if v.is_operator(text) or text in vocab.OPERATOR_WORDS else _NEG
     if slot == "target_unit":
-        return (1.0 if v.is_known_unit(text) else 0.5) if v.is_unit(text) else _NEG
+        if not v.is_unit(text):
+            return _NEG
+        return 1.0 if v.is_known_unit(text) else 0.9 if len(text) <= 2 else 0.5  # 间数: a unit all the same
     if text in _NATURE_WORDS and slot in ("target", "actual", "target_half"):
         return _NEG  # 定性 / 正向 fill the 指标性质 (or 指标方向) column, never a value
     if slot in ("weight", "score"):
@@ -477,7 +481,7 @@ def indicator(name: str, values: dict[str, str], level1, level2, line_no: int) -
     if {"target_operator", "target_direction", "target_unit"} & values.keys():
         signs = [values.get(slot, "") for slot in ("target_operator", "target_direction")]
         sign = next((s for s in signs if s.replace(" ", "") in vocab.OPERATOR_WORDS), None)
-        target = compose_target(next((s for s in signs if v.is_operator(s)), None), values.get("target"),
+        target = compose_target(next((s for s in signs if v.is_operator(_NATURE_CODE.sub("", s))), None), values.get("target"),
                                 values.get("target_unit"))  # fmt: skip
         target = sign + target if sign and target else target  # "大于等于" | "98" | "%": as printed
     else:

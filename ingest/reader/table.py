@@ -70,6 +70,8 @@ class IndicatorTable:
         for k in names[1:]:
             if header[k].key != header[names[0]].key:
                 roles[k] = "explain"
+        if "target" not in roles and "name" in roles and "wrapper" in roles[roles.index("name") :]:
+            roles[roles.index("wrapper", roles.index("name"))] = "target"  # 指标名称 | 绩效目标: its targets
         if "standard" in roles and "target" in roles and roles.index("standard") < roles.index("target"):
             roles[roles.index("standard")] = "explain"  # 绩效标准 before the value: it describes the row
         self_eval = self_eval or "actual" in roles or "score" in roles
@@ -87,6 +89,9 @@ class IndicatorTable:
         groups: list[tuple[dict[str, str], list[Cell]]] = []
         for row in _physical_rows(self.cells):
             first = next((k for k, c in enumerate(row) if level1_of(c) or is_level2(c)), None)
+            if first is None and self._project_alone(row):
+                groups.append((dict(zip(self.project_columns, [c.text for c in row], strict=True)), []))
+                continue  # a project whose rows the copy lost: its own columns and nothing else
             if first is None:
                 if groups:
                     groups[-1][1].extend(
@@ -100,6 +105,15 @@ class IndicatorTable:
             if groups:
                 groups[-1][1].extend(row[first:])
         return [(values, self._indicators(cells)) for values, cells in groups]
+
+    def _project_alone(self, row: list[Cell]) -> bool:
+        """A row of exactly the project's own columns, its budget a figure where the list has one."""
+        if len(row) != len(self.project_columns) or "project_name" not in self.project_columns:
+            return False
+        at = (
+            self.project_columns.index("budget_current") if "budget_current" in self.project_columns else None
+        )
+        return at is not None and v.number(row[at].text) is not None
 
     def _indicators(self, cells: list[Cell]) -> list[Indicator]:
         scrambled = scrambled_rows(cells, self.slots)

@@ -19,7 +19,11 @@ TITLES: tuple[tuple[str, str], ...] = (
     ("绩效目标表", "target"),
     ("绩效目标管理表", "target"),
     ("绩效目标批复表", "target"),
-    ("绩效评价指标表", "target"),  # targets with 分值 (Hebei); a table with 实际完成值 turns it self_eval
+    ("绩效评价指标表", "target"),
+    (
+        "项目绩效年度表",
+        "target",
+    ),  # Hunan's 预算一体化 system  # targets with 分值 (Hebei); a table with 实际完成值 turns it self_eval
 )
 
 # Header fields → Form attribute.
@@ -118,6 +122,8 @@ AMOUNTS: dict[str, str] = {
     "年度金额": "budget_current",
     "预算数": "budget_current",
     "计划投资额": "budget_current",
+    "项目申报金额": "budget_current",  # 重庆 (江津)
+    "申报金额": "budget_current",
     "执行数": "executed",
     "实际使用情况": "executed",
     "资金使用情况": "executed",
@@ -231,6 +237,7 @@ INDICATOR_HEADER: dict[str, str] = {
     "绩效指标描述": "standard",
     "指标描述": "standard",
     "评价指标": "level1",
+    "指标类型": "level1",  # Hainan's 项目绩效目标表: 指标类型 | 指标名称 | 绩效目标 | 绩效标准
     "评价内容": "level2",
     "评分方法": "standard",
     "计分方法": "standard",
@@ -347,6 +354,9 @@ STOP_LABELS: frozenset[str] = frozenset(
         "年度总体目标完成情况", "项目年度目标", "年度目标完成情况", "项目绩效目标", "长期目标", "项目编码",
         "项目代码", "预算级次", "资金来源", "填报日期", "申报日期", "项目资金情况",
         "项目资金来源", "资金投入情况", "预算执行情况", "绩效目标完成情况",
+        # Hunan's 预算一体化 项目绩效年度表 prints these labels, mostly left blank
+        "项目分类", "申报属性", "资金用途", "项目开始日期", "项目完成日期", "基本情况", "项目立项必要性",
+        "保障项目实施的制度措施", "项目实施计划", "监督管理单位", "政策依据", "其他依据", "需要说明的其他情况",
     }
 )  # fmt: skip
 

@@ -1,0 +1,126 @@
+"""Project lists whose 一级 categories are columns (Anhui's 扶贫项目 tables, 项目库 lists):
+
+    序号 | 项目名称 | 实施单位及责任人 | 资金来源及规模        | 绩效目标                          | …
+                                    | 资金来源 | 资金规模(万元) | 产出指标 | 效益指标 | 满意度指标 |
+    1    | 某村农机项目 | 某镇某人   | 市级     | 100           | 采购农机2台 | 受益户数≥200户,受益脱贫户数≥15户 | 满意度≥90% |
+
+Each category cell holds the indicators: "name≥target" pieces, or one description with no target.
+The list becomes a project list, the shape the form reader already reads (as outlines do,
+``outline``): one tab-separated row per project, on its own line, its categories and indicators
+in a run after its own columns, under a header.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .categories import header_role, level1_of
+from .cells import Cell, label_key
+
+HEADER = "单位名称\t项目名称\t{amount}\t一级指标\t三级指标\t指标值"
+_PIECE_CUT = re.compile(r"[,，;；]")
+# the comparison a target starts with: signs, or words (不低于5万元)
+_COMPARISON = re.compile(r"[≥≤=＝<>＜＞]|不低于|不少于|不高于|不超过|大于|小于|达到|低于|高于")
+
+
+_RESPONSIBLE = re.compile(r"(?<=[镇乡街村局委办所站院校心司])[\u4e00-\u9fff]{2,3}$")
+
+
+def _cells(line: str) -> list[str]:
+    return [part.strip() for part in line.split("|")]
+
+
+def _category_columns(lines: list[str], header_at: int) -> list[str]:
+    """The category words of the header's lines (产出指标, 效益指标 …) in printed order."""
+    found = []
+    for line in lines[header_at : header_at + 6]:
+        for part in _cells(line):
+            category = level1_of(Cell(part.replace(" ", ""), 0, 0)) if part else None
+            if category and len(part.replace(" ", "")) <= 8:
+                found.append(part.replace(" ", ""))
+    return found
+
+
+def _leaf_columns(first: list[str], below: list[str], categories: list[str], width: int) -> list[str] | None:
+    """The column names of a data row of ``width`` cells: the header's first line with its group
+    cells replaced by the names printed under them (资金来源及规模 → 资金来源 | 资金规模(万元); 绩效目标
+    → the categories). None when the header does not add up to the width."""
+    wrapper = next((k for k, name in enumerate(first) if header_role(label_key(name)) == "wrapper"), None)
+    if wrapper is None:
+        return None
+    before, after = first[:wrapper], first[wrapper + 1 :]
+    subs = [name for name in below if name.replace(" ", "") not in categories]
+    if len(before) + len(categories) + len(after) != width:
+        group = next((k for k, name in enumerate(before) if subs and subs[0][:2] in name), None)
+        if group is None:
+            return None
+        before = [*before[:group], *subs, *before[group + 1 :]]
+    leaves = [*before, *categories, *after]
+    return leaves if len(leaves) == width else None
+
+
+def _items(text: str) -> list[tuple[str, str]]:
+    """A category cell's indicators: "受益户数≥200户,受益脱贫户数≥15户" is two, each cut at its
+    comparison; a cell that is not such a list is one indicator, its name the text, no target."""
+    pieces = [piece.strip() for piece in _PIECE_CUT.split(text) if piece.strip()]
+    cuts = [_COMPARISON.search(piece) for piece in pieces]
+    if pieces and all(cut and cut.start() > 0 for cut in cuts):
+        return [(piece[: cut.start()], piece[cut.start() :]) for piece, cut in zip(pieces, cuts, strict=True)]
+    return [(text.strip(), "")] if text.strip() else []
+
+
+def pivoted_rows(lines: list[str]) -> list[str]:
+    """The lines with a project list of category columns, if they hold one, as project-list rows;
+    else as given."""
+    header_at = next(
+        (
+            k
+            for k, line in enumerate(lines)
+            if "|" in line and "项目名称" in [label_key(c) for c in _cells(line)]
+        ),
+        None,
+    )
+    if header_at is None:
+        return lines
+    categories = _category_columns(lines, header_at)
+    if len(categories) < 2:
+        return lines
+    rows = [k for k in range(header_at + 1, len(lines)) if re.match(r"^\s*\d+\s*\|", lines[k])]
+    if not rows:
+        return lines
+    first = [c for c in _cells(lines[header_at]) if c]
+    below = [c for line in lines[header_at + 1 : rows[0]] for c in _cells(line) if c]
+    width = max(len([c for c in _cells(lines[k]) if c]) for k in rows)
+    leaves = _leaf_columns(first, below, categories, width)
+    if leaves is None:
+        return lines
+    keys = [label_key(name) for name in leaves]
+    name_at = keys.index("项目名称")
+    unit_at = next((k for k, key in enumerate(keys) if "单位" in key), None)
+    amount_at = next((k for k, key in enumerate(keys) if re.search(r"资金规模|金额|预算|投资", key)), None)
+    stated = re.search(r"[(（](万元|元)[)）]", leaves[amount_at]) if amount_at is not None else None
+    amount_label = f"预算数({stated[1]})" if stated else "预算数"
+    category_at = {keys.index(label_key(c)): c for c in categories if label_key(c) in keys}
+    out = [*lines[:header_at], HEADER.format(amount=amount_label), *([""] * (len(lines) - header_at - 1))]
+    for k in rows:
+        cells = [c for c in _cells(lines[k]) if c]
+        if len(cells) <= name_at:
+            continue
+        unit = cells[unit_at] if unit_at is not None and unit_at < len(cells) else ""
+        if "责任人" in keys[unit_at or 0]:
+            unit = _RESPONSIBLE.sub("", unit)  # 实施单位及责任人: "下符桥镇金宏伟" is the town and a person
+        own = [
+            unit,
+            cells[name_at],
+            cells[amount_at] if amount_at is not None and amount_at < len(cells) else "",
+        ]
+        indicators = [
+            part
+            for at, category in sorted(category_at.items())
+            for part in [
+                category,
+                *(p for item in _items(cells[at] if at < len(cells) else "") for p in item if p),
+            ]
+        ]
+        out[k] = "\t".join([*own, *indicators])  # every indicator of the project on its own line
+    return out
