@@ -24,7 +24,7 @@ def detect_layout(lines: list[str]) -> str:
     is_self_eval = "自评表" in text or ("年初预算数" in text and "全年执行" in text)
     is_target = "绩效目标" in text and ("预算" in text or "指标" in text)
     if is_self_eval:
-        if tabbed >= 0.3:
+        if tabbed >= 0.3 and _labels_split_by_ocr(content):
             return "tsv_self_eval"
         return f"{_stream_kind(content) or 'text'}_self_eval"
     if not is_target and "一级" not in text:
@@ -38,6 +38,20 @@ def detect_layout(lines: list[str]) -> str:
     if "上海市财政支出项目绩效目标申报表" in text or "子项目名称" in text:
         return "pdf_scrambled_target"
     return "pdftext_target"
+
+
+# OCR of a scanned self-evaluation cuts its row labels into cells: "项目 | 名称", "主管 | 部门".
+_SPLIT_LABELS = (("项目", "名称"), ("主管", "部门"))
+
+
+def _labels_split_by_ocr(content: list[str]) -> bool:
+    """The text shows the OCR damage the tab-separated self-evaluation front-end repairs; a clean
+    tab-separated form (an export, a converted sheet) is read by the form reader."""
+    for line in content[:200]:
+        cells = [cell.strip() for cell in line.split("\t") if cell.strip()]
+        if any(pair in _SPLIT_LABELS for pair in zip(cells, cells[1:], strict=False)):
+            return True
+    return False
 
 
 def _stream_kind(content: list[str]) -> str | None:

@@ -433,6 +433,9 @@ def _header_words(piece: str) -> list[str]:
 _NAME_THEN_TARGET = re.compile(r"[\u4e00-\u9fff][=≥≤<>＝≧≦]+\d")
 
 
+_TITLE_LINE = re.compile(r"^[^,，。;；:：|]{0,30}绩效[^,，。;；:：|]{0,12}表(?:[(（][^()（）]{0,12}[)）])?$")
+
+
 def _holds_a_form(part: str) -> bool:
     """A long cell holding a form's title and its labels run together (a page's summary box)."""
     if len(part) < 150:
@@ -445,6 +448,8 @@ def _cut_glued(part: str, line_no: int, row: int, alone: bool) -> list[Cell]:
     """Cut a space-free run of text before and after each label it holds. A run alone on its line
     may hold a row's values after its words ("学校满意度≥90%"): it is marked glued."""
     part = _LINE_MARKER.sub("", part) if row else part
+    if alone and _TITLE_LINE.match(simplified(part)):
+        return [Cell(part, line_no, row, glued=True)]  # "市级部门预算项目绩效目标表": a title, not labels
     pieces = _split_on_labels(part, in_words=not alone)
     if len(pieces) == 1:
         glued = alone or _NAME_THEN_TARGET.search(part) is not None

@@ -27,7 +27,11 @@ _RESPONSIBLE = re.compile(r"(?<=[镇乡街村局委办所站院校心司])[\u4e0
 
 
 def _cells(line: str) -> list[str]:
-    return [part.strip() for part in line.split("|")]
+    return [part.strip() for part in line.split("|" if "|" in line else "\t")]
+
+
+def _is_row(line: str) -> bool:
+    return "|" in line or "\t" in line
 
 
 def _category_columns(lines: list[str], header_at: int) -> list[str]:
@@ -76,7 +80,7 @@ def pivoted_rows(lines: list[str]) -> list[str]:
         (
             k
             for k, line in enumerate(lines)
-            if "|" in line and "项目名称" in [label_key(c) for c in _cells(line)]
+            if _is_row(line) and "项目名称" in [label_key(c) for c in _cells(line)]
         ),
         None,
     )
@@ -85,7 +89,7 @@ def pivoted_rows(lines: list[str]) -> list[str]:
     categories = _category_columns(lines, header_at)
     if len(categories) < 2:
         return lines
-    rows = [k for k in range(header_at + 1, len(lines)) if re.match(r"^\s*\d+\s*\|", lines[k])]
+    rows = [k for k in range(header_at + 1, len(lines)) if re.match(r"^\s*\d+\s*[|\t]", lines[k])]
     if not rows:
         return lines
     first = [c for c in _cells(lines[header_at]) if c]
