@@ -128,7 +128,7 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
         elif _wrapped_run(text):
             parts, shape = [re.sub(r"\s+", "", text)], "spaced"
         else:
-            parts, shape = _rejoin_labels(text.split()), "spaced"
+            parts, shape = _rejoin_labels(_words(text)), "spaced"
         columns = [(col, part.strip()) for col, part in enumerate(parts) if part.strip()]
         if len(columns) == 1 and _PAGE_MARKER.match(columns[0][1]) or _PAGE_MARKER.match(text.strip()):
             page_markers.append(line_no)
@@ -298,6 +298,19 @@ def _wrapped_run(text: str) -> bool:
     return spanning >= 2 and spanning >= 0.1 * len(spaces)  # most spaces still separate cells otherwise
 
 
+# "004 >=": Yunnan's coded 指标性质 is one cell, though one space parts it
+_CODED_SIGN = re.compile(r"(?<!\S)(\d{3}) (?=[<>=≥≤]{1,2}(?:\s|$))")
+
+
+def _words(text: str) -> list[str]:
+    if not _CODED_SIGN.search(text):
+        return text.split()
+    return [word.replace("\ue000", " ") for word in _CODED_SIGN.sub("\\1\ue000", text).split()]
+
+
+_FILL_HINT = re.compile(r"^[(（][^()（）]{0,6}填[^()（）]{0,6}[)）]$")  # (必填) (选填) (必填硬性指标)
+
+
 def _rejoin_labels(words: list[str]) -> list[str]:
     """Put back label words a wrap split with spaces: "一级 指标" → "一级指标", "产 出 指 标" → "产出指标"."""
     if len(words) < 2:
@@ -315,6 +328,9 @@ def _rejoin_labels(words: list[str]) -> list[str]:
         if joined:
             out.append(joined[0])
             i = joined[1]
+        elif out and _FILL_HINT.match(words[i]):
+            out[-1] += " " + words[i]  # "数量指标 (必填硬性指标)": the template's hint stays with its label
+            i += 1
         else:
             out.append(words[i])
             i += 1

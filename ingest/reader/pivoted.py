@@ -27,11 +27,14 @@ _RESPONSIBLE = re.compile(r"(?<=[镇乡街村局委办所站院校心司])[\u4e0
 
 
 def _cells(line: str) -> list[str]:
-    return [part.strip() for part in line.split("|" if "|" in line else "\t")]
+    """A row's cells, whichever way it separates them: bars, tabs or runs of spaces."""
+    if "|" in line or "\t" in line:
+        return [part.strip() for part in line.split("|" if "|" in line else "\t")]
+    return [part.strip() for part in re.split(r"\s{2,}", line.strip())]
 
 
 def _is_row(line: str) -> bool:
-    return "|" in line or "\t" in line
+    return len([cell for cell in _cells(line) if cell]) >= 2
 
 
 def _category_columns(lines: list[str], header_at: int) -> list[str]:
@@ -89,7 +92,7 @@ def pivoted_rows(lines: list[str]) -> list[str]:
     categories = _category_columns(lines, header_at)
     if len(categories) < 2:
         return lines
-    rows = [k for k in range(header_at + 1, len(lines)) if re.match(r"^\s*\d+\s*[|\t]", lines[k])]
+    rows = [k for k in range(header_at + 1, len(lines)) if re.match(r"^\s*\d+(?:\s*[|\t]|\s{2,})", lines[k])]
     if not rows:
         return lines
     first = [c for c in _cells(lines[header_at]) if c]
