@@ -158,11 +158,32 @@ def _cells_one_per_line(cells: list[Cell], bar_lines: int = 0) -> list[Cell]:
     per_row = Counter(cell.row for cell in cells)
     lone = [cell for cell in cells if per_row[cell.row] == 1 and cell.col < 0]
     figures = sum(1 for cell in lone if _LONE_FIGURE.match(cell.text))
-    if len(lone) < 20 or figures < 0.25 * len(lone) and bar_lines < 0.5 * len(lone):
+    if (
+        len(lone) < 20
+        or figures < 0.25 * len(lone)
+        and bar_lines < 0.5 * len(lone)
+        and not _header_one_per_line(lone)
+    ):
         return cells
     for cell in lone:
         cell.glued = False
     return cells
+
+
+def _header_one_per_line(lone: list[Cell]) -> bool:
+    """The indicator table's header printed one label a line (一级指标 | 二级指标 | 三级指标 | 指标值, each
+    alone): its rows are printed so too."""
+    run = 0
+    for before, cell in zip([None, *lone], lone, strict=False):
+        follows = before is not None and cell.row == before.row + 1
+        run = (
+            run + 1
+            if cell.key in vocab.INDICATOR_HEADER and follows
+            else int(cell.key in vocab.INDICATOR_HEADER)
+        )
+        if run >= 4:
+            return True
+    return False
 
 
 # A figure or a quantitative target alone on its line: "800万元", "100%", "≥90%", "=12份".
