@@ -185,6 +185,8 @@ def _starts_a_row(cells: list[Cell], k: int) -> bool:
     table's first rows were lost ("贫困地区新增特色产业数量 | ≥1个")."""
     cell = cells[k]
     after = [c for c in cells[k + 1 : k + 3] if c.row == cell.row]
+    if not after and k + 1 < len(cells) and cells[k + 1].row == cell.row + 1 and len(cell.key) >= 4:
+        after = [cells[k + 1]]  # one cell a line: the value on the next
     if not v.has_han(cell.text) or header_role(cell.key) or not after:
         return False
     first = v.nfkc(after[0].text).strip()
