@@ -140,6 +140,8 @@ def _ends_a_row(text: str, group: list[re.Match]) -> bool:
     if text[group[-1].end() :].startswith(vocab.STANDARD_WORDS):
         return True  # "补助人数250人计划标准": the target, then its 绩效标准
     value, before = group[0].group(), text[: group[0].start()]
+    if value[:1] in "≥≤<>" and v.has_han(before):
+        return True  # "…中心经费≤70万元反映…": a comparison sign after words starts a target
     plain_target = value[:1] in v.OPERATORS or value.endswith("%") or not value[-1:].isdigit()  # "2280次"
     return plain_target and before.endswith(lexicon.INDICATOR_NAME_SUFFIXES)
 
