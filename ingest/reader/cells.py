@@ -310,7 +310,7 @@ def _wrapped_run(text: str) -> bool:
             spaces.add(len(joined))
         else:
             joined.append(ch)
-    folded = "".join(joined)
+    folded = simplified("".join(joined))  # positions kept: one character for one
     spanning = sum(
         1
         for m in _GLUED_LABEL.finditer(folded)

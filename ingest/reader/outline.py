@@ -120,7 +120,7 @@ def outline_rows(lines: list[str]) -> list[str]:
 #    指标1:机柜数量(≥77台)                      三级 (指标值)
 BRACKET_HEADER = "项目类别\t单位名称\t项目名称\t预算数\t一级指标\t二级指标\t三级指标\t指标值"
 _BRACKET_HEADING = re.compile(r"^【([^】\-—－]+)[-—－]([^】]+)】$")
-_BRACKET_ITEM = re.compile(r"^(?:指标\s*\d+\s*[:：])?\s*(.+?)\s*(?:[(（]([^()（）]*)[)）])?$")
+_BRACKET_ITEM = re.compile(r"^(?:指[标標]\s*\d+\s*[:：])?\s*(.+?)\s*(?:[(（]([^()（）]*)[)）])?$")
 _UNIT_CODE = re.compile(r"^\d{6}$")
 
 

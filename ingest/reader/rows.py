@@ -23,7 +23,7 @@ from . import values as v
 from . import vocabulary as vocab
 from .cells import Cell
 
-_NAME_PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：.．、]|\d+[、.．](?!\d))\s*")
+_NAME_PREFIX = re.compile(r"^(?:指[标標]\s*\d+\s*[:：.．、]|\d+[、.．](?!\d))\s*")
 _MISSING = {"target": -2.5, "actual": -0.3, "weight": -0.3, "score": -0.3}
 _NEG = float("-inf")
 _NATURE_CODE = re.compile(r"^\d{3}\s+(?=\S)")

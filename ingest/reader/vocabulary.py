@@ -237,6 +237,8 @@ INDICATOR_HEADER: dict[str, str] = {
     "绩效指标描述": "standard",
     "指标描述": "standard",
     "评价指标": "level1",
+    "年度": "target",  # "年度 | 实际" over "指标值 | 完成值": a header wrapped inside its cells
+    "实际": "actual",
     "指标类型": "level1",  # Hainan's 项目绩效目标表: 指标类型 | 指标名称 | 绩效目标 | 绩效标准
     "评价内容": "level2",
     "评分方法": "standard",
