@@ -24,7 +24,7 @@ def detect_layout(lines: list[str]) -> str:
     is_self_eval = "自评表" in text or ("年初预算数" in text and "全年执行" in text)
     is_target = "绩效目标" in text and ("预算" in text or "指标" in text)
     if is_self_eval:
-        if tabbed >= 0.3 and _labels_split_by_ocr(content):
+        if tabbed >= 0.3:
             return "tsv_self_eval"
         return f"{_stream_kind(content) or 'text'}_self_eval"
     if not is_target and "一级" not in text:
@@ -44,10 +44,10 @@ def detect_layout(lines: list[str]) -> str:
 _SPLIT_LABELS = (("项目", "名称"), ("主管", "部门"))
 
 
-def _labels_split_by_ocr(content: list[str]) -> bool:
+def labels_split_by_ocr(lines: list[str]) -> bool:
     """The text shows the OCR damage the tab-separated self-evaluation front-end repairs; a clean
     tab-separated form (an export, a converted sheet) is read by the form reader."""
-    for line in content[:200]:
+    for line in lines[:300]:
         cells = [cell.strip() for cell in line.split("\t") if cell.strip()]
         if any(pair in _SPLIT_LABELS for pair in zip(cells, cells[1:], strict=False)):
             return True

@@ -7,12 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..detect import labels_split_by_ocr
 from ..model import Form, Issue
 from . import ocr_self_eval, scrambled
 
 Parser = Callable[[list[str]], tuple[list[Form], list[Issue]]]
 
+
+def _ocr_self_evaluations(lines: list[str]) -> tuple[list[Form], list[Issue]]:
+    """Only text with OCR's damage (labels cut into cells): a clean tab-separated self-evaluation,
+    an export or a converted sheet, is the form reader's."""
+    return ocr_self_eval.parse(lines) if labels_split_by_ocr(lines) else ([], [])
+
+
 PARSERS: dict[str, Parser] = {
     "pdf_scrambled_target": scrambled.parse,
-    "tsv_self_eval": ocr_self_eval.parse,
+    "tsv_self_eval": _ocr_self_evaluations,
 }

@@ -158,16 +158,19 @@ def _cells_one_per_line(cells: list[Cell], bar_lines: int = 0) -> list[Cell]:
     per_row = Counter(cell.row for cell in cells)
     lone = [cell for cell in cells if per_row[cell.row] == 1 and cell.col < 0]
     figures = sum(1 for cell in lone if _LONE_FIGURE.match(cell.text))
-    if (
-        len(lone) < 20
-        or figures < 0.25 * len(lone)
-        and bar_lines < 0.5 * len(lone)
-        and not _header_one_per_line(lone)
-    ):
+    if len(lone) < 20:
         return cells
-    for cell in lone:
-        cell.glued = False
+    if figures >= 0.25 * len(lone) or bar_lines >= 0.5 * len(lone):
+        for cell in lone:
+            cell.glued = False
+    elif _header_one_per_line(lone) and not any(_ENDS_IN_TARGET.search(cell.text) for cell in lone):
+        # the header says so, unless a line ends in a name's target ("覆盖率100%"): then they run together
+        for cell in lone:
+            cell.glued = False
     return cells
+
+
+_ENDS_IN_TARGET = re.compile(r"[\u4e00-\u9fff](?:[=≥≤<>＝≧≦]+\d|[\d.]+%$)")
 
 
 def _header_one_per_line(lone: list[Cell]) -> bool:

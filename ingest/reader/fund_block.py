@@ -78,6 +78,9 @@ class FundBlock:
         if self.form.amount_unit is None:
             units = {parse_amount(x).unit for x, _ in raw if parse_amount(x)}
             self.form.amount_unit = next((u for u in units if u), None)
+            if self.form.amount_unit:
+                message = f"no unit stated for the form; {self.form.amount_unit} from the 年度资金总额 cells ({raw[0][0]!r} …)"
+                self.note(Severity.INFO, "amount_unit_from_cells", message)
 
     def _close_total(self) -> None:
         raw, self.total_values = self.total_values, None

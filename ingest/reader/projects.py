@@ -14,7 +14,7 @@ from . import vocabulary as vocab
 from .categories import header_role
 from .cells import Cell
 from .labels import field_for, is_label
-from .settle import Note, note_missing_fields
+from .settle import Note, assume_unit, note_missing_fields
 
 
 def project_columns(cells: list[Cell], k: int) -> list[str]:
@@ -47,6 +47,8 @@ def forms_of_projects(
             form.project_category = v.strip_code(values["project_category"]) or form.project_category
         amount = parse_amount(values.get("budget_current"))
         form.budget_current = amount.value if amount else None
+        if amount and amount.unit and form.amount_unit is None:
+            form.amount_unit = amount.unit  # "250万": the cell states it
         forms.append(form)
     if not forms:
         return [template]
@@ -57,6 +59,9 @@ def forms_of_projects(
     )
     for k, form in enumerate(forms):
         note_missing_fields(form, note, seq + k)
+        assume_unit(
+            form, lambda severity, code, message, line=None, k=k: note(severity, code, message, line, seq + k)
+        )
     if not list_ended:
         forms[-1].is_complete = False
         message = f"the list ends inside {forms[-1].project_name!r}: its rows may be cut off"

@@ -63,7 +63,8 @@ class IndicatorTable:
 
     @classmethod
     def from_header(cls, header: list[Cell], self_eval: bool, project_columns: list[str]) -> IndicatorTable:
-        roles = [header_role(cell.key) or "" for cell in header]
+        wrapped = _wrapped_heads(header)
+        roles = [header_role(cell.key) or wrapped.get(cell.key, "") for cell in header]
         # 三级指标 | 指标内容: a second, differently named name column describes the indicator
         # (Hunan's 专项 form); the same header again is a parallel column set (长期 | 年度)
         names = [k for k, role in enumerate(roles) if role == "name"]
@@ -254,6 +255,12 @@ def _sign_and_figure(sign: Cell, figure: Cell) -> bool:
     return v.is_operator(v.nfkc(sign.text).strip()) and v.number(v.nfkc(figure.text)) is not None
 
 
+def _wrapped_heads(header: list[Cell]) -> dict[str, str]:
+    """The roles of a wrapped header's heads (年度, 实际) when their tails (指标值, 完成值) follow."""
+    keys = {cell.key for cell in header}
+    return dict(vocab.WRAPPED_HEADER_HEADS) if keys & vocab.WRAPPED_HEADER_TAILS else {}
+
+
 def header_length(cells: list[Cell], k: int) -> int:
     """Length of the indicator-table header starting at cell k, 0 when none starts there.
 
@@ -264,8 +271,9 @@ def header_length(cells: list[Cell], k: int) -> int:
         return 0
     end, last = k, k
     roles = set()
+    wrapped = _wrapped_heads(cells[k : k + 16])
     while end < len(cells) and end - last <= 2:
-        role = header_role(cells[end].key)
+        role = header_role(cells[end].key) or wrapped.get(cells[end].key)
         if role is not None:
             roles.add(role)
             last = end

@@ -237,8 +237,6 @@ INDICATOR_HEADER: dict[str, str] = {
     "绩效指标描述": "standard",
     "指标描述": "standard",
     "评价指标": "level1",
-    "年度": "target",  # "年度 | 实际" over "指标值 | 完成值": a header wrapped inside its cells
-    "实际": "actual",
     "指标类型": "level1",  # Hainan's 项目绩效目标表: 指标类型 | 指标名称 | 绩效目标 | 绩效标准
     "评价内容": "level2",
     "评分方法": "standard",
@@ -250,6 +248,10 @@ INDICATOR_HEADER: dict[str, str] = {
     "三级指标(长期)": "long",
     "指标值(长期)": "long",
 }
+# "年度 | 实际 …" over "指标值 | 完成值": a header whose cells wrapped; the heads name the columns only
+# where the tails follow in the header
+WRAPPED_HEADER_HEADS: dict[str, str] = {"年度": "target", "实际": "actual"}
+WRAPPED_HEADER_TAILS = frozenset({"指标值", "完成值"})
 # The national template's 绩效标准 values: printed after a row's target, they end it.
 STANDARD_WORDS = ("计划标准", "行业标准", "历史标准", "其他标准")
 # Header cells that begin with these words state the deviation reason column, however they go on
