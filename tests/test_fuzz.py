@@ -48,7 +48,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest.decode import decode, split_lines
-from ingest.detect import detect_layout
+from ingest.detect import detect_layout, labels_split_by_ocr
 from ingest.load import to_tables
 from ingest.model import FIGURE_FIELDS, Document
 from ingest.parse import FORM_READER, fit_to_raw, parse_bytes
@@ -81,7 +81,10 @@ def _seeds() -> dict[str, list[list[str]]]:
     seeds: dict[str, list[list[str]]] = {}
     for path in SEED_FILES:
         lines = split_lines(decode(path.read_bytes()).text or "")
-        seeds.setdefault(detect_layout(lines), []).append(lines)
+        layout = detect_layout(lines)
+        if layout == "tsv_self_eval" and not labels_split_by_ocr(lines):
+            layout = FORM_READER  # a clean tab-separated self-evaluation: its OCR front-end reads none
+        seeds.setdefault(layout, []).append(lines)
     return seeds
 
 
