@@ -135,7 +135,7 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
             continue
         alone = len(columns) == 1
         for index, (col, part) in enumerate(columns):
-            if shape == "separated" and _holds_a_form(part):
+            if shape == "separated" and len(part) >= 150 and _holds_a_form(part):
                 cells.extend(
                     _cut_glued(part, line_no, row, False)
                 )  # a portal's 内容概述 cell: a whole form run together
@@ -352,7 +352,7 @@ def _rejoin_labels(words: list[str]) -> list[str]:
         if joined:
             out.append(joined[0])
             i = joined[1]
-        elif out and _FILL_HINT.match(words[i]):
+        elif out and words[i][:1] in "(（" and _FILL_HINT.match(words[i]):
             out[-1] += " " + words[i]  # "数量指标 (必填硬性指标)": the template's hint stays with its label
             i += 1
         else:
@@ -478,8 +478,6 @@ _TITLE_LINE = re.compile(r"^[^,，。;；:：|]{0,30}绩效[^,，。;；:：|]{0
 
 def _holds_a_form(part: str) -> bool:
     """A long cell holding a form's title and its labels run together (a page's summary box)."""
-    if len(part) < 150:
-        return False
     text = simplified(_PINYIN.sub("", part[:400]))
     return re.search(r"绩效(?:目标)?(?:自评|申报)?表", text) is not None and "名称" in text
 

@@ -141,6 +141,8 @@ def _unit_codes(texts: list[str]) -> list[int]:
 
 def bracketed_rows(lines: list[str]) -> list[str]:
     """The lines with a bracketed project list, if they hold one, as project-list rows; else as given."""
+    if "【" not in "".join(lines):
+        return lines  # no bracketed heading: the common case, decided without a pass per line
     texts = [line.strip(_SPACES + "\t") for line in lines]
     headings = {
         k: (m[1], m[2])

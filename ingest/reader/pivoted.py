@@ -83,7 +83,7 @@ def pivoted_rows(lines: list[str]) -> list[str]:
         (
             k
             for k, line in enumerate(lines)
-            if _is_row(line) and "项目名称" in [label_key(c) for c in _cells(line)]
+            if "名称" in line and _is_row(line) and "项目名称" in [label_key(c) for c in _cells(line)]
         ),
         None,
     )
