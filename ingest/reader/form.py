@@ -479,6 +479,10 @@ class FormReader(HeaderFields, FundBlock):
         for cell in self.table.category_names:
             message = f"category word {cell.text!r} followed only by a value: read as the row's name"
             self.note(Severity.INFO, "category_label_as_name", message, cell.line_no)
+        for cell in self.table.unread:
+            shown = cell.text if len(cell.text) <= 40 else cell.text[:40] + "…"
+            message = f"{shown!r} in the indicator table fits no row of its columns: not read"
+            self.note(Severity.WARNING, "table_cell_not_read", message, cell.line_no)
         for row in self.table.guesses:
             self.note(
                 Severity.INFO,

@@ -154,8 +154,10 @@ def split_rows(
     level2: str | None,
     guesses: list[Indicator] | None = None,
     composed: list[tuple[Indicator, str]] | None = None,
+    unread: list[Cell] | None = None,
 ) -> list[Indicator]:
-    """The rows of a run of data cells under one 一级/二级: the best-fitting cut (see module doc)."""
+    """The rows of a run of data cells under one 一级/二级: the best-fitting cut (see module doc).
+    Cells no row takes go to ``unread``, so the caller can say so."""
     if not cells:
         return []
     toks = tokens_of(cells)
@@ -164,6 +166,14 @@ def split_rows(
     plan = _whole_rows(toks, slots)
     if plan is None:
         plan = _best_cut(toks, slots, self_eval)
+    if unread is not None:
+        taken = {k for i, end, values in plan for k in range(i, end + len(values))}
+        unread += [
+            cells[c]
+            for c in dict.fromkeys(
+                t.cell for k, t in enumerate(toks) if k not in taken and not v.is_blank(t.text.strip())
+            )
+        ]
     rows = []
     for i, end, values in plan:
         end = min(end, _described_from(toks, i, end) or end)

@@ -84,6 +84,7 @@ class IndicatorTable:
         """The table's indicators, per project for a project list (its columns' values first),
         else as one group; ``self.guesses`` then lists the rows whose name was a guess."""
         self.guesses: list[Indicator] = []
+        self.unread: list[Cell] = []  # cells of the table no row took
         self.composed: list[tuple[Indicator, str]] = []  # targets put together from their parts
         if not self.project_columns:
             return [({}, self._indicators(self.cells))]
@@ -144,7 +145,7 @@ class IndicatorTable:
                 continue
             if l1 or is_level2(cell) or (l1 is None and level1_of(cell)) or header_role(cell.key):
                 out += split_rows(
-                    run, self.slots, self.self_eval, level1, level2, self.guesses, self.composed
+                    run, self.slots, self.self_eval, level1, level2, self.guesses, self.composed, self.unread
                 )
                 run = []
                 if l1:
@@ -157,7 +158,9 @@ class IndicatorTable:
             if not cell.key:
                 continue  # "(30分)": the points of a merged 一级 whose label the copy lost
             run.append(cell)
-        out += split_rows(run, self.slots, self.self_eval, level1, level2, self.guesses, self.composed)
+        out += split_rows(
+            run, self.slots, self.self_eval, level1, level2, self.guesses, self.composed, self.unread
+        )
         _level1_printed_below(out)
         if self.has_level1:
             # the merged 一级 cell was lost: raw keeps what is printed (no 一级); staging maps the
