@@ -82,10 +82,11 @@ def read_forms(lines: list[str]) -> tuple[list[Form], list[Issue]]:
     forms: list[Form] = []
     for segment in split_forms(cells):
         found = FormReader(segment, len(forms) + 1, [])
-        every = found.read()
-        read = [form for form in every if _has_content(form)]
-        for form in every:
-            if form not in read and form.project_name:  # a mention: said, so nothing goes silently
+        read = []
+        for form in found.read():
+            if _has_content(form):
+                read.append(form)
+            elif form.project_name:  # a mention: said, so nothing goes silently
                 message = f"{form.project_name!r} names a form without any of its fields: a mention, not read as a form"
                 issues.append(Issue(Severity.INFO, "form_mentioned_only", message, form.line_start, None))
         if segment.title is None and forms and forms[-1].fiscal_year is not None:

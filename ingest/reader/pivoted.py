@@ -114,7 +114,7 @@ def pivoted_rows(lines: list[str]) -> list[str]:
         if len(cells) <= name_at:
             continue
         unit = cells[unit_at] if unit_at is not None and unit_at < len(cells) else ""
-        if "责任人" in keys[unit_at or 0]:
+        if unit_at is not None and "责任人" in keys[unit_at]:
             unit = _RESPONSIBLE.sub("", unit)  # 实施单位及责任人: "下符桥镇金宏伟" is the town and a person
         own = [
             unit,
@@ -129,5 +129,5 @@ def pivoted_rows(lines: list[str]) -> list[str]:
                 *(p for item in _items(cells[at] if at < len(cells) else "") for p in item if p),
             ]
         ]
-        out[k] = "\t".join([*own, *indicators])  # every indicator of the project on its own line
+        out[k] = "\t".join([*own, *indicators])  # every indicator of the project on the project's line
     return out

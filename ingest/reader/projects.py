@@ -59,9 +59,7 @@ def forms_of_projects(
     )
     for k, form in enumerate(forms):
         note_missing_fields(form, note, seq + k)
-        assume_unit(
-            form, lambda severity, code, message, line=None, k=k: note(severity, code, message, line, seq + k)
-        )
+        assume_unit(form, note, seq + k)
     if not list_ended:
         forms[-1].is_complete = False
         message = f"the list ends inside {forms[-1].project_name!r}: its rows may be cut off"

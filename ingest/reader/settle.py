@@ -77,7 +77,7 @@ def rate_as_percent(form: Form, note: Note) -> None:
         note(Severity.INFO, "rate_printed_as_fraction", message, form.line_start)
 
 
-def assume_unit(form: Form, note: Note) -> None:
+def assume_unit(form: Form, note: Note, seq: int = 0) -> None:
     """A form that states no unit for its figures: the national template's fund block is in 万元,
     so small figures are taken as 万元; large ones (a yuan figure runs to six digits) as 元."""
     amounts = [getattr(form, a) for a in _AMOUNT_FIELDS if getattr(form, a) is not None]
@@ -85,7 +85,7 @@ def assume_unit(form: Form, note: Note) -> None:
         return
     form.amount_unit = "万元" if max(amounts) < 100000 else "元"
     message = f"no unit printed for the form's figures; {form.amount_unit} assumed from their size"
-    note(Severity.WARNING, "amount_unit_assumed", message, form.line_start)
+    note(Severity.WARNING, "amount_unit_assumed", message, form.line_start, seq)
 
 
 def name_from_title(form: Form, segment: Segment, note: Note) -> None:
