@@ -34,9 +34,30 @@ project_years as (
     group by project_id, unit_id, fiscal_year
 ),
 
--- projects that do not run on under their name the next year, and projects new under theirs
-ending as (
-    select project_years.*
+-- both sides of one year's comparison, on the later year: projects new under their name that
+-- year, and projects of the year before that do not run on under theirs; with the amount the
+-- budget evidence compares (the later form's 上年预算额, the earlier form's 当年预算)
+sides as (
+    select
+        'starting' as side,
+        project_years.project_id,
+        project_years.unit_id,
+        project_years.fiscal_year,
+        project_years.project_name_clean,
+        project_years.prior_year_budget_yuan as evidence_yuan
+    from project_years
+    left join project_years as year_before
+        on project_years.project_id = year_before.project_id
+            and project_years.fiscal_year - 1 = year_before.fiscal_year
+    where year_before.project_id is null
+    union all
+    select
+        'ending' as side,
+        project_years.project_id,
+        project_years.unit_id,
+        project_years.fiscal_year + 1 as fiscal_year,
+        project_years.project_name_clean,
+        project_years.budget_current_yuan as evidence_yuan
     from project_years
     left join project_years as next_year
         on project_years.project_id = next_year.project_id
@@ -44,127 +65,83 @@ ending as (
     where next_year.project_id is null
 ),
 
-starting as (
-    select project_years.*
-    from project_years
-    left join project_years as year_before
-        on project_years.project_id = year_before.project_id
-            and project_years.fiscal_year - 1 = year_before.fiscal_year
-    where year_before.project_id is null
-),
-
-ending_counts as (
-    select
-        unit_id,
-        fiscal_year + 1 as fiscal_year,
-        count(*) as n_ending
-    from ending
-    group by unit_id, fiscal_year + 1
-),
-
-starting_counts as (
-    select
-        unit_id,
-        fiscal_year,
-        count(*) as n_starting
-    from starting
-    group by unit_id, fiscal_year
-),
-
 -- a unit-year is compared in full (every starting project with every ending one) unless that makes
 -- more pairs than project_link_max_pairs_per_unit_year: the comparison grows with the square of a
 -- unit's projects, and one unit of thousands would outgrow the rest of the build
 unit_years as (
     select
-        starting_counts.unit_id,
-        starting_counts.fiscal_year,
-        starting_counts.n_starting * ending_counts.n_ending
+        unit_id,
+        fiscal_year,
+        count(*) filter (where side = 'starting') * count(*) filter (where side = 'ending')
         <= {{ var('project_link_max_pairs_per_unit_year') }} as is_compared_in_full
-    from starting_counts
-    inner join ending_counts
-        on starting_counts.unit_id = ending_counts.unit_id
-            and starting_counts.fiscal_year = ending_counts.fiscal_year
+    from sides
+    group by unit_id, fiscal_year
+    having count(*) filter (where side = 'starting') > 0 and count(*) filter (where side = 'ending') > 0
+),
+
+sides_judged as (
+    select
+        sides.*,
+        unit_years.is_compared_in_full
+    from sides
+    inner join unit_years
+        on sides.unit_id = unit_years.unit_id
+            and sides.fiscal_year = unit_years.fiscal_year
 ),
 
 pairs_in_full as (
     select
-        starting.project_id,
-        ending.project_id as linked_project_id,
-        starting.fiscal_year
-    from starting
-    inner join unit_years
-        on starting.unit_id = unit_years.unit_id
-            and starting.fiscal_year = unit_years.fiscal_year
-    inner join ending
-        on starting.unit_id = ending.unit_id
-            and starting.fiscal_year = ending.fiscal_year + 1
-    where unit_years.is_compared_in_full
+        later.project_id,
+        earlier.project_id as linked_project_id,
+        later.fiscal_year
+    from sides_judged as later
+    inner join sides_judged as earlier
+        on later.unit_id = earlier.unit_id
+            and later.fiscal_year = earlier.fiscal_year
+    where later.is_compared_in_full
+        and later.side = 'starting'
+        and earlier.side = 'ending'
 ),
 
 -- in a larger unit-year a pair must share a blocking key: a two-character piece of the cleaned
--- names, or the budget evidence's amount (the later 上年预算额, the earlier 当年预算)
-starting_keys as (
+-- names, or the budget evidence's amount
+side_keys as (
     select distinct
+        side,
         project_id,
         unit_id,
         fiscal_year,
         block_key
     from (
         select
-            starting.project_id,
-            starting.unit_id,
-            starting.fiscal_year,
-            {{ list_elements(character_bigrams('starting.project_name_clean')) }} as block_key
-        from starting
-        inner join unit_years
-            on starting.unit_id = unit_years.unit_id
-                and starting.fiscal_year = unit_years.fiscal_year
-        where not unit_years.is_compared_in_full
+            side,
+            project_id,
+            unit_id,
+            fiscal_year,
+            {{ list_elements(character_bigrams('project_name_clean')) }} as block_key
+        from sides_judged
+        where not is_compared_in_full
         union all
         select
-            starting.project_id,
-            starting.unit_id,
-            starting.fiscal_year,
-            'yuan ' || cast(starting.prior_year_budget_yuan as string) as block_key
-        from starting
-        inner join unit_years
-            on starting.unit_id = unit_years.unit_id
-                and starting.fiscal_year = unit_years.fiscal_year
-        where not unit_years.is_compared_in_full
-            and starting.prior_year_budget_yuan is not null
+            side,
+            project_id,
+            unit_id,
+            fiscal_year,
+            'yuan ' || cast(evidence_yuan as string) as block_key
+        from sides_judged
+        where not is_compared_in_full
+            and evidence_yuan is not null
     ) as block_keys
 ),
 
+starting_keys as (
+    select * from side_keys
+    where side = 'starting'
+),
+
 ending_keys as (
-    select distinct
-        project_id,
-        unit_id,
-        fiscal_year,
-        block_key
-    from (
-        select
-            ending.project_id,
-            ending.unit_id,
-            ending.fiscal_year + 1 as fiscal_year,
-            {{ list_elements(character_bigrams('ending.project_name_clean')) }} as block_key
-        from ending
-        inner join unit_years
-            on ending.unit_id = unit_years.unit_id
-                and ending.fiscal_year + 1 = unit_years.fiscal_year
-        where not unit_years.is_compared_in_full
-        union all
-        select
-            ending.project_id,
-            ending.unit_id,
-            ending.fiscal_year + 1 as fiscal_year,
-            'yuan ' || cast(ending.budget_current_yuan as string) as block_key
-        from ending
-        inner join unit_years
-            on ending.unit_id = unit_years.unit_id
-                and ending.fiscal_year + 1 = unit_years.fiscal_year
-        where not unit_years.is_compared_in_full
-            and ending.budget_current_yuan is not null
-    ) as block_keys
+    select * from side_keys
+    where side = 'ending'
 ),
 
 -- a key most of the unit's names share (经费, 项目) says nothing: only keys that make at most
@@ -211,16 +188,18 @@ pairs as (
         pair_ids.project_id,
         pair_ids.linked_project_id,
         pair_ids.fiscal_year,
-        later.fiscal_year - 1 as linked_fiscal_year,
+        pair_ids.fiscal_year - 1 as linked_fiscal_year,
         {{ name_similarity('later.project_name_clean', 'earlier.project_name_clean') }} as name_similarity,
-        coalesce(later.prior_year_budget_yuan = earlier.budget_current_yuan, false) as has_budget_evidence
+        coalesce(later.evidence_yuan = earlier.evidence_yuan, false) as has_budget_evidence
     from pair_ids
-    inner join starting as later
+    inner join sides as later
         on pair_ids.project_id = later.project_id
             and pair_ids.fiscal_year = later.fiscal_year
-    inner join ending as earlier
+            and later.side = 'starting'
+    inner join sides as earlier
         on pair_ids.linked_project_id = earlier.project_id
-            and pair_ids.fiscal_year = earlier.fiscal_year + 1
+            and pair_ids.fiscal_year = earlier.fiscal_year
+            and earlier.side = 'ending'
 ),
 
 rejections as (
