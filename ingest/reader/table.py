@@ -125,8 +125,19 @@ class IndicatorTable:
         out: list[Indicator] = []
         level1 = level2 = None
         run: list[Cell] = []
+        outer = _outer_levels(cells)
         for k, cell in enumerate(cells):
             l1 = level1_of(cell)
+            if outer and (l1 or is_level2(cell)):
+                out += split_rows(
+                    run, self.slots, self.self_eval, level1, level2, self.guesses, self.composed, self.unread
+                )
+                run = []
+                if cell.key in outer or (l1 and label_key(category_text(cell)) not in vocab.LEVEL1 | vocab.LEVEL2):
+                    level1, level2 = l1, None
+                else:
+                    level2 = category_text(cell)
+                continue
             if (
                 l1
                 and re.sub(r"值$", "指标", label_key(l1)) in vocab.LEVEL2 | {"成本指标"}  # 成本值: Shandong's
@@ -167,6 +178,24 @@ class IndicatorTable:
             # national 二级 to its 一级 (seed indicator_category_map, 一级 '*')
             self.inferred += [r for r in out if r.level1 is None and r.level2 in vocab.NATIONAL_LEVEL1_OF]
         return out
+
+
+def _outer_levels(cells: list[Cell]) -> frozenset[str]:
+    """一级 labels over a framework's own 一级s (以工代赈's 实施效果指标 over 产出指标 | 效益指标, 过程管理指标
+    over 计划管理指标): a 一级-shaped label followed at once by another, other than the national four.
+    Under them every category label is a 二级."""
+    outer = set()
+    cats = [c for c in cells if c.key]
+    for cell, after in zip(cats, cats[1:]):
+        if (
+            cell.key not in vocab.LEVEL1
+            and level1_of(cell)
+            and level1_of(after)
+            and after.key != cell.key
+            and label_key(category_text(after)) not in vocab.LEVEL2 | {"成本指标"}
+        ):
+            outer.add(cell.key)
+    return frozenset(outer)
 
 
 def _level1_printed_below(rows: list[Indicator]) -> None:

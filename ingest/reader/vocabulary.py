@@ -59,6 +59,7 @@ FIELDS: dict[str, str] = {
     "单位名称": "unit_name",
     "项目单位": "unit_name",
     "部门": "unit_name",
+    "下达地方或单位": "unit_name",  # 中央预算内投资计划绩效目标表 (以工代赈)
     "项目类别": "project_category",
     "项目类型": "project_category",
     "项目属性": "project_category",
@@ -124,6 +125,8 @@ AMOUNTS: dict[str, str] = {
     "计划投资额": "budget_current",
     "项目申报金额": "budget_current",  # 重庆 (江津)
     "申报金额": "budget_current",
+    "本次下达中央预算内投资": "budget_current",  # 中央预算内投资计划绩效目标表 (以工代赈)
+    "下达中央预算内投资": "budget_current",
     "执行数": "executed",
     "实际使用情况": "executed",
     "资金使用情况": "executed",
