@@ -8,6 +8,7 @@ row per indicator, the project's own columns first) is cut into projects here.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -58,6 +59,8 @@ class IndicatorTable:
     project_columns: list[str] = field(default_factory=list)
     category_names: list[Cell] = field(default_factory=list)  # category words read as a row's name
     has_level1: bool = True  # the header has a 一级 column
+    # 指标类型 | 指标名称 | 指标值 with no 二级 column: a 二级 label in the name column is the row's name
+    level2_names: bool = False
     # rows whose 一级 was lost (the national 二级 tells it)
     inferred: list[Indicator] = field(default_factory=list)
 
@@ -76,8 +79,17 @@ class IndicatorTable:
         if "standard" in roles and "target" in roles and roles.index("standard") < roles.index("target"):
             roles[roles.index("standard")] = "explain"  # 绩效标准 before the value: it describes the row
         self_eval = self_eval or "actual" in roles or "score" in roles
+        level2_names = (
+            "level2" not in roles and "level1" in roles and roles.index("level1") < roles.index("name")
+            if "name" in roles
+            else False
+        )
         return cls(
-            value_slots(roles), self_eval, project_columns=project_columns, has_level1="level1" in roles
+            value_slots(roles),
+            self_eval,
+            project_columns=project_columns,
+            has_level1="level1" in roles,
+            level2_names=level2_names,
         )
 
     def projects(self) -> list[tuple[dict[str, str], list[Indicator]]]:
@@ -117,6 +129,11 @@ class IndicatorTable:
         )
         return at is not None and v.number(row[at].text) is not None
 
+    def _names_its_row(self, cells: list[Cell], k: int) -> bool:
+        """A category label with only value cells after it on its row: in the name column."""
+        tail = [c for c in cells[k + 1 :] if c.row == cells[k].row]
+        return 0 < len(tail) <= len(self.slots) and not any(level1_of(c) or is_level2(c) for c in tail)
+
     def _indicators(self, cells: list[Cell]) -> list[Indicator]:
         scrambled = scrambled_rows(cells, self.slots)
         if scrambled is not None:
@@ -128,12 +145,20 @@ class IndicatorTable:
         outer = _outer_levels(cells)
         for k, cell in enumerate(cells):
             l1 = level1_of(cell)
+            if self.level2_names and (l1 or is_level2(cell)) and self._names_its_row(cells, k):
+                out += split_rows(
+                    run, self.slots, self.self_eval, level1, level2, self.guesses, self.composed, self.unread
+                )
+                level2, run = category_text(cell), [cell]
+                continue
             if outer and (l1 or is_level2(cell)):
                 out += split_rows(
                     run, self.slots, self.self_eval, level1, level2, self.guesses, self.composed, self.unread
                 )
                 run = []
-                if cell.key in outer or (l1 and label_key(category_text(cell)) not in vocab.LEVEL1 | vocab.LEVEL2):
+                if cell.key in outer or (
+                    l1 and label_key(category_text(cell)) not in vocab.LEVEL1 | vocab.LEVEL2
+                ):
                     level1, level2 = l1, None
                 else:
                     level2 = category_text(cell)
@@ -186,7 +211,7 @@ def _outer_levels(cells: list[Cell]) -> frozenset[str]:
     Under them every category label is a 二级."""
     outer = set()
     cats = [c for c in cells if c.key]
-    for cell, after in zip(cats, cats[1:]):
+    for cell, after in itertools.pairwise(cats):
         if (
             cell.key not in vocab.LEVEL1
             and level1_of(cell)
