@@ -23,6 +23,8 @@ Note = Callable[..., None]  # FormReader.note(severity, code, message, line_no=N
 _TITLE_NOISE = re.compile(
     r"^\d{4}年度?|(?:部门预算|财政|预算)?(?:项目)?支出$|项目$|区域$|\(打捆项目\)$|[《》\"“”]"
 )
+# Titles that name a kind of form, not a project ("专项资金绩效目标表").
+_GENERIC_TITLES = frozenset({"专项资金", "项目资金", "财政资金", "专项项目", "资金项目"})
 _AMOUNT_FIELDS = ("budget_total", "budget_current", "initial_budget", "full_year_budget", "executed")
 
 
@@ -101,7 +103,7 @@ def name_from_title(form: Form, segment: Segment, note: Note) -> None:
     name = words
     while (shorter := _TITLE_NOISE.sub("", name)) != name:
         name = shorter
-    if len(name) >= 4 and v.has_han(name):
+    if len(name) >= 4 and v.has_han(name) and name not in _GENERIC_TITLES:
         form.project_name = name
         note(
             Severity.INFO,
