@@ -23,6 +23,9 @@ def normalise_digits(text: str) -> str:
     return re.sub(r"(?<=\d)[,，](?=\d)", "", text).replace(" ", "").strip()
 
 
+_BREAKDOWN = re.compile(r"\(其中[^()]*\)$")
+
+
 def parse_amount(text: str | None) -> Amount | None:
     """An amount cell to Decimal; None for blank cells and for anything that is not a plain number."""
     if text is None:
@@ -30,6 +33,8 @@ def parse_amount(text: str | None) -> Amount | None:
     cleaned = normalise_digits(text)
     if not cleaned or cleaned in {"-", "—", "--", "/", "无"}:
         return None
+    if cleaned.endswith(")") and "(其中" in cleaned:
+        cleaned = _BREAKDOWN.sub("", cleaned)  # "500万元(其中上级资金220万元)": the total, then its parts
     unit = None
     if cleaned.endswith("万元"):
         cleaned, unit = cleaned[:-2], "万元"

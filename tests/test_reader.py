@@ -429,3 +429,41 @@ def test_blank_template_labels_are_never_values():
         None,
     )
     assert [r.target for r in form.indicators][1:3] == ["=9间数", "保障"]  # 度量单位 "无" is no unit
+
+
+THIRD = REAL / "third_heldback"
+
+
+def test_a_frameworks_own_level_above_the_national_one():
+    # 以工代赈 中央预算内投资计划绩效目标表: 实施效果指标 over 产出指标 | 效益指标 | 满意度指标, and
+    # 过程管理指标 over 计划管理指标 … 监督检查指标; its unit and amount under the template's own labels
+    (form,) = _read(THIRD / "ah_shucheng_2023_tgt_workrelief.txt").forms
+    assert (form.unit_name, form.budget_current, form.amount_unit) == (
+        "舒城县发展改革委",
+        Decimal("853"),
+        "万元",
+    )
+    levels = [(r.level1, r.level2) for r in form.indicators]
+    assert levels[:3] == [
+        ("实施效果指标", "产出指标"),
+        ("实施效果指标", "效益指标"),
+        ("实施效果指标", "满意度指标"),
+    ]
+    assert levels[-1] == ("过程管理指标", "监督检查指标")
+    assert len(levels) == 10
+
+
+def test_a_level2_label_in_the_name_column_names_its_row():
+    # 指标类型 | 指标名称 | 指标值 | 指标描述, and the rows print 数量指标 | 375万平方米 | 完成全市…
+    (form,) = _read(THIRD / "zj_linhai_nd_tgt_greening.txt").forms
+    rows = [(r.level1, r.level2, r.name, r.target) for r in form.indicators]
+    assert rows[0] == ("产出指标", "数量指标", "数量指标", "375万平方米")
+    assert ("效益指标", "可持续性发展影响指标", "可持续性发展影响指标", "是") in rows
+    assert rows[6] == ("满意度指标", "服务对象或受益者满意度指标", "服务对象或受益者满意度指标", "≥95%")
+
+
+def test_an_amount_with_its_breakdown_in_brackets():
+    from ingest.numbers import Amount, parse_amount
+
+    assert parse_amount("500万元(其中上级资金220万元)") == Amount(Decimal("500"), "万元")
+    assert parse_amount("500万元(上级资金)") is None  # not a breakdown: not an amount
