@@ -14,7 +14,10 @@ _CATEGORY_NOTE = re.compile(r"\((?![a-zāáǎàēéěèīíǐìōóǒòūúǔù�
 _L1_PATTERN = re.compile(
     r"^[^,。:]{0,6}(?:产出|效益|效果|满意度|成本|投入|管理|完成|影响)[^,。:]{0,4}(?:指标|目标)$"
 )
-_L2_PATTERN = re.compile(r"^.{0,10}(?:" + "|".join(vocab.LEVEL2_STEMS) + r")(?:指标|目标)(?:等|类)?$")
+_L2_PATTERN = re.compile(
+    r"^.{0,10}(?:" + "|".join(vocab.LEVEL2_STEMS) + r")(?:效益)?(?:指标|目标)(?:等|类)?$"
+)
+_LEVEL2_HEADS = tuple(stem for stem in vocab.LEVEL2_STEMS if len(stem) >= 4)
 # Shandong's 产出值 / 数量值 / 经济效益值: the category with 值 for 指标, in short cells only
 _VALUE_SUFFIX = re.compile(r"^(?:产出|效益|满意度|成本|" + "|".join(vocab.LEVEL2_STEMS) + r")值$")
 
@@ -54,7 +57,12 @@ def _level1_of(printed: str) -> str | None:
         return text
     if key in vocab.LEVEL1:
         return text
-    if key not in vocab.LEVEL2 and _L1_PATTERN.match(key) and not _L2_PATTERN.match(key):
+    if (
+        key not in vocab.LEVEL2
+        and _L1_PATTERN.match(key)
+        and not _L2_PATTERN.match(key)
+        and not key.startswith(_LEVEL2_HEADS)  # 社会效益效益指标: a 二级 misprinted
+    ):
         return text  # 项目完成指标, 项目效益指标: a province's own 一级 wording
     return None
 
