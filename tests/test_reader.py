@@ -467,3 +467,19 @@ def test_an_amount_with_its_breakdown_in_brackets():
 
     assert parse_amount("500万元(其中上级资金220万元)") == Amount(Decimal("500"), "万元")
     assert parse_amount("500万元(上级资金)") is None  # not a breakdown: not an amount
+
+
+def test_a_two_row_header_puts_its_sub_columns_under_their_heads():
+    # Hebei's 预算项目绩效自评表: 预期指标值 over 符号 | 单位(文字描述); 自评得分 over 单项指标得分 |
+    # 权重占比(%) | 单项指标折算得分; an explanation under 指标分值; rows ">= 98 %(百分比) 100% 完成 25.00 25.00 6.25"
+    (form,) = _read(FRESH / "he_chengan_2020_se_centenarian.txt").forms
+    rows = [(r.name, r.target, r.actual, r.weight, r.score, r.note) for r in form.indicators]
+    assert rows[0] == (
+        "符合条件申报对象覆盖率",
+        ">=98%(百分比)",
+        "100%",
+        Decimal("25.00"),
+        Decimal("25.00"),
+        "完成",
+    )
+    assert [r[0] for r in rows][:4] == ["符合条件申报对象覆盖率", "完成率", "补贴发放率", "服务对象满意度"]

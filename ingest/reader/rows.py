@@ -448,7 +448,9 @@ def _slot_fit(tok: Tok, slot: str) -> float:
         return 1.0 if v.is_known_unit(text) else 0.9 if len(text) <= 2 else 0.5  # 间数: a unit all the same
     if text in _NATURE_WORDS and slot in ("target", "actual", "target_half"):
         return _NEG  # 定性 / 正向 fill the 指标性质 (or 指标方向) column, never a value
-    if slot in ("weight", "score"):
+    if slot == "status":  # 完成情况: 完成 / 未完成 / 部分完成
+        return 0.5 if len(text) <= 6 and not re.search(r"\d", text) else _NEG
+    if slot in ("weight", "score", "weighted_score"):
         value = _points(text)
         if value is None or value > 100:
             return _NEG
@@ -508,5 +510,5 @@ def indicator(name: str, values: dict[str, str], level1, level2, line_no: int) -
         weight=_points(values.get("weight")),
         score=_points(values.get("score")),
         deviation_reason=values.get("deviation_reason"),
-        note=values.get("note"),
+        note=values.get("note") or values.get("status"),
     )

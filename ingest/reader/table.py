@@ -22,7 +22,11 @@ from .rows import split_rows
 from .value_block import scrambled_rows
 
 _VALUE_ROLES = ("explain", "target_operator", "target_direction", "target", "target_unit", "target_half", "actual",
-                "weight", "score", "deviation_reason", "note", "standard")  # fmt: skip
+                "status", "weight", "score", "weighted_score", "deviation_reason", "note", "standard")  # fmt: skip
+# Sub-columns a two-row header prints under one head: 符号 | 单位 under 预期指标值 (the value between
+# them), 单项指标得分 | 权重占比 | 折算得分 under 自评得分.
+_TARGET_PARTS = ("target_operator", "target_unit")
+_SCORE_PARTS = ("score", "weight", "weighted_score")
 
 
 def value_slots(roles: list[str]) -> list[str]:
@@ -71,6 +75,12 @@ class IndicatorTable:
         # 三级指标 | 指标内容: a second, differently named name column describes the indicator
         # (Hunan's 专项 form); the same header again is a parallel column set (长期 | 年度)
         names = [k for k, role in enumerate(roles) if role == "name"]
+        if names and "target" in roles[names[0] :]:
+            # an unknown head between the name and the target (Hebei's 指标分值, holding the 指标解释):
+            # a column describing the row, not a value
+            for k in range(names[0] + 1, roles.index("target", names[0])):
+                if not roles[k] and v.has_han(header[k].text) and header[k].row == header[names[0]].row:
+                    roles[k] = "explain"
         for k in names[1:]:
             if header[k].key != header[names[0]].key:
                 roles[k] = "explain"
@@ -79,6 +89,7 @@ class IndicatorTable:
         if "standard" in roles and "target" in roles and roles.index("standard") < roles.index("target"):
             roles[roles.index("standard")] = "explain"  # 绩效标准 before the value: it describes the row
         self_eval = self_eval or "actual" in roles or "score" in roles
+        roles = _under_their_heads(header, roles)
         level2_names = (
             "level2" not in roles and "level1" in roles and roles.index("level1") < roles.index("name")
             if "name" in roles
@@ -205,6 +216,26 @@ class IndicatorTable:
         return out
 
 
+def _under_their_heads(header: list[Cell], roles: list[str]) -> list[str]:
+    """A two-row header's sub-columns put where they are printed: under their head's column."""
+    top = [k for k, cell in enumerate(header) if cell.row == header[0].row]
+    below = [(k, roles[k]) for k, cell in enumerate(header) if cell.row != header[0].row and roles[k]]
+    parts = [role for _, role in below]
+    top_roles = [roles[k] for k in top]
+    if not below or "target" not in top_roles or not set(_TARGET_PARTS) & set(parts):
+        return roles
+    out: list[str] = []
+    for k in top:
+        if roles[k] == "target":
+            out += [r for r in ("target_operator",) if r in parts] + ["target"]
+            out += [r for r in ("target_unit",) if r in parts]
+        elif (roles[k] == "score" or header[k].key.endswith("得分")) and set(_SCORE_PARTS) <= set(parts):
+            out += [role for role in parts if role in _SCORE_PARTS]
+        else:
+            out.append(roles[k])
+    return out
+
+
 def _outer_levels(cells: list[Cell]) -> frozenset[str]:
     """一级 labels over a framework's own 一级s (以工代赈's 实施效果指标 over 产出指标 | 效益指标, 过程管理指标
     over 计划管理指标): a 一级-shaped label followed at once by another, other than the national four.
@@ -329,7 +360,7 @@ def header_length(cells: list[Cell], k: int) -> int:
     end, last = k, k
     roles = set()
     wrapped = _wrapped_heads(cells[k : k + 16])
-    while end < len(cells) and end - last <= 2:
+    while end < len(cells) and end - last <= 3:
         role = header_role(cells[end].key) or wrapped.get(cells[end].key)
         if role is not None:
             roles.add(role)

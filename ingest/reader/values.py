@@ -95,6 +95,7 @@ def is_operator(text: str) -> bool:
     return bool(stripped) and all(ch in OPERATORS for ch in stripped)
 
 
+_UNIT_NOTE = re.compile(r"(?<=.)\([\u4e00-\u9fff]{1,6}\)$")
 _COMPOUND_UNIT = re.compile(r"^[^\d\s/]{1,3}/[^\d\s/]{1,2}$")  # 万元/人, 人/次, 次/年
 
 
@@ -105,7 +106,7 @@ def is_known_unit(text: str) -> bool:
 
 @lru_cache(maxsize=1 << 15)
 def is_unit(text: str) -> bool:
-    text = nfkc(text).strip()
+    text = _UNIT_NOTE.sub("", nfkc(text).strip())  # "%(百分比)": Hebei's unit with its description
     if text in VALUE_UNITS or _COMPOUND_UNIT.match(text):
         return True
     return len(text) <= 3 and not re.search(r"\d", text) and bool(_HAN.search(text))

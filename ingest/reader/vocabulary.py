@@ -248,6 +248,16 @@ INDICATOR_HEADER: dict[str, str] = {
     "评分方法": "standard",
     "计分方法": "standard",
     "备注": "note",
+    # Hebei's 预算项目绩效自评表 (a two-row header): 预期指标值 over 符号 | 单位(文字描述), and
+    # 自评得分 over 单项指标得分 | 权重占比(%) | 单项指标折算得分
+    "预期指标值": "target",
+    "符号": "target_operator",
+    "单位(文字描述)": "target_unit",
+    "单项指标实际完成值": "actual",
+    "单项指标完成情况": "status",
+    "单项指标得分": "score",
+    "权重占比": "weight",
+    "单项指标折算得分": "weighted_score",
     "指标方向性": "target_direction",
     "指标方向": "target_direction",
     "二级指标(长期)": "long",
