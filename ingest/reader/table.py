@@ -349,6 +349,19 @@ def _wrapped_heads(header: list[Cell]) -> dict[str, str]:
     return dict(vocab.WRAPPED_HEADER_HEADS) if keys & vocab.WRAPPED_HEADER_TAILS else {}
 
 
+def _header_goes_on(cells: list[Cell], k: int) -> int | None:
+    """Where a header interrupted by its first rows goes on (an xls preview prints the merged heads
+    年度 | 实际 | 指标值 | 完成值 first, then rows, then 二级指标 | 三级指标 … 分值 | 得分): the next
+    二级/三级 head within a few rows, if no category or field label comes before it."""
+    for j in range(k, min(k + 16, len(cells))):
+        role = header_role(cells[j].key)
+        if role in ("level2", "name"):
+            return j
+        if role or is_label(cells[j]) or level1_of(cells[j]) or is_level2(cells[j]):
+            return None
+    return None
+
+
 def header_length(cells: list[Cell], k: int) -> int:
     """Length of the indicator-table header starting at cell k, 0 when none starts there.
 
@@ -360,12 +373,15 @@ def header_length(cells: list[Cell], k: int) -> int:
     end, last = k, k
     roles = set()
     wrapped = _wrapped_heads(cells[k : k + 16])
-    while end < len(cells) and end - last <= 3:
+    while end < len(cells):
         role = header_role(cells[end].key) or wrapped.get(cells[end].key)
         if role is not None:
             roles.add(role)
             last = end
-        elif len(cells[end].key) > 20 or v.is_figure(cells[end].text):
+        elif len(cells[end].key) > 20 or v.is_figure(cells[end].text) or end - last > 3:
+            if roles & {"target", "actual"} and "name" not in roles and (rest := _header_goes_on(cells, end)):
+                end = last = rest  # a converter's merged heads first, the rest after the first rows
+                continue
             break
         end += 1
     named = (
