@@ -402,6 +402,8 @@ def _split_on_labels(part: str, in_words: bool = False) -> list[str]:
     folded text, the pieces taken from the original). A label inside prose is no label: one
     followed by a comma or full stop, or after 的 ("市房管局为项目的主管单位，依据…"), or read
     into by 中 ("绩效目标申报表中申报的数量")."""
+    if len(part) <= 16 and _is_category_shaped(part):
+        return [part]  # "服务对象或受益者满意度指标", "社会效益效益指标": one label, whatever it contains
     text = unicodedata.normalize("NFKC", part)
     readings = list(_PINYIN.finditer(text)) if "(" in text else []
     if len(text) == len(part) and not _SPACE.search(text) and not readings:
@@ -439,6 +441,14 @@ def _split_on_labels(part: str, in_words: bool = False) -> list[str]:
             end = origin[b] if b < len(origin) else len(part)
             pieces.append(part[origin[a] : end].strip())
     return [p for p in pieces if p]
+
+
+def _is_category_shaped(part: str) -> bool:
+    from .categories import _is_level2, _level1_of  # categories reads cells: imported when first asked
+
+    if not part.endswith(("指标", "目标")) or "指标" in part[:-2] or "目标" in part[:-2]:
+        return False  # "产出指标数量指标": two labels
+    return _is_level2(part) or _level1_of(part) is not None
 
 
 _FUND_WORDS = frozenset(vocab.FUND_SUB_ROWS) | frozenset(vocab.AMOUNTS)

@@ -19,7 +19,7 @@ from .vocabulary import OPERATOR_WORDS, TARGET_PHRASES, VALUE_UNITS
 
 OPERATORS = "".join(sorted(lexicon.TARGET_OPERATORS))
 _OP = f"[{re.escape(OPERATORS)}]"
-_NUMBER = r"\d+(?:\.\d+)?"
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"  # "6,345,750": thousands stay one number
 _UNITS = "|".join(re.escape(unit) for unit in VALUE_UNITS)
 _PER = r"(?:/[\u4e00-\u9fff]){0,3}"  # a rate's per-units: "1130元/月/人", "2次/年"
 # One printed value: an optional comparison sign, a number, an optional unit ("≥95%", "20万元", "10").
