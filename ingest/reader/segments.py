@@ -7,6 +7,7 @@ Form type is decided per form, so a file may hold a target form and then a self-
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..model import FormType
@@ -16,6 +17,7 @@ from .cells import Cell
 from .items import item_header_at
 from .labels import field_for, is_label, is_project_name_label, title_type, unit_statement
 from .table import headerless_table_at
+from .values import looks_like_target
 
 
 @dataclass
@@ -70,9 +72,14 @@ def _with_unit_row(cells: list[Cell], start: int, cut: int) -> int:
     """A form that starts at its 项目名称 may have its unit line just above ("207101某单位 | 单位:万元")."""
     row = cells[cut - 1].row if cut > start else None
     first = cut
-    while first > start and cells[first - 1].row == row:
-        first -= 1
+    while first > max(start, cut - 3) and cells[first - 1].row == row and not _a_value(cells[first - 1].text):
+        first -= 1  # a few cells at most: in text run together on one line the row is the whole form
     return first if any(unit_statement(c) for c in cells[first:cut]) else cut
+
+
+def _a_value(text: str) -> bool:
+    """A row's value ("≥95百分比"), not a unit's name with its budget code ("207101某法院")."""
+    return looks_like_target(text) and len(re.findall(r"[\u4e00-\u9fff]", text)) < 4
 
 
 def title_head(head: Cell, title: Cell) -> bool:
