@@ -142,7 +142,13 @@ class IndicatorTable:
 
     def _names_its_row(self, cells: list[Cell], k: int) -> bool:
         """A category label with only value cells after it on its row: in the name column."""
-        tail = [c for c in cells[k + 1 :] if c.row == cells[k].row]
+        tail = [c for c in cells[k + 1 : k + 1 + len(self.slots) + 1] if c.row == cells[k].row]
+        if not tail and k + 1 < len(cells):  # one cell a line: the value comes next, not a name
+            after = cells[k + 1].text.strip()
+            return v.looks_like_target(after) or len(after) <= 2 and v.has_han(after)
+        if len(tail) > len(self.slots) and all(c.row == cells[k].row for c in cells[k:]):
+            tail = tail[:1]  # run together on one line: the row is the whole text
+            return v.looks_like_target(tail[0].text) or len(tail[0].text.strip()) <= 2
         return 0 < len(tail) <= len(self.slots) and not any(level1_of(c) or is_level2(c) for c in tail)
 
     def _indicators(self, cells: list[Cell]) -> list[Indicator]:
