@@ -19,7 +19,7 @@ class Amount:
 
 def normalise_digits(text: str) -> str:
     """Full-width digits, signs and separators to ASCII (NFKC), thousands separators removed."""
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text).replace("萬", "万")  # a mirror's traditional 萬元
     return re.sub(r"(?<=\d)[,，](?=\d)", "", text).replace(" ", "").strip()
 
 
@@ -58,7 +58,7 @@ def parse_decimal(text: str | None) -> Decimal | None:
 
 def unit_from_label(label: str) -> str | None:
     """'项目总预算（元）' → 元, '金额单位：万元' → 万元; None when the label states no unit."""
-    folded = unicodedata.normalize("NFKC", label)
+    folded = unicodedata.normalize("NFKC", label).replace("萬", "万")
     if "万元" in folded:
         return "万元"
     if re.search(r"\(元\)|单位[:：]?元|（元）", folded):

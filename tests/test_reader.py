@@ -483,3 +483,46 @@ def test_a_two_row_header_puts_its_sub_columns_under_their_heads():
         "完成",
     )
     assert [r[0] for r in rows][:4] == ["符合条件申报对象覆盖率", "完成率", "补贴发放率", "服务对象满意度"]
+
+
+# Characters that are traditional as they stand (出, 系, 里 …): a page in traditional keeps them.
+_ALREADY_TRADITIONAL = set("出系只千同向局克家别合升注周制核台里采表厘")
+
+
+def _traditional_table() -> dict[int, str]:
+    """Simplified → traditional for the vocabulary's characters (the inverse of ingest.traditional):
+    what a mirror that republishes a page in traditional characters prints."""
+    from ingest import traditional
+
+    inverse: dict[str, str] = {}
+    for trad, simp in zip(traditional._TRADITIONAL, traditional._SIMPLIFIED, strict=True):
+        if simp not in _ALREADY_TRADITIONAL:
+            inverse.setdefault(simp, trad)
+    return str.maketrans(inverse)
+
+
+def _strings(value, change):
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_strings(item, change) for item in value)
+    return value
+
+
+def test_a_real_document_republished_in_traditional_characters_reads_the_same():
+    """Labels are read through their simplified keys and values stay as printed, so a page
+    republished in traditional characters reads as the original does, in traditional characters:
+    names and targets as printed, amounts with 萬元 the same figures."""
+    from ingest.traditional import simplified
+
+    table = _traditional_table()
+    paths = sorted(SHARED.glob("*.txt")) + sorted(COLLECTED.glob("*.txt"))
+    same = []
+    for path in paths:
+        lines = text_of(path).split("\n")
+        reading = _reading([line.translate(table) for line in lines])
+        values_as_printed = _strings(reading, lambda text: text.translate(table)) == reading
+        same.append(
+            values_as_printed and _strings(reading, simplified) == _strings(_reading(lines), simplified)
+        )
+    assert sum(same) >= 0.8 * len(paths), [p.stem for p, ok in zip(paths, same, strict=True) if not ok]

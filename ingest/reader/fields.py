@@ -40,7 +40,7 @@ class HeaderFields:
             if v.has_han(c.text) and "年度" not in c.key and len(c.key) <= 40
         ]
         if self.pending_field[0] in ("project_name", "unit_name", "supervisor_name") and words:
-            text = "".join(c.key for c in words)
+            text = "".join(re.sub(r"\s+", "", c.text) for c in words)  # as printed, not the folded key
             attr = self.pending_field[0]
             self._set_field(text)
             if getattr(self.form, attr) == text:

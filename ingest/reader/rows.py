@@ -19,6 +19,7 @@ from functools import lru_cache
 from .. import lexicon
 from ..model import Indicator
 from ..parsers.tables import compose_target
+from ..traditional import simplified
 from . import values as v
 from . import vocabulary as vocab
 from .cells import Cell
@@ -89,7 +90,7 @@ def tokens_of(cells: list[Cell]) -> list[Tok]:
             if match.start() > position:
                 toks.append(Tok(folded[position : match.start()], False, k, start, glued=True))
                 start = False
-            toks.append(Tok(match.group(), True, k, start, glued=True))
+            toks.append(Tok(folded[match.start() : match.end()], True, k, start, glued=True))
             start = False
             position = match.end()
         if position < len(folded):
@@ -104,7 +105,7 @@ def _lone(text: str, start: int, end: int) -> bool:
 def _accepted_atoms(text: str) -> list[re.Match]:
     """The values inside a run-together cell. Numbers always; a qualitative word ("提升", "合格")
     only where it cannot be part of a name: at the end of the cell or beside another value."""
-    matches = list(v.ATOM.finditer(text))
+    matches = list(v.ATOM.finditer(simplified(text)))  # one character for one: positions hold
     accepted = [bool(re.search(r"\d", m.group())) for m in matches]
     changed = True
     while changed:

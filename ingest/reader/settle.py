@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from ..model import FIGURE_FIELDS, Form, FormType, Issue, Severity
 from ..numbers import parse_amount
+from ..traditional import simplified
 from . import values as v
 from . import vocabulary as vocab
 from .cells import Cell
@@ -104,6 +105,10 @@ def name_from_title(form: Form, segment: Segment, note: Note) -> None:
     while (shorter := _TITLE_NOISE.sub("", name)) != name:
         name = shorter
     if len(name) >= 4 and v.has_han(name) and name not in _GENERIC_TITLES:
+        head_text = segment.cells[t - 1].text if head else ""
+        printed = re.sub(r"\s+", "", v.nfkc(head_text + title.text))
+        at = simplified(printed).find(name)  # the key's characters are simplified one for one
+        name = printed[at : at + len(name)] if at >= 0 else name  # a value stays as printed
         form.project_name = name
         note(
             Severity.INFO,

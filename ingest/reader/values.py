@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from .. import lexicon
 from ..numbers import parse_amount
+from ..traditional import simplified
 from .vocabulary import OPERATOR_WORDS, TARGET_PHRASES, VALUE_UNITS
 
 OPERATORS = "".join(sorted(lexicon.TARGET_OPERATORS))
@@ -120,7 +121,7 @@ def looks_like_target(text: str) -> bool:
         return False
     if folded[0] in OPERATORS or folded[0].isdigit():
         return True
-    return folded in TARGET_PHRASES or folded.endswith("%")
+    return simplified(folded) in TARGET_PHRASES or folded.endswith("%")
 
 
 def has_han(text: str) -> bool:
