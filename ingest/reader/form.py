@@ -51,6 +51,11 @@ from .table import HEADERLESS_SLOTS, IndicatorTable, header_length, headerless_t
 # not after a digit: "12020年" is no year (a code or a figure run into it)
 _YEAR_OF_FORM = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*度")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
+# The project's period within one year ("项目起止时间 | 2016 年 1 月起至 2016 年 12 月止"): the form's
+# year when nothing else states one (an evaluation's own period is no project's year).
+_PERIOD_IN_A_YEAR = re.compile(
+    r"(?:起止时间|实施期|项目期|实施周期|执行期)[^0-9]{0,6}((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月[^年]{0,12}?(?:至|到|-|—|~)\s*\1\s*年"
+)
 _SCORE_IN_PROSE = re.compile(r"自评(?:总)?得分(?:为|是|:)?(\d{1,3}(?:\.\d{1,2})?)分")
 _LEADING_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?(?:万元|元))(?=[\u4e00-\u9fff])")
 _LABEL_TAIL_FIGURE = re.compile(r"^[\u3400-\u9fff()]{1,8}?[:]?(\d[\d,]*(?:\.\d+)?(?:万元|万|元))$")
@@ -245,7 +250,8 @@ class FormReader(HeaderFields, FundBlock):
                 match = pattern.search(v.nfkc(window))
                 if match:
                     return int(match.group(1))
-        return None
+        match = _PERIOD_IN_A_YEAR.search(v.nfkc(" ".join(c.text for c in cells[:120])))
+        return int(match.group(1)) if match else None
 
     def _ends_table(self, cell: Cell) -> bool:
         key = cell.key.lstrip("-—·*>【[ ")
