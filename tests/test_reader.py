@@ -526,3 +526,19 @@ def test_a_real_document_republished_in_traditional_characters_reads_the_same():
             values_as_printed and _strings(reading, simplified) == _strings(_reading(lines), simplified)
         )
     assert sum(same) >= 0.8 * len(paths), [p.stem for p, ok in zip(paths, same, strict=True) if not ok]
+
+
+def test_a_page_break_inside_the_indicator_table_changes_nothing():
+    """A table continued on the next page prints a page number and its header again: a project
+    list's header is no new project and no new form (its 项目名称 is a column, not a label), and a
+    二级 with its template hint ("时效指标 (必填)") after it is still a 二级."""
+    for path in (
+        COLLECTED / "sc_jingyan_2023_tgt_mataxiang.txt",
+        COLLECTED / "nx_yuanzhou_2022_tgt_forest.txt",
+    ):
+        lines = text_of(path).split("\n")
+        header = next(k for k, line in enumerate(lines) if "三级指标" in line and "指标值" in line)
+        rows = [k for k in range(header + 1, len(lines)) if lines[k].count("|") >= 2][:12]
+        cut = rows[len(rows) // 2]
+        broken = [*lines[:cut], "- 2 -", lines[header], *lines[cut:]]
+        assert _reading(broken) == _reading(lines), path.name

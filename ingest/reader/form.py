@@ -34,7 +34,7 @@ from .labels import MAX_LABEL, field_for, is_label, title_type, unit_statement
 from .outline import bracketed_rows, outline_rows
 from .pivoted import pivoted_rows
 from .projects import forms_of_projects, project_columns
-from .segments import Segment, split_forms
+from .segments import Segment, in_table_header, split_forms
 from .settle import (
     assume_unit,
     continues,
@@ -194,7 +194,7 @@ class FormReader(HeaderFields, FundBlock):
                 k = read_items(cells, k, self.seq, self.issues, self.form.budget_items)
                 continue
             if self.table is not None and not self.table_done:
-                if not self._ends_table(cell):
+                if not self._ends_table(cell, k):
                     self.table.cells.append(cell)
                     k += 1
                     continue
@@ -253,8 +253,10 @@ class FormReader(HeaderFields, FundBlock):
         match = _PERIOD_IN_A_YEAR.search(v.nfkc(" ".join(c.text for c in cells[:120])))
         return int(match.group(1)) if match else None
 
-    def _ends_table(self, cell: Cell) -> bool:
+    def _ends_table(self, cell: Cell, k: int) -> bool:
         key = cell.key.lstrip("-—·*>【[ ")
+        if self.table is not None and self.table.project_columns and in_table_header(self.segment.cells, k):
+            return False  # a project list's header printed again on the next page
         return len(key) <= 40 and (key == "注" or _TABLE_END.match(key) is not None)
 
     # --- header fields and budget figures ------------------------------------------------------

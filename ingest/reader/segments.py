@@ -36,7 +36,9 @@ def split_forms(cells: list[Cell]) -> list[Segment]:
     has_name = has_table = has_fields = False
     for k, cell in enumerate(cells):
         found = title_type(cell) if not _inside_sentence(cells, k) else None
-        is_name_label = is_project_name_label(cell) and not item_header_at(cells, k)
+        is_name_label = (
+            is_project_name_label(cell) and not item_header_at(cells, k) and not in_table_header(cells, k)
+        )
         starts_table = header_role(cell.key) in ("level1", "level2") or (
             not (found or segments) and title is None and headerless_table_at(cells, k)
         )
@@ -66,6 +68,13 @@ def split_forms(cells: list[Cell]) -> list[Segment]:
         first = segments[0].cells[0]
         segments[0].preamble = cells[: next(k for k, cell in enumerate(cells) if cell is first)]
     return segments
+
+
+def in_table_header(cells: list[Cell], k: int) -> bool:
+    """项目名称 as a column of a project list's header (printed again on each page), not a form's label."""
+    row = cells[k].row
+    near = cells[max(0, k - 6) : k + 12]
+    return sum(1 for c in near if c.row == row and header_role(c.key) in ("level1", "level2", "name")) >= 2
 
 
 def _with_unit_row(cells: list[Cell], start: int, cut: int) -> int:

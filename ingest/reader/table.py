@@ -113,6 +113,8 @@ class IndicatorTable:
             return [({}, self._indicators(self.cells))]
         groups: list[tuple[dict[str, str], list[Cell]]] = []
         for row in _physical_rows(self.cells):
+            if sum(1 for c in row if header_role(c.key) or is_label(c)) >= max(3, 0.6 * len(row)):
+                continue  # the header printed again at the top of the next page
             first = next((k for k, c in enumerate(row) if level1_of(c) or is_level2(c)), None)
             if first is None and self._project_alone(row):
                 groups.append((dict(zip(self.project_columns, [c.text for c in row], strict=True)), []))
@@ -189,7 +191,7 @@ class IndicatorTable:
                 l1 = None  # 成本指标 under 产出指标 (2020 template), or among 二级s whose 一级 was lost
             if l1 and l1 == level1 and level2 is None and not run:
                 l1 = None  # the 一级 printed again in the 二级 column: 满意度指标 | 满意度指标
-            if not l1 and level2 and not run and is_level2(cell) and not cell.key.endswith(("指标", "目标")):
+            if not l1 and level2 and not run and is_level2(cell) and _bare_word(cell):
                 run.append(cell)  # a bare word (满意度) right after a 二级 label is the row's name
                 continue
             if _names_a_row(cells, k):
@@ -240,6 +242,11 @@ def _under_their_heads(header: list[Cell], roles: list[str]) -> list[str]:
         else:
             out.append(roles[k])
     return out
+
+
+def _bare_word(cell: Cell) -> bool:
+    """满意度, not 满意度指标 nor "时效指标 (必填)": a category word without 指标/目标, its note aside."""
+    return not label_key(category_text(cell)).endswith(("指标", "目标"))
 
 
 def _outer_levels(cells: list[Cell]) -> frozenset[str]:
