@@ -542,3 +542,14 @@ def test_a_page_break_inside_the_indicator_table_changes_nothing():
         cut = rows[len(rows) // 2]
         broken = [*lines[:cut], "- 2 -", lines[header], *lines[cut:]]
         assert _reading(broken) == _reading(lines), path.name
+
+
+def test_a_templates_unfilled_rows_are_no_indicators():
+    """The national template prints 指标1: 指标2: … rows and a …… row for more; left unfilled they
+    carry nothing and read as nothing (they used to give indicators with no name and a …… target)."""
+    path = COLLECTED / "nx_yuanzhou_2022_tgt_forest.txt"
+    lines = text_of(path).split("\n")
+    at = next(k for k, line in enumerate(lines) if "数量指标" in line and line.count("|") >= 3)
+    width = lines[at].count("|") - 1
+    unfilled = ["| 指标2: |" + " |" * (width - 1), "| …… |" + " |" * (width - 1)]
+    assert _reading([*lines[: at + 1], *unfilled, *lines[at + 1 :]]) == _reading(lines)

@@ -179,6 +179,8 @@ def split_rows(
     for i, end, values in plan:
         end = min(end, _described_from(toks, i, end) or end)
         name = _NAME_PREFIX.sub("", _name_text(toks[i:end]).strip())
+        if v.is_blank(name) and all(v.is_blank(text) for _, text in values):
+            continue  # the template's unfilled row: "指标2:" or "……" and empty cells
         rows.append(indicator(name, dict(values), level1, level2, cells[toks[i].cell].line_no))
         if len({t.cell for t in toks[i:end]}) > 1 and guesses is not None:
             guesses.append(rows[-1])

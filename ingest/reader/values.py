@@ -39,7 +39,9 @@ ATOM = re.compile(
 _PLAIN_NUMBER = re.compile(rf"^[-+]?{_NUMBER}$")
 _RATE = re.compile(rf"^({_NUMBER})%$")
 _HAN = re.compile(r"[\u3400-\u9fff]")
-_BLANKS = frozenset({"", "-", "—", "--", "/", "—-", "无", "——"})
+_BLANKS = frozenset(
+    {"", "-", "—", "--", "/", "—-", "无", "——", "……", "…", "...", "......"}
+)  # …… a template's unfilled row
 
 
 @lru_cache(maxsize=1 << 15)  # pure, and asked of the same cell texts again and again
