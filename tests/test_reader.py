@@ -553,3 +553,35 @@ def test_a_templates_unfilled_rows_are_no_indicators():
     width = lines[at].count("|") - 1
     unfilled = ["| 指标2: |" + " |" * (width - 1), "| …… |" + " |" * (width - 1)]
     assert _reading([*lines[: at + 1], *unfilled, *lines[at + 1 :]]) == _reading(lines)
+
+
+def _numbered(lines: list[str]) -> list[str] | None:
+    """The indicator table given a leading 序号 column, as some exports print it."""
+    header = next(
+        (
+            k
+            for k, line in enumerate(lines)
+            if "一级指标" in line and "三级指标" in line and line.count("|") >= 3 and len(line) < 200
+        ),
+        None,
+    )
+    if header is None:
+        return None
+    numbered = [*lines[:header], "序号 | " + lines[header].lstrip("| ")]
+    for number, k in enumerate(range(header + 1, len(lines)), start=1):
+        if lines[k].count("|") < 2 or re.search(r"总分|合计", lines[k]):
+            return numbered + lines[k:]
+        numbered.append(f"{number} | " + lines[k].lstrip("| "))
+    return numbered
+
+
+def test_a_row_number_column_is_no_value():
+    """序号 | 一级指标 | …, each row led by 1, 2, 3 …: the numbers are nobody's target or weight."""
+    same = []
+    for path in [p for p in PIPED if p.parent.name in ("shared", "collected", "fresh", "fresh2")]:
+        lines = text_of(path).split("\n")
+        numbered = _numbered(lines)
+        if numbered is not None:
+            same.append(_reading(numbered) == _reading(lines))
+    assert len(same) >= 8
+    assert sum(same) >= 0.8 * len(same), same

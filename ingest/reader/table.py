@@ -109,6 +109,7 @@ class IndicatorTable:
         self.guesses: list[Indicator] = []
         self.unread: list[Cell] = []  # cells of the table no row took
         self.composed: list[tuple[Indicator, str]] = []  # targets put together from their parts
+        self.cells = _without_row_numbers(self.cells)
         if not self.project_columns:
             return [({}, self._indicators(self.cells))]
         groups: list[tuple[dict[str, str], list[Cell]]] = []
@@ -310,6 +311,20 @@ def _names_a_row(cells: list[Cell], k: int) -> bool:
 
 def _next_is_level2(cells: list[Cell], k: int) -> bool:
     return k + 1 < len(cells) and is_level2(cells[k + 1]) and not level1_of(cells[k + 1])
+
+
+def _without_row_numbers(cells: list[Cell]) -> list[Cell]:
+    """A 序号 column: rows that start with 1, 2, 3 … in turn. The numbers are no values of the row."""
+    numbered = [
+        row[0]
+        for row in _physical_rows(cells)
+        if len(row) >= 2 and re.fullmatch(r"\d{1,3}", row[0].text.strip())
+    ]
+    runs = sum(1 for a, b in itertools.pairwise(numbered) if int(b.text) == int(a.text) + 1)
+    if len(numbered) < 3 or runs < 0.8 * (len(numbered) - 1):
+        return cells
+    drop = {id(cell) for cell in numbered}
+    return [cell for cell in cells if id(cell) not in drop]
 
 
 def _physical_rows(cells: list[Cell]) -> list[list[Cell]]:
