@@ -90,11 +90,8 @@ class IndicatorTable:
             roles[roles.index("standard")] = "explain"  # 绩效标准 before the value: it describes the row
         self_eval = self_eval or "actual" in roles or "score" in roles
         roles = _under_their_heads(header, roles)
-        level2_names = (
-            "level2" not in roles and "level1" in roles and roles.index("level1") < roles.index("name")
-            if "name" in roles
-            else False
-        )
+        name_at = roles.index("name") if "name" in roles else 0
+        level2_names = "level2" not in roles and "level1" in roles[:name_at]
         return cls(
             value_slots(roles),
             self_eval,
@@ -154,6 +151,11 @@ class IndicatorTable:
             return v.looks_like_target(tail[0].text) or len(tail[0].text.strip()) <= 2
         return 0 < len(tail) <= len(self.slots) and not any(level1_of(c) or is_level2(c) for c in tail)
 
+    def _rows(self, run: list[Cell], level1: str | None, level2: str | None) -> list[Indicator]:
+        return split_rows(
+            run, self.slots, self.self_eval, level1, level2, self.guesses, self.composed, self.unread
+        )
+
     def _indicators(self, cells: list[Cell]) -> list[Indicator]:
         scrambled = scrambled_rows(cells, self.slots)
         if scrambled is not None:
@@ -166,15 +168,11 @@ class IndicatorTable:
         for k, cell in enumerate(cells):
             l1 = level1_of(cell)
             if self.level2_names and (l1 or is_level2(cell)) and self._names_its_row(cells, k):
-                out += split_rows(
-                    run, self.slots, self.self_eval, level1, level2, self.guesses, self.composed, self.unread
-                )
+                out += self._rows(run, level1, level2)
                 level2, run = category_text(cell), [cell]
                 continue
             if outer and (l1 or is_level2(cell)):
-                out += split_rows(
-                    run, self.slots, self.self_eval, level1, level2, self.guesses, self.composed, self.unread
-                )
+                out += self._rows(run, level1, level2)
                 run = []
                 if cell.key in outer or (
                     l1 and label_key(category_text(cell)) not in vocab.LEVEL1 | vocab.LEVEL2
@@ -200,9 +198,7 @@ class IndicatorTable:
                 run.append(cell)  # "满意度 ≥90%": a category word with a value and no name is the name
                 continue
             if l1 or is_level2(cell) or (l1 is None and level1_of(cell)) or header_role(cell.key):
-                out += split_rows(
-                    run, self.slots, self.self_eval, level1, level2, self.guesses, self.composed, self.unread
-                )
+                out += self._rows(run, level1, level2)
                 run = []
                 if l1:
                     level1, level2 = l1, None
@@ -214,9 +210,7 @@ class IndicatorTable:
             if not cell.key:
                 continue  # "(30分)": the points of a merged 一级 whose label the copy lost
             run.append(cell)
-        out += split_rows(
-            run, self.slots, self.self_eval, level1, level2, self.guesses, self.composed, self.unread
-        )
+        out += self._rows(run, level1, level2)
         _level1_printed_below(out)
         if self.has_level1:
             # the merged 一级 cell was lost: raw keeps what is printed (no 一级); staging maps the
@@ -228,10 +222,8 @@ class IndicatorTable:
 def _under_their_heads(header: list[Cell], roles: list[str]) -> list[str]:
     """A two-row header's sub-columns put where they are printed: under their head's column."""
     top = [k for k, cell in enumerate(header) if cell.row == header[0].row]
-    below = [(k, roles[k]) for k, cell in enumerate(header) if cell.row != header[0].row and roles[k]]
-    parts = [role for _, role in below]
-    top_roles = [roles[k] for k in top]
-    if not below or "target" not in top_roles or not set(_TARGET_PARTS) & set(parts):
+    parts = [roles[k] for k, cell in enumerate(header) if cell.row != header[0].row and roles[k]]
+    if "target" not in (roles[k] for k in top) or not set(_TARGET_PARTS) & set(parts):
         return roles
     out: list[str] = []
     for k in top:
@@ -394,8 +386,9 @@ def header_length(cells: list[Cell], k: int) -> int:
     """Length of the indicator-table header starting at cell k, 0 when none starts there.
 
     PDF text in scrambled reading order may print a 二级 label or a row's name among the header
-    cells; up to two such cells between header cells still make one header (they are the table's
-    first cells, see ``FormReader.read``)."""
+    cells; up to three such cells between header cells still make one header (they are the table's
+    first cells, see ``FormReader.read``), and a sheet preview's header interrupted by its first
+    rows goes on after them (``_header_goes_on``)."""
     if header_role(cells[k].key) not in ("level1", "level2", "name", "wrapper"):
         return 0
     end, last = k, k
