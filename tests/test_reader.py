@@ -585,3 +585,15 @@ def test_a_row_number_column_is_no_value():
             same.append(_reading(numbered) == _reading(lines))
     assert len(same) >= 8
     assert sum(same) >= 0.8 * len(same), same
+
+
+def test_an_evaluation_scoring_sheet_whose_names_are_other_frameworks_categories():
+    """海南's older evaluation sheet: 一级 | 分值 | 二级 | 分值 | 三级 | 分值 | 得分, one cell a line. Its
+    三级 names 财务管理, 产出数量 … are 二级 words of other frameworks; with their 分值 and 得分 after
+    them they are rows, while a 二级 (决策过程 | 8 | 决策依据 …) stays a 二级."""
+    (form,) = _read(COLLECTED / "hi_prov_nd_se_servicetrade.txt").forms
+    rows = {r.name: (r.level1, r.level2, r.weight, r.score) for r in form.indicators}
+    assert rows["财务管理"] == ("项目管理", "资金管理", Decimal("3"), Decimal("3"))
+    assert rows["产出数量"] == ("项目绩效", "项目产出", Decimal("5"), Decimal("5"))
+    assert rows["决策依据"][:2] == ("项目决策", "决策过程")
+    assert "决策过程" not in rows and "项目目标" not in rows

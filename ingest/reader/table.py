@@ -193,6 +193,19 @@ class IndicatorTable:
             if not l1 and level2 and not run and is_level2(cell) and _bare_word(cell):
                 run.append(cell)  # a bare word (满意度) right after a 二级 label is the row's name
                 continue
+            if (
+                level2
+                and label_key(level1 or "") in vocab.EVALUATION_LEVEL1
+                and is_level2(cell)
+                and _bare_word(cell)
+                and k + 2 < len(cells)
+                and v.number(cells[k + 1].text) is not None
+                and v.number(cells[k + 2].text) is not None
+            ):
+                run.append(
+                    cell
+                )  # 财务管理 | 3 | 3 under 项目管理 / 资金管理: a 三级 name, its 分值, its 得分
+                continue
             if _names_a_row(cells, k):
                 self.category_names.append(cell)
                 run.append(cell)  # "满意度 ≥90%": a category word with a value and no name is the name

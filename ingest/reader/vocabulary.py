@@ -305,8 +305,12 @@ LEVEL2: frozenset[str] = lexicon.LEVEL2_LABELS | frozenset(
         "经济效益", "社会效益", "生态效益", "可持续发展指标", "产出数量", "产出质量", "产出时效",
         "项目立项", "资金投入", "资金管理", "组织实施", "决策过程", "资金分配", "资金到位",
         "产出成本", "具体指标", "环境效益指标", "环境效益",
+        "项目目标", "项目产出", "项目效益",  # the older evaluation framework (项目决策 / 项目管理 / 项目绩效)
     }
 )  # fmt: skip
+# 一级 of the evaluation frameworks: under them a 二级 word of the other frameworks (财务管理, 产出数量)
+# followed by its points is a 三级 name.
+EVALUATION_LEVEL1: frozenset[str] = frozenset({"决策", "过程", "项目决策", "项目管理", "项目绩效"})
 # 二级 words a printed label may wrap ("服务对象满意度指标等"): a cell made of one of these plus
 # 指标/目标 and a short tail is a 二级 label as printed.
 LEVEL2_STEMS = (
