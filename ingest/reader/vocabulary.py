@@ -19,11 +19,8 @@ TITLES: tuple[tuple[str, str], ...] = (
     ("绩效目标表", "target"),
     ("绩效目标管理表", "target"),
     ("绩效目标批复表", "target"),
-    ("绩效评价指标表", "target"),
-    (
-        "项目绩效年度表",
-        "target",
-    ),  # Hunan's 预算一体化 system  # targets with 分值 (Hebei); a table with 实际完成值 turns it self_eval
+    ("绩效评价指标表", "target"),  # targets with 分值 (Hebei); a table with 实际完成值 turns it self_eval
+    ("项目绩效年度表", "target"),  # Hunan's 预算一体化 system
 )
 
 # Header fields → Form attribute.
@@ -295,9 +292,14 @@ TABLE_WRAPPERS: frozenset[str] = frozenset(
     }
 )
 
+# 一级 of the evaluation frameworks: under them a 二级 word of the other frameworks (财务管理, 产出数量)
+# followed by its points is a 三级 name.
+EVALUATION_LEVEL1: frozenset[str] = frozenset({"决策", "过程", "项目决策", "项目管理", "项目绩效"})
 # With the evaluation framework (决策 / 过程 / 产出 / 效益) some provinces print on target forms too.
-LEVEL1: frozenset[str] = lexicon.LEVEL1_LABELS | frozenset(
-    {"产出", "效益", "满意度", "成本", "投入和管理指标", "决策", "过程", "项目决策", "项目管理", "项目绩效"}
+LEVEL1: frozenset[str] = (
+    lexicon.LEVEL1_LABELS
+    | frozenset({"产出", "效益", "满意度", "成本", "投入和管理指标"})
+    | EVALUATION_LEVEL1
 )
 LEVEL2: frozenset[str] = lexicon.LEVEL2_LABELS | frozenset(
     {
@@ -308,9 +310,6 @@ LEVEL2: frozenset[str] = lexicon.LEVEL2_LABELS | frozenset(
         "项目目标", "项目产出", "项目效益",  # the older evaluation framework (项目决策 / 项目管理 / 项目绩效)
     }
 )  # fmt: skip
-# 一级 of the evaluation frameworks: under them a 二级 word of the other frameworks (财务管理, 产出数量)
-# followed by its points is a 三级 name.
-EVALUATION_LEVEL1: frozenset[str] = frozenset({"决策", "过程", "项目决策", "项目管理", "项目绩效"})
 # 二级 words a printed label may wrap ("服务对象满意度指标等"): a cell made of one of these plus
 # 指标/目标 and a short tail is a 二级 label as printed.
 LEVEL2_STEMS = (
