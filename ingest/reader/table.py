@@ -106,11 +106,11 @@ class IndicatorTable:
         self.guesses: list[Indicator] = []
         self.unread: list[Cell] = []  # cells of the table no row took
         self.composed: list[tuple[Indicator, str]] = []  # targets put together from their parts
-        self.cells = _without_row_numbers(self.cells)
+        cells = _without_row_numbers(self.cells)
         if not self.project_columns:
-            return [({}, self._indicators(self.cells))]
+            return [({}, self._indicators(cells))]
         groups: list[tuple[dict[str, str], list[Cell]]] = []
-        for row in _physical_rows(self.cells):
+        for row in _physical_rows(cells):
             if sum(1 for c in row if header_role(c.key) or is_label(c)) >= max(3, 0.6 * len(row)):
                 continue  # the header printed again at the top of the next page
             first = next((k for k, c in enumerate(row) if level1_of(c) or is_level2(c)), None)
@@ -129,7 +129,7 @@ class IndicatorTable:
                 groups.append((dict(zip(columns, values, strict=True)), []))
             if groups:
                 groups[-1][1].extend(row[first:])
-        return [(values, self._indicators(cells)) for values, cells in groups]
+        return [(values, self._indicators(rows)) for values, rows in groups]
 
     def _project_alone(self, row: list[Cell]) -> bool:
         """A row of exactly the project's own columns, its budget a figure where the list has one."""
@@ -146,8 +146,8 @@ class IndicatorTable:
         if not tail and k + 1 < len(cells):  # one cell a line: the value comes next, not a name
             after = cells[k + 1].text.strip()
             return v.looks_like_target(after) or len(after) <= 2 and v.has_han(after)
-        if len(tail) > len(self.slots) and all(c.row == cells[k].row for c in cells[k:]):
-            tail = tail[:1]  # run together on one line: the row is the whole text
+        if len(tail) > len(self.slots) and cells[-1].row == cells[k].row:
+            tail = tail[:1]  # run together on one line (rows only grow): the row is the whole text
             return v.looks_like_target(tail[0].text) or len(tail[0].text.strip()) <= 2
         return 0 < len(tail) <= len(self.slots) and not any(level1_of(c) or is_level2(c) for c in tail)
 
