@@ -597,3 +597,23 @@ def test_an_evaluation_scoring_sheet_whose_names_are_other_frameworks_categories
     assert rows["产出数量"] == ("项目绩效", "项目产出", Decimal("5"), Decimal("5"))
     assert rows["决策依据"][:2] == ("项目决策", "决策过程")
     assert "决策过程" not in rows and "项目目标" not in rows
+
+
+def _fund_figures(lines: list[str]) -> list[tuple]:
+    forms, _ = read_forms(lines)
+    return [(f.initial_budget, f.full_year_budget, f.executed, f.execution_rate_stated) for f in forms]
+
+
+def test_a_fund_row_run_together_keeps_its_figures():
+    """The self-evaluations printed in pipe rows, each row's cells run together as a document
+    preview prints them ("年度资金总额330,000.00329,998.60329,998.6010.00100.0010.00",
+    "17601760100%", "3359.62万3359.62万100%", a header "预算数(A)执行数(B)执行率(B/A)"): the
+    figures are cut where the form's arithmetic agrees, and read as from the separated cells."""
+    funded = [p for p in PIPED if any(f[2] is not None for f in _fund_figures(text_of(p).split("\n")))]
+    same = []
+    for path in funded:
+        lines = text_of(path).split("\n")
+        glued = ["".join(cell.strip() for cell in line.split("|")) if "|" in line else line for line in lines]
+        same.append(_fund_figures(glued) == _fund_figures(lines))
+    assert len(funded) >= 10
+    assert sum(same) >= 0.75 * len(funded), [p.stem for p, ok in zip(funded, same, strict=True) if not ok]

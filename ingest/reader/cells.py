@@ -40,6 +40,8 @@ _COLON = re.compile(r"[:：]")
 # Numbering before a label: "一、预算资金", "(一)财政拨款", "1.中央资金".
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]\)|\d{1,2}[.、](?!\d))")
 _LINE_MARKER = re.compile(r"^\d{1,2}、(?=\S)")
+# A two-character total row label starting a run of figures (longer ones cut run-together text anyway)
+_TOTAL_ROW = re.compile(r"^(?:总额|合计)(?=\d[\d.,%]*$)")
 
 
 @dataclass(slots=True)
@@ -429,7 +431,10 @@ def _split_on_labels(part: str, in_words: bool = False) -> list[str]:
             continue  # "申报表(绩效目标)": a sheet's name, part of the title before it
         if "《" in text and text.count("《", 0, match.start()) > text.count("》", 0, match.start()):
             continue  # "按《项目支出绩效目标表》填报": inside a quoted title
-        words_go_on = _has_han(after) and (in_words or not _GLUED_LABEL.match(text, match.end()))
+        label_next = _GLUED_LABEL.match(text, match.end())
+        words_go_on = _has_han(after) and (in_words or not label_next)
+        if label_next and label_key(label_next.group()) in vocab.FUND_COLUMNS:
+            words_go_on = False  # "预算数(A)执行数(B)执行率(B/A)": a header's columns, not words
         words_go_on = words_go_on and not text.startswith(_FUND_TOTALS, match.end())  # "…及构成总额10606"
         if words_go_on and label_key(match.group()) in _FUND_WORDS:
             continue  # "财政资金到位及时支付率", "本年预算安排800万元" are names
@@ -462,20 +467,27 @@ _PROSE_IN = vocab.PROSE_AFTER_LABEL
 
 _HEADER_WORDS = re.compile(
     "(?:"
-    + "|".join(re.escape(w) for w in sorted(vocab.INDICATOR_HEADER, key=len, reverse=True) if len(w) >= 2)
+    + "|".join(
+        re.escape(w)
+        for w in sorted(set(vocab.INDICATOR_HEADER) | set(vocab.FUND_COLUMNS), key=len, reverse=True)
+        if len(w) >= 2
+    )
     + ")"
 )
 
 
 def _header_words(piece: str) -> list[str]:
-    """Short column labels run together ("权重得分", "完成值分值"): each its own cell, where the
-    piece is nothing but them."""
+    """Short column labels run together ("权重得分", "完成值分值", "分值执行率"): each its own cell,
+    where the piece is nothing but them."""
     if len(piece) > 16 or label_key(piece) in _ALL_LABELS:
         return [piece]
     words, at = [], 0
     while at < len(piece) and (match := _HEADER_WORDS.match(piece, at)):
         words.append(match.group())
         at = match.end()
+    if len(words) >= 2 and 0 < len(piece) - at <= 2 and _has_han(piece[at:]):
+        words.append(piece[at:])  # "权重得分原因": a last short head of the row's explanation
+        at = len(piece)
     return words if at == len(piece) and len(words) >= 2 else [piece]
 
 
@@ -499,6 +511,8 @@ def _cut_glued(part: str, line_no: int, row: int, alone: bool) -> list[Cell]:
     if alone and _TITLE_LINE.match(simplified(part)):
         return [Cell(part, line_no, row, glued=True)]  # "市级部门预算项目绩效目标表": a title, not labels
     pieces = _split_on_labels(part, in_words=not alone)
+    if len(pieces) == 1 and (total := _TOTAL_ROW.match(part)):
+        pieces = [total.group(), part[total.end() :]]  # "总额5.005.00100.00%10": the fund block's total row
     if len(pieces) == 1:
         glued = alone or _NAME_THEN_TARGET.search(part) is not None
         return [Cell(piece, line_no, row, glued=glued) for piece in _split_colon(part)]

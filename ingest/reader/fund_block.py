@@ -14,6 +14,9 @@ from .cells import Cell
 from .funds import read_fund_row, read_total
 
 _LEADING_RUN = re.compile(r"[\d.,%]{3,}(?=[\u3400-\u9fff])")
+# figures run together, each with its unit: "3359.62万3359.62万100%"
+_FIGURES_WITH_UNITS = re.compile(r"(?:\d[\d,]*(?:\.\d+)?万元?){2,}(?:\d+(?:\.\d+)?%)?")
+_FIGURE_WITH_UNIT = re.compile(r"\d[\d,]*(?:\.\d+)?(?:万元?|%)")
 
 
 class FundBlock:
@@ -40,6 +43,8 @@ class FundBlock:
             self.fund_values.append((text, cell.glued))  # figures printed together: only run-together text
         elif v.is_blank(text) and text:
             self.fund_values.append(("", False))
+        elif cell.glued and _FIGURES_WITH_UNITS.fullmatch(text):
+            self.fund_values.extend((figure, False) for figure in _FIGURE_WITH_UNIT.findall(text))
         elif cell.glued and (lead := _LEADING_RUN.match(text)) and v.is_number_run(lead.group()):
             self.fund_values.append((lead.group(), True))  # "310.2154.741050%5执行率*该指标分值…"
         else:

@@ -89,6 +89,8 @@ def _score(r: dict[str, Decimal]) -> float:
     base = full if full else r.get("initial_budget")
     if base and executed is not None and rate is not None:
         score += 3.0 if rate_agrees(executed, base, rate) else -3.0
+    if rate is not None and (rate > 1000 or -rate.as_tuple().exponent > 2):
+        score -= 5.0  # "17601760100%" is no 1 | 7601 | 760100%: a rate is a few hundred at most, two places
     if "weight" in r and "score" in r:
         score += 0.5 if r["score"] <= r["weight"] else -2.0
         if rate is not None and abs(r["score"] - r["weight"] * min(rate, Decimal(100)) / 100) <= Decimal(

@@ -137,6 +137,9 @@ def split_run(run: str, count: int) -> list[list[str]]:
     keep a "%" that follows them; no number starts with a 0 unless it is 0 or 0.x.
     """
     run = nfkc(run).replace(" ", "")
+    if "," in run:  # thousands separators: printed by a template with a fixed number of decimals
+        cut = _CENTS.findall(run)
+        return [cut] if "".join(cut) == run and len(cut) == count and all(map(_valid_piece, cut)) else []
     if count <= 0 or len(run) > 40:
         return []
     if count == 1:
@@ -152,6 +155,10 @@ def split_run(run: str, count: int) -> list[list[str]]:
     return cuts
 
 
+# a number with two decimals and maybe its %: "330,000.00329,998.6010.00" cuts after each cent
+_CENTS = re.compile(r"[\d,]+\.\d{2}%?")
+
+
 def _valid_piece(piece: str) -> bool:
     body = piece[:-1] if piece.endswith("%") else piece
     if not re.fullmatch(_NUMBER, body):
@@ -160,8 +167,8 @@ def _valid_piece(piece: str) -> bool:
 
 
 def is_number_run(text: str) -> bool:
-    """Digits, dots and percent signs only: possibly several numbers printed together."""
-    return bool(re.fullmatch(r"[\d.%]+", nfkc(text).replace(" ", ""))) and any(c.isdigit() for c in text)
+    """Digits, dots, thousands commas and percent signs only: possibly several numbers printed together."""
+    return bool(re.fullmatch(r"[\d.,%]+", nfkc(text).replace(" ", ""))) and any(c.isdigit() for c in text)
 
 
 _TWO_FIGURES = re.compile(
