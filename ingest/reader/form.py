@@ -54,7 +54,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 # The project's period within one year ("项目起止时间 | 2016 年 1 月起至 2016 年 12 月止"): the form's
 # year when nothing else states one (an evaluation's own period is no project's year).
 _PERIOD_IN_A_YEAR = re.compile(
-    r"(?:起止时间|实施期|项目期|实施周期|执行期)[^0-9]{0,6}((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月[^年]{0,12}?(?:至|到|-|—|~)\s*\1\s*年"
+    r"(?:起止时间|实施期|项目期|实施周期|执行期)[^0-9]{0,6}((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月[^年]{0,12}?(?:至|到|-|—|~)\s*(?:\1\s*年|\d{1,2}\s*月)"
 )
 _SCORE_IN_PROSE = re.compile(r"自评(?:总)?得分(?:为|是|:)?(\d{1,3}(?:\.\d{1,2})?)分")
 _LEADING_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?(?:万元|元))(?=[\u4e00-\u9fff])")

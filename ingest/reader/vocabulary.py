@@ -120,6 +120,7 @@ AMOUNTS: dict[str, str] = {
     "上年安排资金": "prior_year_budget",
     "本年预算": "budget_current",
     "年度金额": "budget_current",
+    "资金额度": "budget_current",  # a 区域绩效目标表 (transfer fund): 专项名称 | 主管部门 | 资金额度
     "预算数": "budget_current",
     "计划投资额": "budget_current",
     "项目申报金额": "budget_current",  # 重庆 (江津)
