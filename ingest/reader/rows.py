@@ -203,6 +203,8 @@ def _description_cuts(toks: list[Tok]) -> list[Tok]:
             m.start() for m in _DESCRIPTION_START.finditer(tok.text) if 2 <= m.start() <= len(tok.text) - 2
         ]
         cuts = [c for c in cuts if c + 1 not in cuts]  # "次" | "数": after the longer ending
+        if twice := _said_twice(tok.text):
+            cuts = sorted({c for c in cuts if c > 2 * twice} | {twice, 2 * twice} - {len(tok.text)})
         start = 0
         for cut in [*cuts, len(tok.text)]:
             if cut - start < 2 and cut != len(tok.text):
@@ -211,6 +213,15 @@ def _description_cuts(toks: list[Tok]) -> list[Tok]:
                            tok.spaced and not start, tok.row))  # fmt: skip
             start = cut
     return out
+
+
+def _said_twice(text: str) -> int:
+    """The length of words printed twice at the start ("维修面积维修面积≥400平方米": the description
+    column repeats the name), 0 when they are not."""
+    for half in range(len(text) // 2, 1, -1):
+        if text[:half] == text[half : 2 * half]:
+            return half
+    return 0
 
 
 def _alone_after_a_full_row(toks: list[Tok], j: int) -> bool:
