@@ -429,8 +429,8 @@ def _split_on_labels(part: str, in_words: bool = False) -> list[str]:
             continue
         if before == "(" and after == ")":
             continue  # "申报表(绩效目标)": a sheet's name, part of the title before it
-        if "《" in text and text.count("《", 0, match.start()) > text.count("》", 0, match.start()):
-            continue  # "按《项目支出绩效目标表》填报": inside a quoted title
+        if any(text.count(a, 0, match.start()) > text.count(b, 0, match.start()) for a, b in ("《》", "“”")):
+            continue  # "按《项目支出绩效目标表》填报", 上报“项目支出绩效自评表”: inside a quoted title
         label_next = _GLUED_LABEL.match(text, match.end())
         words_go_on = _has_han(after) and (in_words or not label_next)
         if label_next and label_key(label_next.group()) in vocab.FUND_COLUMNS:

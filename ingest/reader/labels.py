@@ -29,7 +29,7 @@ def _title_type(key: str) -> FormType | None:
         return None  # a later sheet of the same form: 申报表(绩效目标)
     for word, form_type in vocab.TITLES:
         at = key.find(word)
-        if at > 0 and "《" in key[:at] and "》" in key[at:]:
+        if at > 0 and any(a in key[:at] and b in key[at:] for a, b in ("《》", "“”")):
             return None  # "按《项目支出绩效目标表》填报": a form's name quoted, not its title
         if at >= 0:
             after = key[at + len(word) : at + len(word) + 2]
