@@ -244,3 +244,17 @@
         )[0]
     end
 {%- endmacro %}
+
+{# One md5 over every value of a text expression across a relation's rows, in sorted order: the
+   content of a small table, to notice that it changed (int_indicators_classified's rules_version). #}
+{% macro fingerprint(text) -%}
+    {{- return(adapter.dispatch('fingerprint', 'jixiao')(text)) -}}
+{%- endmacro %}
+
+{% macro default__fingerprint(text) -%}
+    md5(string_agg({{ text }}, chr(10) order by {{ text }}))
+{%- endmacro %}
+
+{% macro spark__fingerprint(text) -%}
+    md5(concat_ws(chr(10), array_sort(collect_list({{ text }}))))
+{%- endmacro %}
