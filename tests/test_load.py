@@ -33,3 +33,35 @@ def test_money_is_decimal_in_the_form_unit(tmp_path: Path) -> None:
     row = con.sql("select amount_unit, budget_total, typeof(budget_total) from raw.projects").fetchone()
     assert row[0] == "万元" and str(row[1]) == "296.00" and row[2] == "DECIMAL(20,2)"
     con.close()
+
+
+def test_a_document_whose_rows_cannot_load_is_recorded_failed_and_the_batch_goes_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If a batch's insert fails, its documents are loaded one by one, and the one that cannot be
+    is a failed row with a load_failed issue; the others go in."""
+    from ingest import pipeline
+
+    parse = pipeline._parse
+
+    def parse_with_a_bad_row(data: bytes, path: str):
+        document = parse(data, path)
+        if path.endswith(sample("004").name):
+            document.forms[0].indicators[0].name = None  # raw.indicators.name is NOT NULL
+        return document
+
+    monkeypatch.setattr(pipeline, "_parse", parse_with_a_bad_row)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for prefix in ("001", "004"):
+        (docs / sample(prefix).name).write_bytes(sample(prefix).read_bytes())
+    summary = pipeline.ingest_paths([str(docs)], tmp_path / "w.duckdb", jobs=1)  # in this process
+    assert (summary.status["failed"], summary.status["parsed"]) == (1, 1)
+    con = connect(tmp_path / "w.duckdb")
+    rows = con.sql(
+        "select d.status, d.n_projects, i.code from raw.documents as d "
+        "left join raw.parse_issues as i on i.document_id = d.document_id and i.code = 'load_failed' "
+        "order by d.source_path"
+    ).fetchall()
+    con.close()
+    assert rows == [("parsed", 4, None), ("failed", 0, "load_failed")]
