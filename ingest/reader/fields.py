@@ -16,7 +16,6 @@ from .labels import ticked_option, unit_statement
 
 _SEAL = re.compile(r"[(（]?盖章[)）]?")
 _TO_FORM_UNIT = {("万元", "元"): Decimal(10000), ("元", "万元"): Decimal("0.0001")}
-_CODED_UNIT = re.compile(r"^\d{6,}[-_—]?[\u4e00-\u9fff]{4,40}$")
 
 
 class HeaderFields:
@@ -95,8 +94,8 @@ class HeaderFields:
 
     def _coded_unit_before(self, cell: Cell) -> None:
         """ "207101天津市河北区人民法院 | 单位:万元": a budget system prints the unit, with its code and no
-        label, on the line that states the amount unit."""
-        coded = [c for c in self.orphans if c.row == cell.row and _CODED_UNIT.match(c.key)]
+        label, on the line that states the amount unit (or just before it, one cell a line)."""
+        coded = [c for c in self.orphans if cell.row - 1 <= c.row <= cell.row and v.CODED_UNIT.match(c.key)]
         if coded and self.form.unit_name is None:
             self.form.unit_name = v.strip_code(coded[-1].text).strip()
             message = f"unit {self.form.unit_name!r} read from its code line, which has no label"

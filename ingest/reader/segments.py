@@ -17,7 +17,7 @@ from .cells import Cell
 from .items import item_header_at
 from .labels import field_for, is_label, is_project_name_label, title_type, unit_statement
 from .table import headerless_table_at
-from .values import looks_like_target
+from .values import CODED_UNIT, looks_like_target
 
 
 @dataclass
@@ -83,7 +83,12 @@ def _with_unit_row(cells: list[Cell], start: int, cut: int) -> int:
     first = cut
     while first > max(start, cut - 3) and cells[first - 1].row == row and not _a_value(cells[first - 1].text):
         first -= 1  # a few cells at most: in text run together on one line the row is the whole form
-    return first if any(unit_statement(c) for c in cells[first:cut]) else cut
+    if not any(unit_statement(c) for c in cells[first:cut]):
+        return cut
+    before = cells[first - 1] if first - 1 > start else None
+    if before and before.row == cells[first].row - 1 and CODED_UNIT.match(before.key):
+        first -= 1  # one cell a line: "207101某单位" on the line before "单位:万元"
+    return first
 
 
 def _a_value(text: str) -> bool:

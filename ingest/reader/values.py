@@ -22,6 +22,8 @@ OPERATORS = "".join(sorted(lexicon.TARGET_OPERATORS))
 _OP = f"[{re.escape(OPERATORS)}]"
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"  # "6,345,750": thousands stay one number
 _UNITS = "|".join(re.escape(unit) for unit in VALUE_UNITS)
+# A unit printed with its budget code and no label ("207101天津市河北区人民法院")
+CODED_UNIT = re.compile(r"^\d{6,}[-_—]?[\u4e00-\u9fff]{4,40}$")
 _PER = r"(?:/[\u4e00-\u9fff]){0,3}"  # a rate's per-units: "1130元/月/人", "2次/年"
 # One printed value: an optional comparison sign, a number, an optional unit ("≥95%", "20万元", "10").
 VALUE_ATOM = re.compile(rf"{_OP}*(?:{_NUMBER})(?:(?:{_UNITS}){_PER})?")
