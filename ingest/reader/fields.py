@@ -14,7 +14,7 @@ from . import vocabulary as vocab
 from .cells import Cell
 from .labels import ticked_option, unit_statement
 
-_SEAL = re.compile(r"[(（]?盖章[)）]?")
+_SEAL = re.compile(r"[(（]?[盖蓋]章[)）]?")
 _TO_FORM_UNIT = {("万元", "元"): Decimal(10000), ("元", "万元"): Decimal("0.0001")}
 
 

@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from ..model import FIGURE_FIELDS, Form, FormType, Issue, Severity
 from ..numbers import parse_amount
+from ..traditional import simplified
 from . import values as v
 from . import vocabulary as vocab
 from .categories import header_role
@@ -250,7 +251,7 @@ class FormReader(HeaderFields, FundBlock):
                 match = pattern.search(v.nfkc(window))
                 if match:
                     return int(match.group(1))
-        match = _PERIOD_IN_A_YEAR.search(v.nfkc(" ".join(c.text for c in cells[:120])))
+        match = _PERIOD_IN_A_YEAR.search(simplified(v.nfkc(" ".join(c.text for c in cells[:120]))))
         return int(match.group(1)) if match else None
 
     def _ends_table(self, cell: Cell, k: int) -> bool:
@@ -294,7 +295,11 @@ class FormReader(HeaderFields, FundBlock):
                 self.total_values.append(cell.text)
                 return
             self._close_total()
-        lead = _LEADING_AMOUNT.match(v.nfkc(cell.text)) if self.pending_amounts and cell.glued else None
+        lead = (
+            _LEADING_AMOUNT.match(simplified(v.nfkc(cell.text)))
+            if self.pending_amounts and cell.glued
+            else None
+        )
         if lead and (amount := parse_amount(lead.group(1))) is not None:
             attr, label = self.pending_amounts.popleft()  # "合计:" | "109.8万元中央财政165万元…"
             if attr:
@@ -352,7 +357,7 @@ class FormReader(HeaderFields, FundBlock):
             return
         if self.pending_amounts:
             amount = parse_amount(cell.text)
-            tail = _LABEL_TAIL_FIGURE.match(v.nfkc(cell.text).replace(" ", ""))
+            tail = _LABEL_TAIL_FIGURE.match(simplified(v.nfkc(cell.text).replace(" ", "")))
             if (
                 amount is None and tail
             ):  # "资金总额" | "及构成总额10606.7522万元": the label's tail, then its figure
@@ -465,7 +470,7 @@ class FormReader(HeaderFields, FundBlock):
         """A self-evaluation with no 总分 row may state its score in its summary prose
         ("项目绩效自评得分为95分")."""
         for cell in self.segment.preamble + self.segment.cells:
-            match = _SCORE_IN_PROSE.search(v.nfkc(cell.text))
+            match = _SCORE_IN_PROSE.search(simplified(v.nfkc(cell.text)))
             if match and Decimal(match.group(1)) <= 100:
                 self.form.total_score = Decimal(match.group(1))
                 self.saw_total = True
