@@ -481,9 +481,9 @@ def _header_words(piece: str) -> list[str]:
     where the piece is nothing but them."""
     if len(piece) > 16 or label_key(piece) in _ALL_LABELS:
         return [piece]
-    words, at = [], 0
-    while at < len(piece) and (match := _HEADER_WORDS.match(piece, at)):
-        words.append(match.group())
+    words, at, folded = [], 0, simplified(piece)  # one character for one: positions hold
+    while at < len(piece) and (match := _HEADER_WORDS.match(folded, at)):
+        words.append(piece[at : match.end()])
         at = match.end()
     if len(words) >= 2 and 0 < len(piece) - at <= 2 and _has_han(piece[at:]):
         words.append(piece[at:])  # "权重得分原因": a last short head of the row's explanation

@@ -144,7 +144,7 @@ def _ends_a_row(text: str, group: list[re.Match]) -> bool:
     if value[:1] in "≥≤<>" and v.has_han(before):
         return True  # "…中心经费≤70万元反映…": a comparison sign after words starts a target
     plain_target = value[:1] in v.OPERATORS or value.endswith("%") or not value[-1:].isdigit()  # "2280次"
-    return plain_target and before.endswith(lexicon.INDICATOR_NAME_SUFFIXES)
+    return plain_target and _ends_like_a_name(before)
 
 
 def split_rows(
@@ -200,7 +200,9 @@ def _description_cuts(toks: list[Tok]) -> list[Tok]:
             out.append(tok)
             continue
         cuts = [
-            m.start() for m in _DESCRIPTION_START.finditer(tok.text) if 2 <= m.start() <= len(tok.text) - 2
+            m.start()
+            for m in _DESCRIPTION_START.finditer(simplified(tok.text))
+            if 2 <= m.start() <= len(tok.text) - 2
         ]
         cuts = [c for c in cuts if c + 1 not in cuts]  # "次" | "数": after the longer ending
         if twice := _said_twice(tok.text):
@@ -372,7 +374,7 @@ def _best_cut(toks: list[Tok], slots: list[str], self_eval: bool) -> list:
 def _described_from(toks: list[Tok], i: int, end: int) -> int | None:
     """A name printed with an unheaded description after it ("符合条件申报对象覆盖率" |
     "享受补贴政策人数占符合条件申报对象总数的比例"): where the description begins, else None."""
-    if end - i < 2 or toks[i].glued or not toks[i].text.endswith(lexicon.INDICATOR_NAME_SUFFIXES):
+    if end - i < 2 or toks[i].glued or not _ends_like_a_name(toks[i].text):
         return None
     rest = toks[i + 1 : end]
     if any(t.atom or t.cell == toks[i].cell for t in rest) or len("".join(t.text for t in rest)) < 8:
@@ -415,6 +417,11 @@ def _continues_name(prev: Tok, tok: Tok) -> bool:
 
 
 @lru_cache(maxsize=1 << 15)  # a pure function of the text, asked of each candidate name
+def _ends_like_a_name(text: str) -> bool:
+    """Ends in a name's usual last word (…率, …数, …情况), in simplified or traditional characters."""
+    return simplified(text[-2:]).endswith(lexicon.INDICATOR_NAME_SUFFIXES)
+
+
 def _name_fit(text: str) -> float:
     text = text.strip()
     if len(text) < 2:
@@ -431,7 +438,7 @@ def _name_fit(text: str) -> float:
     if v.is_unit(text):
         return -3.0
     fit = 2.0
-    if text.endswith(lexicon.INDICATOR_NAME_SUFFIXES):
+    if _ends_like_a_name(text):
         fit += 0.5
     if text[-1] in "、,,。(（等":  # a name does not end mid-list
         fit -= 1.5
