@@ -391,7 +391,7 @@ def _split_colon(part: str) -> list[str]:
     if not match:
         return [part]
     head, tail = part[: match.start()].strip(), part[match.end() :].strip()
-    if head.endswith("单位") and tail in ("万元", "元"):
+    if simplified(head).endswith("单位") and simplified(tail) in ("万元", "元"):
         return [part]  # "金额单位:万元" states the unit; it is no field
     if head in ("其中",) or label_key(head) in _SHORT_LABELS:
         pieces = [head + match.group()] if head != "其中" else []  # the colon kept: it marks a label

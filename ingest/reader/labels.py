@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from ..lexicon import CONTINUATION_SHEETS
 from ..model import FormType
+from ..traditional import simplified
 from . import values as v
 from . import vocabulary as vocab
 from .categories import header_role, level1_of
@@ -102,7 +103,7 @@ def unit_statement(cell: Cell) -> str | None:
 @lru_cache(maxsize=1 << 14)
 def _unit_statement(printed: str) -> str | None:
     key = label_key(printed)
-    text = v.nfkc(printed).replace(" ", "")
+    text = simplified(v.nfkc(printed).replace(" ", ""))  # 單位:萬元 too
     if len(text) > 30:
         return None
     if _UNIT_STATEMENT.search(text) and ("单位" in text or text.startswith("(")):

@@ -462,7 +462,7 @@ def _slot_fit(tok: Tok, slot: str) -> float:
         text = _NATURE_CODE.sub("", text)  # "004 >=": Yunnan's system prints the nature's code too
         if text in _NATURE_WORDS:
             return 1.0  # 定性 / 正向: the 指标性质 cell holds a word, not a sign; the target leaves it out
-        return 1.5 if v.is_operator(text) or text in vocab.OPERATOR_WORDS else _NEG
+        return 1.5 if v.is_operator(text) or simplified(text) in vocab.OPERATOR_WORDS else _NEG
     if slot == "target_unit":
         if not v.is_unit(text):
             return _NEG
@@ -515,7 +515,7 @@ def _two_values(text: str) -> list[tuple[str, str]]:
 def indicator(name: str, values: dict[str, str], level1, level2, line_no: int) -> Indicator:
     if {"target_operator", "target_direction", "target_unit"} & values.keys():
         signs = [values.get(slot, "") for slot in ("target_operator", "target_direction")]
-        sign = next((s for s in signs if s.replace(" ", "") in vocab.OPERATOR_WORDS), None)
+        sign = next((s for s in signs if simplified(s.replace(" ", "")) in vocab.OPERATOR_WORDS), None)
         target = compose_target(next((s for s in signs if v.is_operator(_NATURE_CODE.sub("", s))), None), values.get("target"),
                                 values.get("target_unit"))  # fmt: skip
         target = sign + target if sign and target else target  # "大于等于" | "98" | "%": as printed

@@ -105,13 +105,15 @@ _COMPOUND_UNIT = re.compile(r"^[^\d\s/]{1,3}/[^\d\s/]{1,2}$")  # 万元/人, 人
 
 
 def is_known_unit(text: str) -> bool:
-    text = nfkc(text).strip()
+    text = simplified(nfkc(text).strip())  # 萬元 is 万元
     return text in VALUE_UNITS or bool(_COMPOUND_UNIT.match(text))
 
 
 @lru_cache(maxsize=1 << 15)
 def is_unit(text: str) -> bool:
-    text = _UNIT_NOTE.sub("", nfkc(text).strip())  # "%(百分比)": Hebei's unit with its description
+    text = _UNIT_NOTE.sub(
+        "", simplified(nfkc(text).strip())
+    )  # "%(百分比)": Hebei's unit with its description
     if text in VALUE_UNITS or _COMPOUND_UNIT.match(text):
         return True
     return len(text) <= 3 and not re.search(r"\d", text) and bool(_HAN.search(text))
