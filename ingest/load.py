@@ -298,6 +298,10 @@ def to_tables(documents: Sequence[Document], ingested_at: dt.datetime) -> dict[s
     return {name: pa.Table.from_pydict(columns[name], schema=schema) for name, schema in RAW_SCHEMAS.items()}
 
 
+# The load time of rows built before their load (in a worker process): ``load_tables`` stamps the real one.
+NOT_LOADED_YET = dt.datetime(1970, 1, 1)
+
+
 def load_documents(
     con: duckdb.DuckDBPyConnection,
     documents: Iterable[Document],
@@ -312,10 +316,26 @@ def load_documents(
     """
     documents = _distinct(documents)
     ingested_at = ingested_at or dt.datetime.now()
-    path_rows = {(d.document_id, d.source_path): None for d in documents} | dict.fromkeys(paths)
-    if not documents and not path_rows:
+    load_tables(con, to_tables(documents, ingested_at), paths, ingested_at)
+
+
+def load_tables(
+    con: duckdb.DuckDBPyConnection,
+    tables: dict[str, pa.Table],
+    paths: Iterable[tuple[str, str]] = (),
+    ingested_at: dt.datetime | None = None,
+) -> None:
+    """``load_documents`` for rows already in Arrow tables (``to_tables``' shape, each document
+    once), built in the worker process that parsed them; the load time is stamped here."""
+    ingested_at = ingested_at or dt.datetime.now()
+    documents = tables["documents"]
+    at = documents.schema.get_field_index("ingested_at")
+    stamp = pa.repeat(pa.scalar(ingested_at, documents.schema.field(at).type), documents.num_rows)
+    tables = {**tables, "documents": documents.set_column(at, "ingested_at", stamp)}
+    own = zip(documents["document_id"].to_pylist(), documents["source_path"].to_pylist(), strict=True)
+    path_rows = dict.fromkeys(own) | dict.fromkeys(paths)
+    if not documents.num_rows and not path_rows:
         return
-    tables = to_tables(documents, ingested_at)
     incoming_paths = pa.Table.from_pylist(
         [{"document_id": d, "source_path": p, "seen_at": ingested_at} for d, p in path_rows],
         schema=PATHS_SCHEMA,

@@ -1,7 +1,10 @@
 """An ingest run: discover files, parse them in worker processes, load them in batches of whole documents.
 
 - Parsing is a pure function of a file's bytes, so it runs in a process pool; results come back
-  in discovery order (``map`` keeps order), so two runs build identical warehouses.
+  in discovery order, so two runs build identical warehouses.
+- A worker builds its chunk's raw rows itself (``load.to_tables``, one set of Arrow tables per
+  chunk of files) and sends those, with a few counts per document: the loader concatenates tables
+  and inserts them, and never holds a form or an indicator as a Python object.
 - A file whose content hash is already loaded by this parser version is not parsed again.
 - Documents are loaded in batches (each batch one transaction), so memory stays flat however many
   files there are, and an interrupted run leaves only whole documents behind.
@@ -33,7 +36,7 @@ from .detect import UNKNOWN
 from .discover import discover
 from .formats import ZIP, sniff
 from .formats.archive import ArchiveRefused, members
-from .load import connect, ensure_raw_schema, load_documents
+from .load import NOT_LOADED_YET, RAW_SCHEMAS, connect, ensure_raw_schema, load_tables, to_tables
 from .model import Document, Issue, Severity
 
 BATCH_SIZE = 200  # documents per load transaction: bounds the parent's memory (≈350 MB at 200, 510 MB at 500)
@@ -122,23 +125,23 @@ class IngestSummary:
             )
         return out
 
-    def recount_as_failed(self, document: Document, record: Document) -> None:
+    def recount_as_failed(self, document: Parsed, record: Parsed) -> None:
         """A counted document whose rows could not be loaded: only ``record`` (no forms) was."""
-        self.status[document.status.value] -= 1
-        self.forms -= len(document.forms)
-        self.indicators -= sum(len(form.indicators) for form in document.forms)
-        self.status[record.status.value] += 1
-        self.issues.update(issue.severity.value for issue in record.issues)
-        self.note(document_note(record))
+        self.status[document.status] -= 1
+        self.forms -= document.rows["projects"]
+        self.indicators -= document.rows["indicators"]
+        self.status[record.status] += 1
+        self.issues.update(record.severities)
+        self.note(record.note)
 
-    def count(self, document: Document) -> None:
+    def count(self, document: Parsed) -> None:
         self.documents += 1
-        self.status[document.status.value] += 1
+        self.status[document.status] += 1
         self.formats[document.file_format] += 1
-        self.forms += len(document.forms)
-        self.indicators += sum(len(form.indicators) for form in document.forms)
-        self.issues.update(issue.severity.value for issue in document.issues)
-        self.note(document_note(document))
+        self.forms += document.rows["projects"]
+        self.indicators += document.rows["indicators"]
+        self.issues.update(document.severities)
+        self.note(document.note)
 
     def note(self, line: str | None) -> None:
         if line:
@@ -191,7 +194,28 @@ class Unpacked:
     n_members: int
 
 
-Result = Document | Unchanged | Skipped | Unpacked
+@dataclass(frozen=True)
+class Parsed:
+    """A file read into a document, as the worker that parsed it sends it: what the run's summary
+    counts, and where its rows are in the Arrow tables of the worker's chunk of files (``tables``,
+    shared by the chunk's documents and pickled once). The parent never sees the forms."""
+
+    document_id: str
+    source_path: str
+    status: str
+    file_format: str
+    severities: Counter  # the document's issues by severity
+    note: str | None  # its line in the summary, when it needs a look
+    tables: dict[str, pa.Table]
+    start: dict[str, int]  # its first row in each table
+    rows: dict[str, int]  # its rows in each table
+
+    def own_tables(self) -> dict[str, pa.Table]:
+        return {name: table.slice(self.start[name], self.rows[name]) for name, table in self.tables.items()}
+
+
+Read = Document | Unchanged | Skipped | Unpacked  # a file's results in the worker
+Result = Parsed | Unchanged | Skipped | Unpacked  # what the worker sends
 _known_ids: frozenset[str] = frozenset()
 _max_file_bytes: int = MAX_FILE_BYTES
 _ocr: bool = True
@@ -202,7 +226,7 @@ def _init_worker(known_ids: frozenset[str], max_file_bytes: int = MAX_FILE_BYTES
     _known_ids, _max_file_bytes, _ocr = known_ids, max_file_bytes, ocr
 
 
-def read_and_parse(path: Path) -> list[Result]:
+def read_and_parse(path: Path) -> list[Read]:
     """One file's results: its document (or unchanged, or skipped), or an archive's members'."""
     try:
         with open(path, "rb") as f:
@@ -230,10 +254,10 @@ def _parse(data: bytes, path: str) -> Document:
     return parse_bytes(data, path, ocr=_ocr)
 
 
-def _unpack(data: bytes, archive_path: str, archive_id: str) -> list[Result]:
+def _unpack(data: bytes, archive_path: str, archive_id: str) -> list[Read]:
     """An archive's files, each read like a file of a folder; the archive itself a failed
     document when it is refused (whatever of it was read before that is kept)."""
-    results: list[Result] = []
+    results: list[Read] = []
     try:
         for member in members(data, _max_file_bytes):
             path = f"{archive_path}!/{member.path}"
@@ -296,8 +320,8 @@ def parse_all(
     """Parse results in the order of ``files``, however the work is scheduled."""
     if jobs <= 1 or len(files) < SERIAL_BELOW:
         _init_worker(known_ids, max_file_bytes, ocr)
-        for path in files:
-            yield from read_and_parse(path)
+        for path in files:  # one file at a time, its rows built as soon as it is read
+            yield from _with_rows(read_and_parse(path))
         return
     with ProcessPoolExecutor(
         max_workers=jobs, initializer=_init_worker, initargs=(known_ids, max_file_bytes, ocr)
@@ -319,11 +343,70 @@ def parse_all(
 
 
 def _read_and_parse_chunk(paths: list[Path]) -> list[Result]:
-    return [result for path in paths for result in read_and_parse(path)]
+    """A chunk of files read, their documents' rows built here into one set of Arrow tables."""
+    return _with_rows([result for path in paths for result in read_and_parse(path)])
 
 
-def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    batch: list[Document] = []
+def _with_rows(results: list[Read]) -> list[Result]:
+    """The documents among ``results`` as ``Parsed``: their rows in one set of Arrow tables."""
+    tables = to_tables([result for result in results if isinstance(result, Document)], NOT_LOADED_YET)
+    start = dict.fromkeys(RAW_SCHEMAS, 0)
+    out: list[Result] = []
+    for result in results:
+        if not isinstance(result, Document):
+            out.append(result)
+            continue
+        rows = {
+            "documents": 1,
+            "projects": len(result.forms),
+            "indicators": sum(len(form.indicators) for form in result.forms),
+            "budget_items": sum(len(form.budget_items) for form in result.forms),
+            "parse_issues": len(result.issues),
+        }
+        severities = Counter(issue.severity.value for issue in result.issues)
+        out.append(
+            Parsed(
+                result.document_id,
+                result.source_path,
+                result.status.value,
+                result.file_format,
+                severities,
+                document_note(result),
+                tables,
+                dict(start),
+                rows,
+            )
+        )
+        start = {name: start[name] + rows[name] for name in start}
+    return out
+
+
+def _batch_tables(batch: list[Parsed]) -> dict[str, pa.Table]:
+    """The batch's rows: each chunk's tables whole where all its documents are in the batch in
+    turn (the usual case), else the documents' slices."""
+    pieces: dict[str, list[pa.Table]] = {name: [] for name in RAW_SCHEMAS}
+    runs: list[list[Parsed]] = []
+    for parsed in batch:
+        last = runs[-1][-1] if runs else None
+        follows = last is not None and last.tables is parsed.tables
+        if follows and all(last.start[n] + last.rows[n] == parsed.start[n] for n in RAW_SCHEMAS):
+            runs[-1].append(parsed)
+        else:
+            runs.append([parsed])
+    for run in runs:
+        first, last = run[0], run[-1]
+        for name, table in first.tables.items():
+            length = last.start[name] + last.rows[name] - first.start[name]
+            whole = first.start[name] == 0 and length == table.num_rows
+            pieces[name].append(table if whole else table.slice(first.start[name], length))
+    return {
+        name: pa.concat_tables(tables) if tables else to_tables([], NOT_LOADED_YET)[name]
+        for name, tables in pieces.items()
+    }
+
+
+def _batches(items: Iterable[Parsed], size: int) -> Iterator[list[Parsed]]:
+    batch: list[Parsed] = []
     for item in items:
         batch.append(item)
         if len(batch) >= size:
@@ -364,7 +447,7 @@ def ingest_paths(
         seen: set[str] = set()
         more_paths: list[tuple[str, str]] = []  # (document_id, path) of unchanged and duplicate files
 
-        def new_documents() -> Iterator[Document]:
+        def new_documents() -> Iterator[Parsed]:
             for result in parse_all(found.files, known, jobs or os.cpu_count() or 1, max_file_bytes, ocr):
                 if progress and not result.source_path.count("!/"):  # one tick per file, not per member
                     progress(1)
@@ -389,7 +472,7 @@ def ingest_paths(
                 summary.recount_as_failed(document, record)
             more_paths.clear()
         if more_paths:
-            load_documents(con, [], paths=more_paths)
+            load_tables(con, to_tables([], NOT_LOADED_YET), paths=more_paths)
         summary.warehouse = warehouse_counts(con)
     finally:
         con.close()
@@ -410,34 +493,39 @@ LOAD_ERRORS = (duckdb.Error, pa.ArrowException, ValueError, TypeError, OverflowE
 
 
 def _load_batch(
-    con: duckdb.DuckDBPyConnection, batch: list[Document], paths: list[tuple[str, str]]
-) -> list[tuple[Document, Document]]:
+    con: duckdb.DuckDBPyConnection, batch: list[Parsed], paths: list[tuple[str, str]]
+) -> list[tuple[Parsed, Parsed]]:
     """Load a batch in one transaction. If that fails, load its documents one by one, so one bad
     document cannot sink the rest: a document whose rows cannot be loaded is recorded as failed,
     with a ``load_failed`` issue. Returns those (document, record) pairs."""
     try:
-        load_documents(con, batch, paths=paths)
+        load_tables(con, _batch_tables(batch), paths=paths)
         return []
     except LOAD_ERRORS:
         pass
     failed = []
-    for document in batch:
-        own = [(d, p) for d, p in paths if d == document.document_id]
+    for parsed in batch:
+        own = [(d, p) for d, p in paths if d == parsed.document_id]
         try:
-            load_documents(con, [document], paths=own)
+            load_tables(con, parsed.own_tables(), paths=own)
         except LOAD_ERRORS as exc:
-            record = Document(
-                document.document_id,
-                document.source_path,
-                document.byte_size,
-                document.encoding,
-                document.layout,
-                issues=[Issue(Severity.ERROR, "load_failed", f"the parsed rows could not be loaded: {exc}")],
+            (printed,) = parsed.own_tables()["documents"].to_pylist()
+            message = f"the parsed rows could not be loaded: {exc}"
+            issue = Issue(Severity.ERROR, "load_failed", message)
+            document = Document(
+                parsed.document_id,
+                parsed.source_path,
+                printed["byte_size"],
+                printed["encoding"],
+                printed["layout"],
+                parsed.file_format,
+                issues=[issue],
             )
-            load_documents(con, [record], paths=own)
-            failed.append((document, record))
-    ids = {document.document_id for document in batch}
+            (record,) = _with_rows([document])
+            load_tables(con, record.own_tables(), paths=own)
+            failed.append((parsed, record))
+    ids = {parsed.document_id for parsed in batch}
     others = [(d, p) for d, p in paths if d not in ids]
     if others:
-        load_documents(con, [], paths=others)
+        load_tables(con, to_tables([], NOT_LOADED_YET), paths=others)
     return failed
