@@ -230,6 +230,17 @@ _ROW_COLUMNS = {
 }
 
 
+def row_counts(document: Document) -> dict[str, int]:
+    """How many rows ``to_tables`` writes for the document in each raw table."""
+    return {
+        "documents": 1,
+        "projects": len(document.forms),
+        "indicators": sum(len(form.indicators) for form in document.forms),
+        "budget_items": sum(len(form.budget_items) for form in document.forms),
+        "parse_issues": len(document.issues),
+    }
+
+
 def to_tables(documents: Sequence[Document], ingested_at: dt.datetime) -> dict[str, pa.Table]:
     """Columnar rows for every raw table, in document order then form/row order.
 

@@ -36,7 +36,7 @@ from .detect import UNKNOWN
 from .discover import discover
 from .formats import ZIP, sniff
 from .formats.archive import ArchiveRefused, members
-from .load import NOT_LOADED_YET, RAW_SCHEMAS, connect, ensure_raw_schema, load_tables, to_tables
+from .load import NOT_LOADED_YET, RAW_SCHEMAS, connect, ensure_raw_schema, load_tables, row_counts, to_tables
 from .model import Document, Issue, Severity
 
 BATCH_SIZE = 200  # documents per load transaction: bounds the parent's memory (≈350 MB at 200, 510 MB at 500)
@@ -356,13 +356,7 @@ def _with_rows(results: list[Read]) -> list[Result]:
         if not isinstance(result, Document):
             out.append(result)
             continue
-        rows = {
-            "documents": 1,
-            "projects": len(result.forms),
-            "indicators": sum(len(form.indicators) for form in result.forms),
-            "budget_items": sum(len(form.budget_items) for form in result.forms),
-            "parse_issues": len(result.issues),
-        }
+        rows = row_counts(result)
         severities = Counter(issue.severity.value for issue in result.issues)
         out.append(
             Parsed(
@@ -378,6 +372,8 @@ def _with_rows(results: list[Read]) -> list[Result]:
             )
         )
         start = {name: start[name] + rows[name] for name in start}
+    if start != {name: table.num_rows for name, table in tables.items()}:
+        raise AssertionError(f"row counts {start} do not match the tables to_tables built")
     return out
 
 
