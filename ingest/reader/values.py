@@ -111,9 +111,8 @@ def is_known_unit(text: str) -> bool:
 
 @lru_cache(maxsize=1 << 15)
 def is_unit(text: str) -> bool:
-    text = _UNIT_NOTE.sub(
-        "", simplified(nfkc(text).strip())
-    )  # "%(百分比)": Hebei's unit with its description
+    text = simplified(nfkc(text).strip())  # 萬元 is 万元
+    text = _UNIT_NOTE.sub("", text)  # "%(百分比)": Hebei's unit with its description
     if text in VALUE_UNITS or _COMPOUND_UNIT.match(text):
         return True
     return len(text) <= 3 and not re.search(r"\d", text) and bool(_HAN.search(text))
@@ -141,13 +140,15 @@ def split_run(run: str, count: int) -> list[list[str]]:
     keep a "%" that follows them; no number starts with a 0 unless it is 0 or 0.x.
     """
     run = nfkc(run).replace(" ", "")
-    if "," in run:  # thousands separators: printed by a template with a fixed number of decimals
-        cut = _CENTS.findall(run)
-        return [cut] if "".join(cut) == run and len(cut) == count and all(map(_valid_piece, cut)) else []
-    if count <= 0 or len(run) > 40:
+    if count <= 0:
         return []
     if count == 1:
         return [[run]] if _valid_piece(run) else []
+    if "," in run:  # thousands separators: printed by a template with a fixed number of decimals
+        cut = _CENTS.findall(run)
+        return [cut] if "".join(cut) == run and len(cut) == count and all(map(_valid_piece, cut)) else []
+    if len(run) > 40:
+        return []
     cuts: list[list[str]] = []
     for positions in itertools.combinations(range(1, len(run)), count - 1):
         bounds = (0, *positions, len(run))
