@@ -8,6 +8,8 @@
     )
 }}
 
+{%- set new_forms = forms_loaded_since_last_build(this) -%}
+
 -- One row per indicator row of every document (copies included): the target parsed (staging) and
 -- the printed 一级/二级 mapped onto one framework by the indicator_category_map seed.
 -- Precedence: exact (一级, 二级) > (一级, *) > (*, 二级). A label pair no row covers keeps a null
@@ -52,22 +54,7 @@ indicator_name_overrides as (
 
 -- the seeds' content, one line per row: rows classified under other rules are classified again
 rule_rows as (
-    select
-        concat_ws(
-            '|', 'map', level1_label, level2_label, canonical_level1, canonical_level2,
-            cast(is_cost as string), cast(is_management as string), cast(name_decides as string)
-        ) as rule_text
-    from indicator_category_map
-    union all
-    select
-        concat_ws(
-            '|', 'name', cast(priority as string), level1_label, name_pattern, canonical_level1,
-            canonical_level2, cast(is_cost as string), cast(is_management as string)
-        ) as rule_text
-    from indicator_name_rules
-    union all
-    select concat_ws('|', 'override', level1_label, level2_label, name_pattern) as rule_text
-    from indicator_name_overrides
+    {{ classification_rule_rows() }}
 ),
 
 rules_version as (
@@ -103,8 +90,7 @@ forms_to_classify as (
         on stg_raw__projects.document_id = documents_to_classify.document_id
 ),
 
--- their rows: the join reaches the scan under staging's target parsing, so an incremental build
--- parses only the new rows' targets
+-- their rows
 indicators_to_classify as (
     select
         forms_to_classify.document_id,
@@ -113,6 +99,11 @@ indicators_to_classify as (
     from stg_raw__indicators
     inner join forms_to_classify
         on stg_raw__indicators.project_key = forms_to_classify.project_key
+    {% if new_forms is not none %}
+        -- the same forms as a list (macros/incremental_rows.sql): a filter DuckDB takes down to the
+        -- scan, under staging's target parsing
+        where stg_raw__indicators.project_key in {{ sql_list(new_forms) if new_forms else "(null)" }}
+    {% endif %}
 ),
 
 category_map_cleaned as (
