@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from . import values as v
 from . import vocabulary as vocab
-from .cells import Cell, label_key
+from .cell import Cell, label_key
 
 _CATEGORY_NOTE = re.compile(r"\((?![a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+\))[^()]{1,12}\)$")  # not a pinyin reading
 _L1_PATTERN = re.compile(

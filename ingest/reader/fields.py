@@ -11,7 +11,7 @@ from ..model import Form, Issue, Severity
 from ..text import ticked_options
 from . import values as v
 from . import vocabulary as vocab
-from .cells import Cell
+from .cell import Cell
 from .labels import ticked_option, unit_statement
 
 _SEAL = re.compile(r"[(（]?[盖蓋]章[)）]?")

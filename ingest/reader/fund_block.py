@@ -10,7 +10,7 @@ from ..model import Form, Severity
 from ..numbers import parse_amount
 from . import values as v
 from . import vocabulary as vocab
-from .cells import Cell
+from .cell import Cell
 from .funds import read_fund_row, read_total
 
 _LEADING_RUN = re.compile(r"[\d.,%]{3,}(?=[\u3400-\u9fff])")

@@ -13,7 +13,7 @@ from .. import lexicon
 from ..model import BudgetItem, Issue, Severity
 from ..numbers import parse_amount, parse_decimal
 from ..text import fold
-from .cells import Cell
+from .cell import Cell
 
 MAX_LABEL_CHARS = 40
 

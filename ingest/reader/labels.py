@@ -11,7 +11,7 @@ from ..traditional import simplified
 from . import values as v
 from . import vocabulary as vocab
 from .categories import header_role, level1_of
-from .cells import Cell, label_key
+from .cell import Cell, label_key
 
 MAX_LABEL = 24
 _FIELD_PATTERNS = [(re.compile(pattern), attr, rank) for pattern, attr, rank in vocab.FIELD_PATTERNS]

@@ -20,7 +20,7 @@ from collections import Counter
 
 from . import values as v
 from .categories import is_level2, level1_of
-from .cells import Cell
+from .cell import Cell
 
 HEADER = "单位名称\t项目名称\t预算数\t一级指标\t二级指标\t三级指标\t指标值"
 _SPACES = " \u3000\u00a0"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from .categories import header_role, level1_of
-from .cells import Cell, label_key
+from .cell import Cell, label_key
 
 HEADER = "单位名称\t项目名称\t{amount}\t一级指标\t三级指标\t指标值"
 _PIECE_CUT = re.compile(r"[,，;；]")

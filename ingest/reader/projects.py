@@ -12,7 +12,7 @@ from ..numbers import parse_amount
 from . import values as v
 from . import vocabulary as vocab
 from .categories import header_role
-from .cells import Cell
+from .cell import Cell
 from .labels import field_for, is_label
 from .settle import Note, assume_unit, note_missing_fields
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ..model import FormType
 from . import vocabulary as vocab
 from .categories import header_role
-from .cells import Cell
+from .cell import Cell
 from .items import item_header_at
 from .labels import field_for, is_label, is_project_name_label, title_type, unit_statement
 from .table import headerless_table_at

@@ -14,7 +14,7 @@ from ..numbers import parse_amount
 from ..traditional import simplified
 from . import values as v
 from . import vocabulary as vocab
-from .cells import Cell
+from .cell import Cell
 from .funds import rate_agrees
 from .segments import Segment, title_head
 

@@ -16,7 +16,7 @@ from ..model import Indicator
 from . import values as v
 from . import vocabulary as vocab
 from .categories import category_text, header_role, is_level2, level1_of
-from .cells import Cell, label_key
+from .cell import Cell, label_key
 from .labels import is_label
 from .rows import split_rows
 from .value_block import scrambled_rows

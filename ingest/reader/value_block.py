@@ -7,7 +7,7 @@ from .. import lexicon
 from ..model import Indicator
 from . import values as v
 from .categories import category_text, header_role, is_level2, level1_of
-from .cells import Cell
+from .cell import Cell
 from .rows import DESCRIPTIONS, indicator
 
 

@@ -1,0 +1,39 @@
+"""The one cell model: a piece of a line, with its position, and the key labels are looked up by."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..text import fold
+
+_SUFFIX = re.compile(
+    r"(?:\((?:万元|元|[A-Z/×*%\d]{1,12}|\d+分)\)?|(?<=[\u4e00-\u9fff])(?:[A-Z/]{1,5}|\d+分)\))$"
+)  # "(A)", and a bracket the copy lost: "执行数B)", "年初目标值(A"
+# Numbering before a label: "一、预算资金", "(一)财政拨款", "1.中央资金".
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]\)|\d{1,2}[.、](?!\d))")
+
+
+@dataclass(slots=True)
+class Cell:
+    text: str  # as printed (tags stripped, surrounding space removed)
+    line_no: int  # 1-based line of the source text
+    row: int  # physical row: cells of one row share it
+    glued: bool = False  # cut out of run-together text: values may follow its words without a break
+    spaced: bool = False  # a space, not a separator, set it apart from the cell before it on its line
+    after_number: bool = False  # a label printed straight after a figure: "600.00同名项目上年预算执行数"
+    col: int = -1  # column in a tab- or pipe-separated row, empty cells counted; -1 in other shapes
+    joined: bool = False  # put together from a cell wrapped over two lines
+    key: str = field(init=False, repr=False)  # label_key(text), computed once: looked up per label
+
+    def __post_init__(self) -> None:
+        self.key = label_key(self.text)
+
+
+@lru_cache(maxsize=1 << 15)
+def label_key(text: str) -> str:
+    """Folded text with a trailing unit marker or column letter removed: the key labels are looked up by."""
+    key = fold(text).replace("(盖章)", "")
+    key = _NUMBERING.sub("", _SUFFIX.sub("", key))
+    return key.rstrip(":")

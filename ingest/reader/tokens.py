@@ -1,0 +1,127 @@
+"""A run of table cells as tokens: words, and the printed values (signs, numbers, units,
+qualitative target words) cut out of run-together cells where they can only be values."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .. import lexicon
+from ..traditional import simplified
+from . import values as v
+from . import vocabulary as vocab
+from .cell import Cell
+
+
+@dataclass
+class Tok:
+    text: str
+    atom: bool  # a printed value (sign, number, unit) or qualitative target word
+    cell: int  # index of the cell it was cut from
+    row_start: bool  # the first data cell of a physical row holding several cells
+    in_row: bool = False  # from a physical row holding several cells
+    glued: bool = False
+    spaced: bool = False  # printed after a space on its line
+    row: int = -1  # the physical row it was printed in
+
+
+def tokens_of(cells: list[Cell]) -> list[Tok]:
+    toks: list[Tok] = []
+    per_row = Counter(c.row for c in cells)
+    rows_with_many = {row for row, count in per_row.items() if count > 1}
+    seen_rows: set[int] = set()
+    for k, cell in enumerate(cells):
+        start = cell.row in rows_with_many and cell.row not in seen_rows
+        seen_rows.add(cell.row)
+        text = cell.text.strip()
+        if not cell.glued:
+            toks.append(
+                Tok(
+                    text,
+                    v.looks_like_target(text),
+                    k,
+                    start,
+                    cell.row in rows_with_many,
+                    spaced=cell.spaced,
+                    row=cell.row,
+                )
+            )
+            continue
+        position = 0
+        folded = v.nfkc(text)
+        atoms = _accepted_atoms(folded)
+        # "已完成": one word, not a name "已" and a value "完成"; so no value beside a lone character
+        bounds = [0, *(x for a in atoms for x in (a.start(), a.end())), len(folded)]
+        lone = {k for k in range(len(atoms)) if _lone(folded, bounds[2 * k], bounds[2 * k + 1])
+                or _lone(folded, bounds[2 * k + 2], bounds[2 * k + 3])}  # fmt: skip
+        atoms = [a for k, a in enumerate(atoms) if k not in lone]
+        if not atoms:
+            toks.append(Tok(text, v.looks_like_target(text), k, start, glued=True))
+            continue
+        for match in atoms:
+            if match.start() > position:
+                toks.append(Tok(folded[position : match.start()], False, k, start, glued=True))
+                start = False
+            toks.append(Tok(folded[match.start() : match.end()], True, k, start, glued=True))
+            start = False
+            position = match.end()
+        if position < len(folded):
+            toks.append(Tok(folded[position:], False, k, start, glued=True))
+    return toks
+
+
+def _lone(text: str, start: int, end: int) -> bool:
+    return len(text[start:end].strip()) == 1
+
+
+def _accepted_atoms(text: str) -> list[re.Match]:
+    """The values inside a run-together cell. Numbers always; a qualitative word ("提升", "合格")
+    only where it cannot be part of a name: at the end of the cell or beside another value."""
+    matches = list(v.ATOM.finditer(simplified(text)))  # one character for one: positions hold
+    accepted = [bool(re.search(r"\d", m.group())) for m in matches]
+    changed = True
+    while changed:
+        changed = False
+        for k, match in enumerate(matches):
+            if accepted[k]:
+                continue
+            at_end = match.end() == len(text)
+            before = k > 0 and accepted[k - 1] and matches[k - 1].end() == match.start()
+            after = k + 1 < len(matches) and accepted[k + 1] and matches[k + 1].start() == match.end()
+            if at_end or before or after:
+                accepted[k] = changed = True
+    kept = [m for m, ok in zip(matches, accepted, strict=True) if ok]
+    return [m for group in _adjacent_groups(kept) if _ends_a_row(text, group) for m in group]
+
+
+def _adjacent_groups(matches: list[re.Match]) -> list[list[re.Match]]:
+    groups: list[list[re.Match]] = []
+    for m in matches:
+        if groups and groups[-1][-1].end() == m.start():
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    return groups
+
+
+def _ends_a_row(text: str, group: list[re.Match]) -> bool:
+    """Values inside run-together text end a row when they end the text, when they are a row's
+    several values ("10≥266米≥266米10"), or when one plain target follows a name ("…满意度≥90%…");
+    a figure inside words ("清算8个安置小区…", "12月底到位") is part of them."""
+    if group[-1].end() == len(text) or len(group) >= 2:
+        return True
+    if text[group[-1].end() :].startswith(vocab.STANDARD_WORDS):
+        return True  # "补助人数250人计划标准": the target, then its 绩效标准
+    value, before = group[0].group(), text[: group[0].start()]
+    if value[:1] in "≥≤<>" and v.has_han(before):
+        return True  # "…中心经费≤70万元反映…": a comparison sign after words starts a target
+    plain_target = value[:1] in v.OPERATORS or value.endswith("%") or not value[-1:].isdigit()  # "2280次"
+    return plain_target and ends_like_a_name(before)
+
+
+@lru_cache(maxsize=1 << 15)  # a pure function of the text, asked of each candidate name
+def ends_like_a_name(text: str) -> bool:
+    """Ends in a name's usual last word (…率, …数, …情况), in simplified or traditional characters."""
+    return simplified(text[-2:]).endswith(lexicon.INDICATOR_NAME_SUFFIXES)
