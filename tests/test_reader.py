@@ -617,3 +617,26 @@ def test_a_fund_row_run_together_keeps_its_figures():
         same.append(_fund_figures(glued) == _fund_figures(lines))
     assert len(funded) >= 10
     assert sum(same) >= 0.75 * len(funded), [p.stem for p, ok in zip(funded, same, strict=True) if not ok]
+
+
+def test_xinjiangs_thirteen_column_self_evaluation_reads_each_column():
+    """xj_fukang's page stops right after its 13-column header (指标值设置依据, 上年完成值, 指标分值权重,
+    指标赋分规则, 佐证资料 … 完成率, 指标得分): the rows below are typed in those columns, as the
+    template prints them. Before: the 赋分规则 text was read as a row's 实际完成值, one row became two,
+    and "政策咨询建议完成率" ended the table (政策咨询 is a web page's footer link too)."""
+    page = text_of(REAL / "fresh9" / "xj_fukang_2023_se_statsurvey.txt")
+    rows = (
+        "数量指标 住户数据产品数量 =120人 计划标准 120人 10 完成得10分,未完成按比例扣分 调查资料 120人 100% 10\n"
+        "质量指标 政策咨询建议完成率 =100% 历史标准 100% 10 完成得10分 咨询报告 100% 100% 10\n"
+        "满意度指标 服务对象满意度指标 被调查户满意度 ≥95% 行业标准 95% 10 达到得10分 问卷 100% 100% 10\n"
+        "总分 100 100\n"
+    )
+    (form,) = parse_text(page + rows).forms
+    assert form.project_name == "昌州财行(2022)10号 国家统计局调查队专项经费"
+    assert form.execution_rate_stated == Decimal("100.00")
+    read = [(i.level2, i.name, i.target, i.actual, i.weight, i.score) for i in form.indicators]
+    assert read == [
+        ("数量指标", "住户数据产品数量", "=120人", "120人", Decimal("10"), Decimal("10")),
+        ("质量指标", "政策咨询建议完成率", "=100%", "100%", Decimal("10"), Decimal("10")),
+        ("服务对象满意度指标", "被调查户满意度", "≥95%", "100%", Decimal("10"), Decimal("10")),
+    ]

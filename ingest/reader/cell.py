@@ -25,6 +25,7 @@ class Cell:
     after_number: bool = False  # a label printed straight after a figure: "600.00同名项目上年预算执行数"
     col: int = -1  # column in a tab- or pipe-separated row, empty cells counted; -1 in other shapes
     joined: bool = False  # put together from a cell wrapped over two lines
+    after_bars: bool = False  # the first cell after a line of bars alone ("||", "||||"): empty cells
     key: str = field(init=False, repr=False)  # label_key(text), computed once: looked up per label
 
     def __post_init__(self) -> None:

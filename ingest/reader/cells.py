@@ -43,10 +43,15 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
     page_markers = [] if page_markers is None else page_markers
     texts = [strip_tags(line).replace("\u3000", " ").strip(" \r\n") for line in lines]
     texts = join_vertical_labels(join_wrapped_pipe_cells(texts), is_category_label)
+    after_bars = False
     for row, text in enumerate(texts):
         if not text.strip():
             continue
+        if not text.replace("|", "").strip():
+            after_bars = after_bars or text.count("|") >= 2  # one bar alone only separates cells
+            continue
         line_no = row + 1
+        first = len(cells)
         if "\t" in text.strip():  # leading tabs kept: they are empty cells, and columns count them
             parts, shape = text.rstrip().split("\t"), "separated"
         elif "|" in text:
@@ -72,6 +77,8 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
                 if pieces and index:
                     pieces[0].spaced = True
                 cells.extend(pieces)
+        if len(cells) > first:
+            cells[first].after_bars, after_bars = after_bars, False
     bar_lines = sum(1 for text in texts if text and not text.replace("|", "").strip())
     return _join_wrapped_cells(_join_split_labels(_cells_one_per_line(cells, bar_lines)))
 

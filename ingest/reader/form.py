@@ -53,7 +53,25 @@ _PERIOD_IN_A_YEAR = re.compile(
 _LEADING_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?(?:万元|元))(?=[\u4e00-\u9fff])")
 _LABEL_TAIL_FIGURE = re.compile(r"^[\u3400-\u9fff()]{1,8}?[:]?(\d[\d,]*(?:\.\d+)?(?:万元|万|元))$")
 _NAME_TAIL = re.compile(r"\([^()]{1,8}\)$")  # folded key: a short parenthesis on its own
-_TABLE_END = re.compile("|".join(re.escape(end) for end in vocab.TABLE_END))
+_TABLE_END = re.compile(
+    "|".join(re.escape(end) for end in vocab.TABLE_END)
+    + "|(?:"
+    + "|".join(re.escape(end) for end in vocab.PAGE_FOOTER_WORDS)
+    + r")(?![\u3400-\u9fff])"
+)
+
+
+def _name_goes_on(cell: Cell) -> bool:
+    """Unlabelled words after a project name on its line, in text whose cells spaces part: the
+    rest of the name, unless they are a label's question ("是否为专项资金:") or a tick box."""
+    text = cell.text.strip()
+    return (
+        v.has_han(text)
+        and len(text) <= 40
+        and not text.endswith((":", "："))
+        and not any(box in text for box in "□☑√■")
+        and not v.is_figure(text)
+    )
 
 
 def _labels_a_value(cell: Cell) -> bool:
@@ -340,6 +358,11 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
             self.note(Severity.INFO, "field_value_wrapped", message, cell.line_no)
             return
         if last_field and cell.spaced and cell.line_no == last_field.line_no and not self.pending_amounts:
+            if self.field_attr == "project_name" and self.form.project_name and _name_goes_on(cell):
+                self.form.project_name += " " + cell.text.strip()  # "昌州财行(2022)10号 国家统计局…经费"
+                message = f"项目名称 printed with a space: read as {self.form.project_name!r}"
+                self.note(Severity.INFO, "field_value_spaced", message, cell.line_no)
+                return
             message = f"{last_field.text!r} read as a value up to the next cell; the unlabelled {cell.text!r} after it is not read"
             self.note(Severity.INFO, "field_value_cut", message, cell.line_no)
         if self.pending_amounts and v.is_two_figures(cell.text):

@@ -31,6 +31,8 @@ _NATURE_WORDS = frozenset({"定性", "定量", "正向", "反向", "正向指标
 # Columns of words that describe a row: 指标内容 / 指标解释 before its target, 绩效标准 …
 DESCRIPTIONS = ("explain", "standard")
 _CLAUSE_STARTS = frozenset("、,，。;；:：)）%")
+# Word columns at a row's end, often left empty: a row printed without them is still whole.
+_TRAILING_WORDS = frozenset({"deviation_reason", "note"})
 # Where a description may begin inside run-together text: after a name's usual last word, or at
 # the national template's "反映…" ("办公大楼日常维修维护次数反映办公大楼全年维修维护情况").
 _DESCRIPTION_START = re.compile(
@@ -152,18 +154,16 @@ def _whole_rows(toks: list[Tok], slots: list[str]) -> list | None:
         return None
     plan, i = [], 0
     while i < len(toks):
-        end = i + 1 + len(slots)
-        row = toks[i:end]
-        if (
-            len(row) < end - i
-            or any(t.row != toks[i].row for t in row)
-            or (end < len(toks) and toks[end].row == toks[i].row)
-        ):
+        end = i + 1
+        while end < len(toks) and toks[end].row == toks[i].row:
+            end += 1
+        given = end - i - 1  # a row's last cells, when empty, were dropped with their separators
+        if given > len(slots) or any(slot not in _TRAILING_WORDS for slot in slots[given:]):
             return None
         if toks[i].atom or _name_fit(toks[i].text) <= 0:
             return None
-        values = [(slot, t.text) for slot, t in zip(slots, row[1:], strict=True)]
-        if any(_slot_fit(t, slot) == _NEG for slot, t in zip(slots, row[1:], strict=True)):
+        values = [(slot, t.text) for slot, t in zip(slots, toks[i + 1 : end], strict=False)]
+        if any(_slot_fit(t, slot) == _NEG for slot, t in zip(slots, toks[i + 1 : end], strict=False)):
             return None
         plan.append((i, i + 1, values))
         i = end
@@ -218,6 +218,8 @@ def _best_cut(toks: list[Tok], slots: list[str], self_eval: bool) -> list:
                     fit -= 2.0  # words cut where a description may begin are not a value
                 if slots[s] in ("target", "actual") and _alone_after_a_full_row(toks, j):
                     fit -= 2.5  # words alone on the line after a row of cells: a row with only a name
+                if slots[s] in ("target", "actual") and toks[j].after_gap and not toks[j].atom:
+                    fit -= 5.0  # words after a line of empty cells: the next row's name, not a value
                 if fit != _NEG:
                     total, plan, after = fill_at(j + 1, s + 1)
                     if fit + total > result[0]:
@@ -368,7 +370,7 @@ def _slot_fit(tok: Tok, slot: str) -> float:
         if tok.atom or v.looks_like_target(text):
             return 2.0
         return 0.8 if len(text) <= 30 else 0.3
-    if slot in ("actual", "target_half"):
+    if slot in ("actual", "target_half", "prior_actual", "completion_rate"):
         if tok.atom or v.looks_like_target(text):
             return 1.5
         return 0.5 if len(text) <= 30 else 0.2

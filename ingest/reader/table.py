@@ -22,7 +22,8 @@ from .rows import split_rows
 from .value_block import scrambled_rows
 
 _VALUE_ROLES = ("explain", "target_operator", "target_direction", "target", "target_unit", "target_half", "actual",
-                "status", "weight", "score", "weighted_score", "deviation_reason", "note", "standard")  # fmt: skip
+                "prior_actual", "completion_rate", "status", "weight", "score", "weighted_score", "deviation_reason",
+                "note", "standard", "rule", "evidence")  # fmt: skip
 # Sub-columns a two-row header prints under one head: 符号 | 单位 under 预期指标值 (the value between
 # them), 单项指标得分 | 权重占比 | 折算得分 under 自评得分.
 _TARGET_PARTS = ("target_operator", "target_unit")
@@ -377,9 +378,11 @@ def _sign_and_figure(sign: Cell, figure: Cell) -> bool:
 
 
 def _wrapped_heads(header: list[Cell]) -> dict[str, str]:
-    """The roles of a wrapped header's heads (年度, 实际) when their tails (指标值, 完成值) follow."""
+    """The roles of words that head a column only inside a header: words that are indicator names
+    too (完成率), and a wrapped header's heads (年度, 实际) when their tails (指标值, 完成值) follow."""
     keys = {cell.key for cell in header}
-    return dict(vocab.WRAPPED_HEADER_HEADS) if keys & vocab.WRAPPED_HEADER_TAILS else {}
+    heads = dict(vocab.HEADER_ONLY_WORDS)
+    return heads | vocab.WRAPPED_HEADER_HEADS if keys & vocab.WRAPPED_HEADER_TAILS else heads
 
 
 def _header_goes_on(cells: list[Cell], k: int) -> int | None:

@@ -25,6 +25,7 @@ class Tok:
     glued: bool = False
     spaced: bool = False  # printed after a space on its line
     row: int = -1  # the physical row it was printed in
+    after_gap: bool = False  # its cell follows a line of empty cells (bars alone): a row ended there
 
 
 def tokens_of(cells: list[Cell]) -> list[Tok]:
@@ -69,6 +70,11 @@ def tokens_of(cells: list[Cell]) -> list[Tok]:
             position = match.end()
         if position < len(folded):
             toks.append(Tok(folded[position:], False, k, start, glued=True))
+    gaps = {k for k, cell in enumerate(cells) if cell.after_bars}
+    for tok in toks:
+        if tok.cell in gaps:
+            tok.after_gap = True
+            gaps.discard(tok.cell)
     return toks
 
 

@@ -168,6 +168,7 @@ FUND_COLUMNS: dict[str, str] = {
     "执行数": "executed",
     "分值": "weight",
     "权重": "weight",
+    "分值权重": "weight",
     "执行率": "rate",
     "预算执行率": "rate",
     "得分": "score",
@@ -265,12 +266,28 @@ INDICATOR_HEADER: dict[str, str] = {
     "单项指标得分": "score",
     "权重占比": "weight",
     "单项指标折算得分": "weighted_score",
+    # Xinjiang's 2023 自评表 (13 columns): 指标值 | 指标值设置依据 | 上年完成值 | 指标分值权重 | 指标赋分规则 |
+    # 佐证资料 | 指标实际完成值 | 完成率 | 指标得分 | 偏差原因分析及改进措施
+    "指标值设置依据": "standard",
+    "指标值设定依据": "standard",
+    "上年完成值": "prior_actual",
+    "上年实际完成值": "prior_actual",
+    "指标分值权重": "weight",
+    "分值权重": "weight",
+    "指标赋分规则": "rule",
+    "赋分规则": "rule",
+    "佐证资料": "evidence",
+    "佐证材料": "evidence",
+    "指标实际完成值": "actual",
+    "指标得分": "score",
     "指标方向性": "target_direction",
     "指标方向": "target_direction",
     "二级指标(长期)": "long",
     "三级指标(长期)": "long",
     "指标值(长期)": "long",
 }
+# Column heads that are indicator names too ("完成率" is he_chengan's 三级): heads only inside a header.
+HEADER_ONLY_WORDS: dict[str, str] = {"完成率": "completion_rate", "指标完成率": "completion_rate"}
 # "年度 | 实际 …" over "指标值 | 完成值": a header whose cells wrapped; the heads name the columns only
 # where the tails follow in the header
 WRAPPED_HEADER_HEADS: dict[str, str] = {"年度": "target", "实际": "actual"}
@@ -336,11 +353,14 @@ TOTAL_SCORES = frozenset(
 TABLE_END: tuple[str, ...] = (
     *sorted(TOTAL_SCORES), "合计", "注:", "注:", "说明", "填表人", "填报人", "财政部门审核意见", "其他需要说明事项",
     "评价结论", "存在问题", "附件", "单位负责人", "项目负责人", "财务负责人", "审核意见",
+    "目标未完成", "改进措施",
     # the web page around the form: its footer ends any table
     "扫一扫", "打印本页", "关闭窗口", "上一篇", "下一篇", "分享到", "相关链接", "内容保障", "版权所有",
-    "网站地图", "联系我们", "主办单位", "承办单位", "网站标识码", "技术支持", "copyright", "©", "文件下载", "政策咨询",
-    "目标未完成", "改进措施",
+    "网站地图", "联系我们", "主办单位", "承办单位", "网站标识码", "copyright", "©", "文件下载",
 )  # fmt: skip
+# Footer words that also begin indicators ("政策咨询建议完成率", "技术支持服务次数"): they end a table
+# only standing alone or before their value ("技术支持:…").
+PAGE_FOOTER_WORDS: tuple[str, ...] = ("政策咨询", "技术支持")
 
 # Rows only a self-evaluation prints (after its indicator table): they tell its type without a title.
 SELF_EVAL_SECTIONS = ("评价结论", "存在问题", "改进措施", "自评结论", "偏差原因分析")
