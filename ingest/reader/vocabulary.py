@@ -14,6 +14,7 @@ TITLES: tuple[tuple[str, str], ...] = (
     ("绩效目标自评表", "self_eval"),
     ("绩效自评表", "self_eval"),
     ("自评表", "self_eval"),
+    ("绩效评价自评报告", "self_eval"),  # Hunan's older 财政支出项目绩效评价自评报告: a form, not prose
     ("绩效目标申报明细表", "target"),
     ("绩效目标申报表", "target"),
     ("绩效目标表", "target"),
@@ -131,6 +132,7 @@ AMOUNTS: dict[str, str] = {
     "实际使用情况": "executed",
     "资金使用情况": "executed",
     "实际支出": "executed",
+    "计划安排资金": "full_year_budget",  # the same report: 计划安排资金 | 实际到位资金 | 实际支出
     "同名项目上年预算额": "prior_year_budget",
     "上年预算额": "prior_year_budget",
     "上年预算数": "prior_year_budget",
