@@ -19,6 +19,7 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 
+from .. import lexicon
 from ..model import FIGURE_FIELDS, Form, FormType, Issue, Severity
 from ..numbers import parse_amount
 from ..traditional import simplified
@@ -69,7 +70,7 @@ def _name_goes_on(cell: Cell) -> bool:
         v.has_han(text)
         and len(text) <= 40
         and not text.endswith((":", "："))
-        and not any(box in text for box in "□☑√■")
+        and not any(box in text for box in lexicon.CHECKBOX_TICKED + lexicon.CHECKBOX_EMPTY)
         and not v.is_figure(text)
     )
 
