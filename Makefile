@@ -57,8 +57,11 @@ test-fonts:
 	    { apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei > /dev/null; }; }; } || \
 	  echo "WARNING: no CJK font at $(CJK_FONT): the PDF and OCR tests will be SKIPPED (apt-get install fonts-wqy-microhei)"
 
+# Test files are spread over one worker a core (pytest-xdist), whole files at a time, so a module's
+# fixtures (a built warehouse) are made once. `make test TEST_WORKERS=0` runs them in one process.
+TEST_WORKERS ?= auto
 test-python: setup chromium test-fonts
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The report's browser test (tests/test_report.py) drives Debian's chromium, with a font that has
 # Chinese glyphs. Found, or installed through apt as root; otherwise the test is skipped and says

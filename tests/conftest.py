@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -30,6 +31,16 @@ MARTS = frozenset(
     }
 )
 SAMPLES = REPO / "data" / "samples"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """`make test` runs the tests in parallel workers (pytest-xdist). Every dbt run of a worker, in
+    this process or in a `jixiao` it starts, gets a target/ and logs/ of its own: dbt rewrites its
+    manifest and partial-parse cache there, and two processes writing one file would race."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        os.environ["DBT_TARGET_PATH"] = str(REPO / "target" / worker)
+        os.environ["DBT_LOG_PATH"] = str(REPO / "logs" / worker)
 
 
 def sample(prefix: str) -> Path:

@@ -105,6 +105,8 @@ def make_workspace(root: Path) -> Path:
 
 def run(command: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("JIXIAO_DB", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    if "DBT_TARGET_PATH" in env:  # a parallel worker's (conftest): the README's paths are the clone's
+        env.update(DBT_TARGET_PATH=str(cwd / "target"), DBT_LOG_PATH=str(cwd / "logs"))
     return subprocess.run(
         ["bash", "-c", command], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
     )
