@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from .. import lexicon
 from ..model import FormType, Issue, Severity
 from ..text import fold
-from .tables import label_key
 
 BOXES = lexicon.CHECKBOX_TICKED + lexicon.CHECKBOX_EMPTY
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -30,6 +29,7 @@ UNIT_MARK = re.compile(r"\((?:万元|元)\)")
 _BUDGET_LABEL = re.compile(
     "|".join(re.escape(label) for label in sorted(lexicon.BUDGET_LABELS, key=len, reverse=True))
 )
+_LINE_PREFIX = re.compile(lexicon.BUDGET_LINE_PREFIX)
 _NARRATIVE_WIDTH = 32  # folded characters: prose wraps at 35-40, table rows stay under 30
 _WRAPPED_NAME_WIDTH = 8  # a name line at least this long may wrap onto a short next line
 _HEADER_KEYS = (
@@ -38,6 +38,11 @@ _HEADER_KEYS = (
     | set(lexicon.BUDGET_ITEM_HEADER)
     | lexicon.WRAPPER_LABELS
 )
+
+
+def label_key(text: str) -> str:
+    """Folded label with numbering ("一、", "（一）") and unit markers ("（元）") removed."""
+    return _LINE_PREFIX.sub("", UNIT_MARK.sub("", fold(text)))
 
 
 # --- pieces: the lines of a form, with wrapped labels and names joined -------------------------------

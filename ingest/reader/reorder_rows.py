@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .. import lexicon
 from ..text import fold
-from .scrambled_pieces import (
+from .reorder_pieces import (
     FormNotes,
     Piece,
     budget_tokens,
@@ -24,8 +24,8 @@ from .scrambled_pieces import (
     is_layout,
     is_target_like,
     item_line,
+    label_key,
 )
-from .tables import label_key
 
 _OPS = re.escape("".join(sorted(lexicon.TARGET_OPERATORS)))
 _TARGET_FIRST = re.compile(rf"^([{_OPS}]{{1,2}}\s*\d[\d.,]*%?)(\D.*)$")  # "=100.00%预算执行率"
