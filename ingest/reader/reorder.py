@@ -303,7 +303,7 @@ def _budget_figures(
         key = fold(text)
         if tokens:
             used.add(i)
-            for order, (kind, token, _) in enumerate(tokens):
+            for order, (kind, token) in enumerate(tokens):
                 item = _Pending(token, i + 1, order)
                 if kind == "label" and numbers:
                     pair(item, numbers.popleft())

@@ -5,7 +5,7 @@
   投入和管理 by their name;
 - **sibling forms** (``SiblingMemory``, ``settle``): a row whose 一级 or target the form cannot place
   is settled by the same indicator printed cleanly on a sibling form of the same unit; then the rows
-  are put back in the form's 一级 order, become the form's indicators, and the form is checked;
+  are put back in the form's 一级 order, for ``reorder`` to write out for the form reader;
 - **the cut-off end** (``check_cut_off_end``): a last form without an 一级 group every other form
   prints was cut off by the end of the file.
 
