@@ -74,8 +74,9 @@ class Reordered:
 
     lines: list[str] = field(default_factory=list)
     origins: list[int] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
-    cut_off: list[int] = field(default_factory=list)  # source lines of forms the file ends inside
+    issues: list[Issue] = field(default_factory=list)  # form_seq: the form's number in ``starts``
+    starts: list[int] = field(default_factory=list)  # each form's first written line (1-based; 0: none)
+    cut_off: set[int] = field(default_factory=set)  # numbers of the forms the file ends inside
 
     def add(self, text: str, origin: int) -> None:
         self.lines.append(text)
@@ -89,9 +90,8 @@ class _Form:
     region: Region
     head: list[tuple[str, int]]
     draft: Draft
-    items: list[
-        tuple[str, int]
-    ]  # 子项目 lines, written after the indicator table (which they would run into)
+    # 子项目 lines: written after the indicator table, which a budget-line table before it runs into
+    items: list[tuple[str, int]]
 
 
 def reorder(lines: list[str]) -> Reordered | None:
@@ -143,10 +143,11 @@ def _write(form: _Form, out: Reordered) -> None:
         out.add(f"{shown or ''}\t{row.name}\t{row.target or ''}", row.line_no)
     for text, origin in form.items:
         out.add(text, origin)
+    out.starts.append(start + 1 if len(out.lines) > start else 0)
     if len(out.lines) > start:
         out.origins[start] = region.start + 1  # a form starts at its first line in reading order
     if not draft.is_complete:
-        out.cut_off.append(region.start + 1)
+        out.cut_off.add(draft.seq)
 
 
 def _read_region(lines: list[str], region: Region, seq: int, issues: list[Issue]) -> _Form:
@@ -415,13 +416,21 @@ def _budget_total(figures: list[tuple[str, int]]) -> Decimal | None:
 
 
 def read_reordered(lines: list[str]) -> tuple[list[Form], list[Issue]]:
-    """The forms of scrambled text: put back in order here, read by the form reader."""
-    reordered = reorder(lines)
-    if reordered is None:
+    """The forms of scrambled text: put back in order here, read by the form reader. The issues of
+    putting a form back go with the form the reader read from its rows."""
+    out = reorder(lines)
+    if out is None:
         return [], []
-    forms, issues = read_forms(reordered.lines)
-    renumber(forms, issues, reordered.origins)
-    for form in forms:
-        if any(form.line_start <= line <= form.line_end for line in reordered.cut_off):
-            form.is_complete = False
-    return forms, reordered.issues + issues
+    forms, issues = read_forms(out.lines)
+    read_as = {
+        k: n
+        for k, start in enumerate(out.starts, 1)
+        for n, form in enumerate(forms, 1)
+        if form.line_start <= start <= form.line_end
+    }
+    for issue in out.issues:
+        issue.form_seq = read_as.get(issue.form_seq) if issue.form_seq else None
+    for k in out.cut_off & read_as.keys():
+        forms[read_as[k] - 1].is_complete = False
+    renumber(forms, issues, out.origins)
+    return forms, out.issues + issues
