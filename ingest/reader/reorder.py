@@ -42,7 +42,9 @@ from ..model import Form, Issue
 from ..numbers import parse_amount
 from ..text import fold
 from .form import read_forms
+from .labels import ticked_option
 from .reorder_pieces import (
+    BOXES,
     LONE_NUMBER,
     NUMBER,
     UNIT_MARK,
@@ -162,7 +164,7 @@ def _read_region(lines: list[str], region: Region, seq: int, issues: list[Issue]
     figures, used = _budget_figures(lines, region, note)
     pieces = [p for p in pieces if p.index not in used]
     unit = _field_block(pieces, head, note)
-    head += _category_rows(pieces)
+    head += _category_rows(pieces, note)
     head += figures
     zone = indicator_zone(pieces)
     items = _budget_items(pieces, zone, figures, note)
@@ -221,10 +223,10 @@ def _field_block(pieces: list[Piece], head: list[tuple[str, int]], note: FormNot
     return unit
 
 
-def _category_rows(pieces: list[Piece]) -> list[tuple[str, int]]:
+def _category_rows(pieces: list[Piece], note: FormNotes) -> list[tuple[str, int]]:
     """项目类型's check boxes as two rows: the category options, then the 资金用途 (performance type)
-    options, which the 2020 forms print as 绩效类型. A row wrapped mid-word ("政" / "府购买服务□")
-    is joined back."""
+    options, which the 2020 forms print as 绩效类型 and which are not the category. A row wrapped
+    mid-word ("政" / "府购买服务□") is joined back."""
     rows: dict[str, list[Piece]] = {"项目类型": [], "资金用途": []}
     for piece in pieces:
         if has_box(piece.text):
@@ -238,6 +240,16 @@ def _category_rows(pieces: list[Piece]) -> list[tuple[str, int]]:
                 glue = "" if text and not has_box(text[-1]) and not text[-1].isspace() else "    "
                 text = f"{text}{glue}{piece.text}" if text else piece.text
             written.append((f"{label}\t{text}", boxes[0].line_no))
+    if rows["资金用途"]:
+        option = ticked_option([part.strip() for part in re.split(f"([{BOXES}])", text) if part.strip()])
+        ticks = [p.line_no for p in rows["资金用途"] if set(p.text) & set(lexicon.CHECKBOX_TICKED)]
+        if option and ticks:
+            note.info(
+                "performance_type_ticked",
+                f"项目类型 also ticks {option!r} in its second row (the performance type, 绩效类型 on later "
+                "forms); not stored as project_category",
+                ticks[0],
+            )
     return written
 
 
