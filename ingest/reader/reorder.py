@@ -27,6 +27,8 @@ and indicator table. Each row it writes keeps the source line it was put togethe
   print; the rows written back in the form's 一级 order.
 
 Every pairing that is not on one line, and every guess, becomes an Issue with its source line.
+``read_reordered`` (``parse.FRONT_ENDS``) puts the text back, has the form reader read it, and
+points the reader's line numbers back at the source (``renumber``).
 """
 
 from __future__ import annotations
@@ -63,8 +65,9 @@ from .reorder_pieces import (
 from .reorder_rows import indicator_events, indicator_zone, pair_names_and_values
 from .reorder_settle import Draft, SiblingMemory, check_cut_off_end, place_rows, settle
 
-# The row written for the indicator table's header: the 2018 form prints 一级 labels, names and
-# targets in three columns (分解目标 | 绩效指标 | 指标目标值).
+# The header written over the indicator rows. The 2018 form prints 一级 labels, names and targets
+# in three columns (分解目标 | 绩效指标 | 指标目标值); the header names them as the reader's vocabulary
+# does, since 分解目标 and 绩效指标 are also a row label and a wrapper label.
 TABLE_HEADER = "一级指标\t三级指标\t指标目标值"
 ITEM_HEADER = "子项目名称\t预算金额"
 
