@@ -51,9 +51,6 @@ BUDGET_LABELS: dict[str, str] = {
     "上年预算执行数": "prior_year_executed",
 }
 
-# A sub-row label printed as "其中：财政拨款": the prefix is layout, the label follows it.
-SUBTOTAL_PREFIXES: frozenset[str] = frozenset({"其中"})
-
 # Prefixes of numbered budget lines ("一、项目总预算：296.00") that are layout, not label.
 BUDGET_LINE_PREFIX = r"^(?:[一二三四五六七八九十]+、|\(\S{1,2}\)|\d+\.)\s*"
 
@@ -154,8 +151,9 @@ TARGET_OPERATORS: frozenset[str] = frozenset("=≥≤<>＝＞＜≧≦═")
 # own fields, the first of these labels seen a second time after a title starts the next form.
 FORM_HEAD_LABELS = ("项目名称", "资金用途", "开始时间", "项目概况", "立项依据", "项目类型")
 
-# Row and column labels of target forms whose text the parser does not read (folded, unit marker removed).
-# A line made only of these (or of indicator / budget-line header cells) is layout, not content.
+# Row and column labels of target forms whose text the front-end does not write out (folded, unit
+# marker removed). A line made only of these (or of indicator / budget-line header cells) is layout,
+# not content.
 FORM_ROW_LABELS: frozenset[str] = frozenset(
     {
         "项目名称", "资金用途", "开始时间", "结束时间", "项目概况", "立项依据", "项目类型",
@@ -165,16 +163,9 @@ FORM_ROW_LABELS: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 
-# 项目类型 checkboxes of the 2018 Shanghai form, in printed order. The first row is the project
-# category (printed as 项目类别 on the 2020 forms); the second row is the performance type
-# (绩效类型 on the 2020 forms), which is not project_category.
-PROJECT_CATEGORY_OPTIONS = (
-    "市委市政府已确定的新增项目",
-    "结转项目",
-    "其他一次性项目",
-    "经常性专项业务费",
-    "其他经常性项目",
-)
+# 项目类型 checkboxes of the 2018 Shanghai form print in two rows. The first is the project category
+# (市委市政府已确定的新增项目 … 其他经常性项目; 项目类别 on the 2020 forms); the second, these, is the
+# performance type (资金用途; 绩效类型 on the 2020 forms), which is not project_category.
 PERFORMANCE_TYPE_OPTIONS = (
     "基本建设工程类",
     "信息化建设类",

@@ -16,6 +16,7 @@ from .load import RAW_SCHEMAS
 from .model import AMOUNT_FIELDS, FIGURE_FIELDS, Document, Form, Issue, Severity
 from .parsers import PARSERS
 from .reader.form import read_forms
+from .reader.reorder import read_reordered
 
 
 def parse_bytes(data: bytes, source_path: str, ocr: bool = True) -> Document:
@@ -133,14 +134,18 @@ def _cell_holding(text: str, value: str) -> int:
 
 # The layout name of a document read by the one form reader (ingest/reader).
 FORM_READER = "form_reader"
+# Text shapes the form reader reads once a front-end has put their pieces back in the form's order.
+FRONT_ENDS = {"pdf_scrambled_target": read_reordered}
 
 
 def _readings(lines: list[str], layout: str, document: Document) -> list[tuple[str, list[Form], list[Issue]]]:
     """Candidate readings of the text: a layout front-end's where the text has one of the sample
-    layouts, and the form reader's unless that front-end read the text as its layout (every form
-    named, an indicator table found), which saves reading the text twice."""
+    layouts (a layout parser, or the form reader over a front-end's reordering), and the form
+    reader's unless that front-end read the text as its layout (every form named, an indicator table
+    found), which saves reading the text twice."""
     readings = []
-    for name, parser in ((layout, PARSERS.get(layout)), (FORM_READER, read_forms)):
+    front_end = PARSERS.get(layout) or FRONT_ENDS.get(layout)
+    for name, parser in ((layout, front_end), (FORM_READER, read_forms)):
         if parser is None:
             continue
         if readings and _is_substantial(readings[0][1]):

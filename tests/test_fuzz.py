@@ -1,7 +1,8 @@
 """Property-based fuzzing of every registered parser (hypothesis).
 
 Three kinds of input, for the form reader (``ingest/reader``, seeded with documents of every
-layout) and for each layout front-end left in ``ingest.parsers.PARSERS``:
+layout), for each layout front-end left in ``ingest.parsers.PARSERS`` and for the form reader
+behind each of its own front-ends (``ingest.parse.FRONT_ENDS``):
 
 - **mutated documents**: a slice (at most 100 lines, never the whole 144 KB file, to keep examples
   small) of a document of the layout — the bundled samples and the constructed documents in
@@ -51,7 +52,7 @@ from ingest.decode import decode, split_lines
 from ingest.detect import detect_layout, labels_split_by_ocr
 from ingest.load import to_tables
 from ingest.model import FIGURE_FIELDS, Document
-from ingest.parse import FORM_READER, fit_to_raw, parse_bytes
+from ingest.parse import FORM_READER, FRONT_ENDS, fit_to_raw, parse_bytes
 from ingest.parsers import PARSERS
 from ingest.reader.form import read_forms
 from tests.conftest import REPO, SAMPLES
@@ -90,7 +91,7 @@ def _seeds() -> dict[str, list[list[str]]]:
 
 SEEDS = _seeds()
 SEEDS[FORM_READER] = [lines for documents in list(SEEDS.values()) for lines in documents]
-READERS = {**PARSERS, FORM_READER: read_forms}
+READERS = {**PARSERS, **FRONT_ENDS, FORM_READER: read_forms}
 LAYOUTS = sorted(READERS)
 
 

@@ -1,4 +1,6 @@
-"""The scrambled-PDF-text parser (layout `pdf_scrambled_target`) against hand-verified expectations.
+"""PDF text in scrambled reading order (layout `pdf_scrambled_target`) against hand-verified
+expectations: the front-end ``ingest.reader.reorder`` puts each form's pieces back in the form's
+order, as tab-separated rows that keep their source lines, and the form reader reads those rows.
 
 Sample 003 holds four 2018 上海市财政支出项目绩效目标申报表 whose PDF text came out in scrambled
 reading order. tests/expected/003_897400f29f10574e.json was read off the source text by hand, and
@@ -6,7 +8,8 @@ tests/expected/README.md (section 003) records the reading conventions and every
 tests/documents/constructed_scrambled_values_apart.txt is typed in the same shape, with values
 further from their labels, a blank prior-year budget, several rows on one line and 一级 labels
 printed after their rows. tests/test_expectations.py holds both to their expectations; here are the
-layout, the expectation's own arithmetic and literal checks against the source lines.
+layout, the expectation's own arithmetic, what the front-end writes for the reader, and literal
+checks against the source lines.
 """
 
 from __future__ import annotations
@@ -82,6 +85,84 @@ def test_forms_start_at_their_bare_project_name_label():
 
 def test_constructed_document_layout():
     assert parsed(CONSTRUCTED).layout == "pdf_scrambled_target"
+
+
+def test_the_layout_is_read_by_the_form_reader_through_its_front_end():
+    from ingest.parse import FRONT_ENDS
+    from ingest.parsers import PARSERS
+    from ingest.reader.reorder import read_reordered
+
+    assert "pdf_scrambled_target" not in PARSERS
+    assert FRONT_ENDS["pdf_scrambled_target"] is read_reordered
+
+
+# --- the front-end: the pieces put back in the form's order, for the form reader ------------------------
+
+
+@cache
+def reordered_003():
+    from ingest.reader.reorder import reorder
+
+    return reorder((SAMPLES / DOC_003).read_text(encoding="utf-8").split("\n"))
+
+
+def written(text: str) -> list[tuple[int, str]]:
+    """(source line, row) of every row the front-end wrote that holds this text."""
+    out = reordered_003()
+    return [(origin, line) for line, origin in zip(out.lines, out.origins, strict=True) if text in line]
+
+
+def test_front_end_writes_each_form_from_its_first_line_with_its_title():
+    out = reordered_003()
+    assert len(out.lines) == len(out.origins)
+    titles = [origin for line, origin in zip(out.lines, out.origins, strict=True) if line.endswith("申报表")]
+    assert titles == [2, 179, 365, 517]  # each form's first line in reading order stands for its title
+    # the project name, printed apart from its label, is written as a labelled row (line 25)
+    assert written("住房公积金管理信息系统(运维)") == [(25, "项目名称\t住房公积金管理信息系统(运维)")]
+
+
+def test_front_end_pairs_figures_with_their_labels():
+    # 003 line 78 "6314599 6314599项目总预算（元） 项目当年预算（元）": the figures come first
+    assert written("6314599") == [(78, "项目总预算(元)\t6314599"), (78, "项目当年预算(元)\t6314599")]
+    # lines 253-257: the 执行数 label wrapped over two lines, its figure on a line of its own
+    assert written("305500") == [(257, "同名项目上年预算执行数(元)\t305500")]
+
+
+def test_front_end_writes_the_category_boxes_in_their_two_rows():
+    # lines 13-19: the category row, and the 资金用途 row wrapped mid-word ("政" / "府购买服务□")
+    (category,) = [row for origin, row in written("项目类型\t") if origin == 13]
+    assert "经常性专项业务费√" in category and "基本建设工程类" not in category
+    (use,) = [row for origin, row in written("资金用途\t") if origin == 17]
+    assert "政府购买服务□" in use
+
+
+def test_front_end_writes_rows_in_the_forms_order_with_their_level1_once():
+    out = reordered_003()
+    form3 = out.lines[out.origins.index(365) :]
+    form3 = form3[: next(k for k, line in enumerate(form3[1:], 1) if line.endswith("申报表"))]
+    header = form3.index("一级指标\t三级指标\t指标目标值")
+    rows = [line.split("\t") for line in form3[header + 1 :] if line.count("\t") == 2]
+    assert [level1 for level1, _, _ in rows if level1] == [
+        "投入和管理目标",
+        "产出目标",
+        "效果目标",
+        "影响力目标",
+    ]
+    # line 450 "=100.00%预算执行率": the target printed first, the row filed by its name
+    assert rows[0] == ["投入和管理目标", "预算执行率", "=100.00%"]
+    assert written("\t预算执行率\t=100.00%") == [(450, "投入和管理目标\t预算执行率\t=100.00%")]
+
+
+def test_the_form_reader_reads_the_rows_the_front_end_writes():
+    from ingest.reader.form import read_forms
+    from ingest.reader.reorder import renumber
+
+    out = reordered_003()
+    forms, issues = read_forms(out.lines)
+    assert [len(f.indicators) for f in forms] == [23, 29, 13, 17]
+    renumber(forms, issues, out.origins)
+    assert [f.line_start for f in forms] == [2, 179, 365, 517]
+    assert forms == sample_003().forms
 
 
 # --- literal checks, readable against the source -----------------------------------------------------

@@ -237,6 +237,29 @@ def test_the_ticked_option_is_the_category_and_a_rate_may_be_printed_without_its
     )  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("boxes", "category"),
+    [
+        (
+            "新增项目□    结转项目□    经常性专项业务费√    其他经常性项目□",
+            "经常性专项业务费",
+        ),  # 003, box after
+        ("延续专项√新增专项□", "延续专项"),  # hn_yongxing, no space between the options
+        ("√延续专项 □新增专项", "延续专项"),  # box before its option
+        ("新增项目□ 结转项目□", None),  # nothing ticked
+    ],
+)
+def test_options_and_boxes_in_one_cell_give_the_ticked_option(boxes: str, category: str | None):
+    """A tick goes with the option on the side its boxes are printed, never runs into the next one."""
+    text = (
+        "财政项目支出绩效目标表\n(2020年度)\n申报单位名称：示例单位\n"
+        f"项目名称：\t示例项目\t项目类别：\t{boxes}\n"
+        "一级目标\t二级目标\t三级目标\t指标目标值\n产出目标\t数量\t完成率\t=100%\n"
+    )
+    (form,) = read_forms(text.split("\n"))[0]
+    assert (form.project_name, form.project_category) == ("示例项目", category)
+
+
 def test_a_label_with_its_colon_labels_a_value_not_a_column():
     """ "预算数:" 2.38 "执行数:" 2.38 20: the 20 after 执行数's figure is a score, not the figure."""
     path = COLLECTED / "sc_anju_2021_se_foodsafety.txt"

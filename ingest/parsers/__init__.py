@@ -1,7 +1,7 @@
-"""Readers kept for two sample layouts the form reader (ingest/reader) does not read yet: OCR'd
-self-evaluations (002) and PDF text in scrambled reading order (003). Every other layout, the
-tab-separated, pdftotext and national ones included, is read by the form reader alone. Each takes
-the document's lines and returns (forms, issues)."""
+"""The reader kept for one sample layout the form reader (ingest/reader) does not read yet: OCR'd
+self-evaluations (002). Every other layout, the tab-separated, pdftotext and national ones and PDF
+text in scrambled reading order (003, through the front-end ``reader.reorder``) included, is read by
+the form reader. Each takes the document's lines and returns (forms, issues)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from ..detect import labels_split_by_ocr
 from ..model import Form, Issue
-from . import ocr_self_eval, scrambled
+from . import ocr_self_eval
 
 Parser = Callable[[list[str]], tuple[list[Form], list[Issue]]]
 
@@ -21,6 +21,5 @@ def _ocr_self_evaluations(lines: list[str]) -> tuple[list[Form], list[Issue]]:
 
 
 PARSERS: dict[str, Parser] = {
-    "pdf_scrambled_target": scrambled.parse,
     "tsv_self_eval": _ocr_self_evaluations,
 }

@@ -71,8 +71,9 @@ class HeaderFields:
                 self.note(Severity.INFO, "category_not_ticked", "项目类别 is printed with no box ticked")
                 return
         if attr == "project_category" and ("□" in value or "☐" in value):
-            ticked = [part for part in re.split(r"[□☐]", value) if re.search(r"[√☑■✓✔]", part)]
-            value = re.sub(r"[√☑■✓✔\s]", "", ticked[0]) if ticked else ""
+            # options and their boxes in one cell ("新增项目□ 结转项目□ 经常性专项业务费√ 其他□")
+            parts = [part.strip() for part in re.split(r"([□☐√☑■✓✔☒])", value) if part.strip()]
+            value = re.sub(r"\s", "", ticked_option(parts) or "")
             if not value:
                 return
         if getattr(self.form, attr) is None or rank > self.field_rank.get(attr, -1):

@@ -5,7 +5,7 @@
   投入和管理 by their name;
 - **sibling forms** (``SiblingMemory``, ``settle``): a row whose 一级 or target the form cannot place
   is settled by the same indicator printed cleanly on a sibling form of the same unit; then the rows
-  are put back in the form's 一级 order, become the form's indicators, and the form is checked;
+  are put back in the form's 一级 order, for ``reorder`` to write out for the form reader;
 - **the cut-off end** (``check_cut_off_end``): a last form without an 一级 group every other form
   prints was cut off by the end of the file.
 
@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import lexicon
-from ..model import Form, Indicator, Issue
+from ..model import Issue
 from ..text import fold
-from .scrambled_pieces import FormNotes
-from .scrambled_rows import Event, Row
+from .reorder_pieces import FormNotes
+from .reorder_rows import Event, Row
 
 _LEVEL1_RANK = {label: rank for rank, family in enumerate(lexicon.LEVEL1_ORDER) for label in family}
 
@@ -30,11 +30,13 @@ class Draft:
     """One form as read, before settling: its rows, the 一级 labels among its events, the lone targets
     no name took."""
 
-    form: Form
     seq: int
+    unit: str  # the folded 申报单位名称 line: forms of one unit are siblings
     rows: list[Row]
     labels: list[tuple[int, str]]  # (event index, printed label)
     stray_values: list[Event]
+    line_end: int
+    is_complete: bool = True
 
 
 def check_cut_off_end(last: Draft, others: list[Draft], issues: list[Issue]) -> None:
@@ -42,8 +44,8 @@ def check_cut_off_end(last: Draft, others: list[Draft], issues: list[Issue]) -> 
     printed = [{_family(label) for _, label in draft.labels} for draft in others]
     common = set.intersection(*printed) - {None}
     missing = common - {_family(label) for _, label in last.labels}
-    if missing and last.form.is_complete:
-        last.form.is_complete = False
+    if missing and last.is_complete:
+        last.is_complete = False
         shown = {_family(label): label for draft in others for _, label in draft.labels}
         names = "、".join(shown[family] for family in sorted(missing))
         note = FormNotes(issues, last.seq)
@@ -51,7 +53,7 @@ def check_cut_off_end(last: Draft, others: list[Draft], issues: list[Issue]) -> 
             "form_truncated_end",
             f"the last form prints no {names} group, which every other form of the document has: "
             "the file ends inside its indicator table; kept as a partial form",
-            last.form.line_end,
+            last.line_end,
         )
 
 
@@ -128,7 +130,7 @@ class SiblingMemory:
         self.level1: dict[tuple[str, str], list[tuple[int, str, int]]] = {}
         self.target: dict[tuple[str, str], list[tuple[int, str, int]]] = {}
         for draft in drafts:
-            unit = fold(draft.form.unit_name or "")
+            unit = draft.unit
             for row in draft.rows:
                 key = (unit, fold(row.name))
                 if row.level1_certain and row.level1:
@@ -138,9 +140,7 @@ class SiblingMemory:
 
     @staticmethod
     def _lookup(table: dict, draft: Draft, name: str) -> tuple[str, int, int] | None:
-        entries = [
-            e for e in table.get((fold(draft.form.unit_name or ""), fold(name)), []) if e[0] != draft.seq
-        ]
+        entries = [e for e in table.get((draft.unit, fold(name)), []) if e[0] != draft.seq]
         if not entries or len({fold(value) for _, value, _ in entries}) != 1:
             return None
         seq, value, line = entries[0]
@@ -154,7 +154,7 @@ class SiblingMemory:
 
 
 def settle(draft: Draft, memory: SiblingMemory, issues: list[Issue]) -> None:
-    """Settle uncertain rows from sibling forms, note every guess, and build the form's indicators in order."""
+    """Settle uncertain rows from sibling forms, note every guess, and put the rows in the form's 一级 order."""
     note = FormNotes(issues, draft.seq)
     printed = {fold(label): label for _, label in draft.labels}
     stray = list(draft.stray_values)
@@ -185,11 +185,7 @@ def settle(draft: Draft, memory: SiblingMemory, issues: list[Issue]) -> None:
             "(一级 groups in printed order, rows in reading order within a group)",
             draft.rows[0].line_no,
         )
-    draft.form.indicators = [
-        Indicator(level1=row.level1, level2=None, name=row.name, target=row.target, line_no=row.line_no)
-        for row in ordered
-    ]
-    _check_form(draft.form, note)
+    draft.rows = ordered
 
 
 def _order_key(row: Row) -> int:
@@ -234,17 +230,3 @@ def _settle_target(
             f"{row.name!r} takes the lone target {chosen.text!r} printed on line {chosen.line_no}",
             row.line_no,
         )
-
-
-def _check_form(form: Form, note: FormNotes) -> None:
-    line = form.line_start
-    if not form.indicators:
-        form.is_complete = False
-        note.warning("no_indicators", "the form has no indicator table", line)
-    for attr, label in (("project_name", "项目名称"), ("unit_name", "申报单位名称"), ("fiscal_year", "年度")):
-        if getattr(form, attr) is None and form.is_complete:
-            note.warning(f"missing_{attr}", f"{label} not found on the form", line)
-    if form.amount_unit is None and any(
-        getattr(form, a) is not None for a in ("budget_total", "budget_current", "prior_year_budget")
-    ):
-        note.warning("amount_unit_unknown", "amounts printed without a unit", line)

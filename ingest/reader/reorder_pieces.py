@@ -1,6 +1,6 @@
 """The text of a scrambled PDF form as pieces, and what kind of text each piece is (``pdf_scrambled_target``).
 
-Every step of the scrambled-order reader (``scrambled`` and its ``scrambled_*`` modules) works on
+Every step of the scrambled-order front-end (``reorder`` and its ``reorder_*`` modules) works on
 pieces and asks the same questions of them, so both are defined once, here:
 
 - **pieces** (``build_pieces``): the lines of a form, with a label or a long name that wrapped onto
@@ -19,9 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from .. import lexicon
-from ..model import FormType, Issue, Severity
+from ..model import Issue, Severity
 from ..text import fold
-from .tables import label_key
 
 BOXES = lexicon.CHECKBOX_TICKED + lexicon.CHECKBOX_EMPTY
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -30,6 +29,7 @@ UNIT_MARK = re.compile(r"\((?:万元|元)\)")
 _BUDGET_LABEL = re.compile(
     "|".join(re.escape(label) for label in sorted(lexicon.BUDGET_LABELS, key=len, reverse=True))
 )
+_LINE_PREFIX = re.compile(lexicon.BUDGET_LINE_PREFIX)
 _NARRATIVE_WIDTH = 32  # folded characters: prose wraps at 35-40, table rows stay under 30
 _WRAPPED_NAME_WIDTH = 8  # a name line at least this long may wrap onto a short next line
 _HEADER_KEYS = (
@@ -38,6 +38,11 @@ _HEADER_KEYS = (
     | set(lexicon.BUDGET_ITEM_HEADER)
     | lexicon.WRAPPER_LABELS
 )
+
+
+def label_key(text: str) -> str:
+    """Folded label with numbering ("一、", "（一）") and unit markers ("（元）") removed."""
+    return _LINE_PREFIX.sub("", UNIT_MARK.sub("", fold(text)))
 
 
 # --- pieces: the lines of a form, with wrapped labels and names joined -------------------------------
@@ -132,18 +137,16 @@ def is_layout(piece: Piece) -> bool:
     if tokens and all(label_key(t) in _HEADER_KEYS for t in tokens):
         return True
     key = piece.key
-    return form_title(piece.text) is not None or bool(re.fullmatch(r"\(\d{4}年度?\)", key))
+    return form_title(piece.text) or bool(re.fullmatch(r"\(\d{4}年度?\)", key))
 
 
-def form_title(line: str) -> FormType | None:
+def form_title(line: str) -> bool:
+    """A form's title line ("上海市财政支出项目绩效目标申报表"); the form reader tells its type."""
     key = fold(line)
     if not key or len(key) > 40:
-        return None
+        return False
     key = re.sub(r"\([^()]*\)$", "", key)
-    for title, form_type in lexicon.FORM_TITLES.items():
-        if key.endswith(title):
-            return FormType(form_type)
-    return None
+    return any(key.endswith(title) for title in lexicon.FORM_TITLES)
 
 
 def _head_label(line: str) -> str | None:
@@ -180,26 +183,25 @@ class Region:
     start: int  # 0-based, first line of the form
     end: int  # exclusive
     title: int | None  # 0-based title line; None for a form cut off before its title
-    form_type: FormType = FormType.TARGET
 
 
 def split_forms(lines: list[str]) -> list[Region]:
     """One form per title; a form starts where a field-block label comes round again after the last title."""
-    titles = [(i, t) for i, line in enumerate(lines) if (t := form_title(line)) is not None]
+    titles = [i for i, line in enumerate(lines) if form_title(line)]
     if not titles:
         return []
     content = [i for i, line in enumerate(lines) if line.strip()]
     starts = [content[0]]
-    for (prev_title, _), (title, _) in zip(titles, titles[1:], strict=False):
+    for prev_title, title in zip(titles, titles[1:], strict=False):
         starts.append(_next_form_start(lines, starts[-1], prev_title, title))
     regions = [
-        Region(start, starts[k + 1] if k + 1 < len(starts) else len(lines), title, form_type)
-        for k, (start, (title, form_type)) in enumerate(zip(starts, titles, strict=True))
+        Region(start, starts[k + 1] if k + 1 < len(starts) else len(lines), title)
+        for k, (start, title) in enumerate(zip(starts, titles, strict=True))
     ]
     # Text before the first form's own field block that holds form content is the tail of a form
     # cut off by the start of the file.
     first_head = next(
-        (i for i in range(content[0], titles[0][0]) if _head_label(lines[i]) is not None), titles[0][0]
+        (i for i in range(content[0], titles[0]) if _head_label(lines[i]) is not None), titles[0]
     )
     if first_head > content[0] and _has_form_content(lines[content[0] : first_head]):
         regions[0].start = first_head
@@ -228,10 +230,10 @@ def _has_form_content(lines: list[str]) -> bool:
 # --- budget figures and their labels --------------------------------------------------------------------
 
 
-def budget_tokens(line: str) -> list[tuple[str, str, str | None]] | None:
-    """A line made only of budget labels, unit markers and numbers → [(kind, text, attr)]; else None."""
+def budget_tokens(line: str) -> list[tuple[str, str]] | None:
+    """A line made only of budget labels, unit markers and numbers → [(kind, text)]; else None."""
     text = unicodedata.normalize("NFKC", line).strip()
-    tokens: list[tuple[str, str, str | None]] = []
+    tokens: list[tuple[str, str]] = []
     pos = 0
     while pos < len(text):
         if text[pos].isspace() or text[pos] == ":":
@@ -242,16 +244,16 @@ def budget_tokens(line: str) -> list[tuple[str, str, str | None]] | None:
             end = match.end()
             unit = UNIT_MARK.match(text, end)
             end = unit.end() if unit else end
-            tokens.append(("label", text[pos:end], lexicon.BUDGET_LABELS[match.group()]))
+            tokens.append(("label", text[pos:end]))
             pos = end
             continue
         match = NUMBER.match(text, pos)
         if match:
-            tokens.append(("number", match.group(), None))
+            tokens.append(("number", match.group()))
             pos = match.end()
             continue
         return None
-    return tokens if any(kind == "label" for kind, _, _ in tokens) else None
+    return tokens if any(kind == "label" for kind, _ in tokens) else None
 
 
 # --- issues ---------------------------------------------------------------------------------------------

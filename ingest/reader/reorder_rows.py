@@ -5,7 +5,8 @@ that becomes one or more **events** (``indicator_events``): a 一级 label, a ro
 target on one line, in whatever order and shape they were printed), a lone name or a lone target.
 ``pair_names_and_values`` then makes the **rows**: row events as they are, and lone names paired with
 lone targets in reading order, by least total distance; every other target a name could as well have
-taken is kept on the row, for ``scrambled_settle`` to weigh against sibling forms.
+taken is kept on the row, for ``reorder_settle`` to weigh against sibling forms. ``reorder`` writes
+the rows out for the form reader.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .. import lexicon
 from ..text import fold
-from .scrambled_pieces import (
+from .reorder_pieces import (
     FormNotes,
     Piece,
     budget_tokens,
@@ -24,8 +25,8 @@ from .scrambled_pieces import (
     is_layout,
     is_target_like,
     item_line,
+    label_key,
 )
-from .tables import label_key
 
 _OPS = re.escape("".join(sorted(lexicon.TARGET_OPERATORS)))
 _TARGET_FIRST = re.compile(rf"^([{_OPS}]{{1,2}}\s*\d[\d.,]*%?)(\D.*)$")  # "=100.00%预算执行率"
@@ -84,7 +85,7 @@ def _inside_table(piece: Piece) -> bool:
         return False
     if is_layout(piece):
         return _is_indicator_header(piece) or label_key(piece.text) in lexicon.INDICATOR_TABLE_LABELS
-    return form_title(piece.text) is None and piece.key not in lexicon.FIELD_LABELS
+    return not form_title(piece.text) and piece.key not in lexicon.FIELD_LABELS
 
 
 def indicator_events(pieces: list[Piece], note: FormNotes) -> list[Event]:
