@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
@@ -64,7 +65,7 @@ def _read(lines: list[str], document: Document, front_ends: bool = True) -> None
     """The readings of the lines, the fuller one kept. The sample front-ends are for text with the
     samples' quirks (OCR damage, scrambled order); a binary file's cells are read by the form reader."""
     layout = detect_layout(lines)
-    readings = _readings(lines, layout if front_ends else UNKNOWN, document)
+    readings = _readings(lines, layout if front_ends else UNKNOWN, document, front_ends)
     if not readings:
         return  # every reader crashed: recorded as parser_crashed
     reader, forms, issues = _choose(readings)
@@ -135,12 +136,16 @@ def _cell_holding(text: str, value: str) -> int:
 FORM_READER = "form_reader"
 
 
-def _readings(lines: list[str], layout: str, document: Document) -> list[tuple[str, list[Form], list[Issue]]]:
+def _readings(
+    lines: list[str], layout: str, document: Document, front_ends: bool = True
+) -> list[tuple[str, list[Form], list[Issue]]]:
     """Candidate readings of the text: a layout front-end's where the text has one of the sample
     layouts, and the form reader's unless that front-end read the text as its layout (every form
-    named, an indicator table found), which saves reading the text twice."""
+    named, an indicator table found), which saves reading the text twice. The form reader's OCR
+    front-end, like the sample front-ends, is for text: a binary file's cells are read as they are."""
     readings = []
-    for name, parser in ((layout, PARSERS.get(layout)), (FORM_READER, read_forms)):
+    reader = partial(read_forms, repair_ocr=front_ends)
+    for name, parser in ((layout, PARSERS.get(layout)), (FORM_READER, reader)):
         if parser is None:
             continue
         if readings and _is_substantial(readings[0][1]):

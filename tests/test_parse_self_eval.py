@@ -1,4 +1,4 @@
-"""The self-evaluation parser (layout tsv_self_eval) against hand-verified expectations.
+"""OCR'd self-evaluations (layout tsv_self_eval: the form reader and its OCR front-end) against expectations.
 
 Sample 002 is OCR of 15 项目支出绩效自评表 (2024, 万元); its expectation was typed from the source text
 and checked with each form's own arithmetic (indicator weights add up to 90, indicator scores plus

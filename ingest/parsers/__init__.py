@@ -1,26 +1,18 @@
-"""Readers kept for two sample layouts the form reader (ingest/reader) does not read yet: OCR'd
-self-evaluations (002) and PDF text in scrambled reading order (003). Every other layout, the
-tab-separated, pdftotext and national ones included, is read by the form reader alone. Each takes
-the document's lines and returns (forms, issues)."""
+"""The reader kept for a sample layout the form reader (ingest/reader) does not read yet: PDF text in
+scrambled reading order (003). Every other layout, the tab-separated, pdftotext, national and OCR'd
+ones included, is read by the form reader alone (OCR'd text through its front-end,
+``reader/ocr_cells``). Each takes the document's lines and returns (forms, issues)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..detect import labels_split_by_ocr
 from ..model import Form, Issue
-from . import ocr_self_eval, scrambled
+from . import scrambled
 
 Parser = Callable[[list[str]], tuple[list[Form], list[Issue]]]
 
 
-def _ocr_self_evaluations(lines: list[str]) -> tuple[list[Form], list[Issue]]:
-    """Only text with OCR's damage (labels cut into cells): a clean tab-separated self-evaluation,
-    an export or a converted sheet, is the form reader's."""
-    return ocr_self_eval.parse(lines) if labels_split_by_ocr(lines) else ([], [])
-
-
 PARSERS: dict[str, Parser] = {
     "pdf_scrambled_target": scrambled.parse,
-    "tsv_self_eval": _ocr_self_evaluations,
 }

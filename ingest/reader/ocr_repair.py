@@ -1,7 +1,7 @@
 """Undoing what OCR does to a table: text, numbers, category words and unit names.
 
 Pure functions on strings. Each repair returns what it changed, so the caller can record it as an
-issue; nothing here guesses silently. Used by the self-evaluation reader (``ocr_self_eval``).
+issue; nothing here guesses silently. Used by the OCR front-end of the form reader (``ocr_cells``).
 
 OCR of a printed table breaks text in two ways, and they join differently:
 

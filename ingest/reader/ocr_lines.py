@@ -1,6 +1,6 @@
 """The self-evaluation reader's view of a line, and the cut of a document into forms.
 
-Every part of the ``tsv_self_eval`` reader (``ocr_self_eval`` and its ``ocr_self_eval_*`` modules)
+Every part of the OCR front-end (``ocr_cells`` and its ``ocr_*`` modules)
 looks at lines the same way, so that way is defined once, here:
 
 - a line's **cells** (tab-separated, OCR-cleaned by ``ocr_repair.clean_cell``) and their ``fold``ed

@@ -1,6 +1,6 @@
-"""Indicator rows of a self-evaluation form once the whole table is read (layout ``tsv_self_eval``).
+"""Indicator rows of a self-evaluation form once the whole table is read (the OCR front-end, ``ocr_cells``).
 
-``ocr_self_eval_table`` reads each row as printed; what can only be decided with every row in view
+``ocr_table`` reads each row as printed; what can only be decided with every row in view
 lives here:
 
 - **text repairs** (``repair_rows``): a row's name, values and 偏差原因 joined from their cells and
@@ -23,9 +23,9 @@ from .. import lexicon
 from ..model import Indicator, Severity
 from . import ocr_levels, ocr_repair
 from .ocr_levels import Label, Piece, RowPlace
+from .ocr_lines import FormIssues, fold
 from .ocr_repair import concat_cells, has_han, join_cells, unwrap
-from .ocr_self_eval_lines import FormIssues, fold
-from .ocr_self_eval_table import Row
+from .ocr_table import Row
 
 # --- text of each row, then repairs across rows ------------------------------------------------------------
 
