@@ -30,10 +30,11 @@ from decimal import Decimal
 
 from .. import lexicon
 from ..detect import labels_split_by_ocr
-from ..model import Form, FormType, Issue, Severity
+from ..model import Issue, Severity
 from .ocr_head import FundBlock, HeadFields
 from .ocr_lines import (
     FormIssues,
+    RepairedForm,
     Span,
     cells_of,
     fold,
@@ -47,8 +48,8 @@ from .ocr_lines import (
     split_forms,
 )
 from .ocr_repair import read_number
-from .ocr_rows import place_levels, repair_rows, to_indicator
-from .ocr_table import IndicatorTable
+from .ocr_rows import place_levels, repair_rows
+from .ocr_table import IndicatorTable, Row
 
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*年")
 # The clean rows written for the reader: the national self-evaluation template's labels.
@@ -104,8 +105,7 @@ class OcrForm:
         self.span = span
         self.seq = seq
         self.issues = FormIssues(issues, seq)
-        # the repaired values, written back as cells for the reader (``write``)
-        self.form = Form(form_type=FormType.SELF_EVAL, line_start=span.start + 1, line_end=span.end)
+        self.form = RepairedForm(line_start=span.start + 1, line_end=span.end)
         self.title_year: int | None = None
         self.years_mentioned: list[tuple[int, int]] = []  # (year, line_no)
         self.head = HeadFields(self.issues)
@@ -117,6 +117,7 @@ class OcrForm:
         self.head_lines: list[int] = []  # 1-based lines of 项目名称 and 主管部门
         self.fund_header_at: int | None = None
         self.table_at: int | None = None
+        self.rows: list[Row] = []  # the table's rows, repaired
 
     def read(self) -> None:
         form = self.form
@@ -149,7 +150,7 @@ class OcrForm:
         rows = self.table.rows
         repair_rows(rows, self._expected_indicator_weight(), self.issues)
         place_levels(rows, self.table.pieces, self.issues, form.line_start)
-        form.indicators = [to_indicator(row) for row in rows if not row.dropped]
+        self.rows = [row for row in rows if not row.dropped]
         self._check_arithmetic()
 
     # -- the repaired form as clean rows --
@@ -174,9 +175,9 @@ class OcrForm:
                 _put(out, self.fund.total_line, ["年度资金总额", *map(_figure, figures)], end)
         if self.table_at is not None:
             _put(out, self.table_at + 1, list(TABLE_HEADER), end)
-        for row in form.indicators:
+        for row in self.rows:
             cells = [row.level1 or "", row.level2 or "", row.name or "-", row.target or "-", row.actual or ""]
-            cells += [_figure(row.weight), _figure(row.score), row.deviation_reason or ""]
+            cells += [_figure(row.weight), _figure(row.score), row.deviation or ""]
             _put(out, row.line_no, cells, end)
         if self.total_at is not None:
             _put(out, self.total_at + 1, ["总分", _figure(self.total_weight), _figure(form.total_score)], end)
@@ -234,10 +235,10 @@ class OcrForm:
 
     def _check_arithmetic(self) -> None:
         form = self.form
-        if not form.indicators:
+        if not self.rows:
             return
-        weights = sum((i.weight or Decimal(0)) for i in form.indicators)
-        scores = sum((i.score or Decimal(0)) for i in form.indicators)
+        weights = sum((row.weight or Decimal(0)) for row in self.rows)
+        scores = sum((row.score or Decimal(0)) for row in self.rows)
         expected = self._expected_indicator_weight()
         if expected is not None and weights != expected:
             self.issues.add(

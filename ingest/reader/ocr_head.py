@@ -20,9 +20,17 @@ import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from .. import lexicon
-from ..model import Form, Severity
+from ..model import Severity
 from . import ocr_repair
-from .ocr_lines import FormIssues, Span, cells_of, fold, is_fund_total, is_indicator_header
+from .ocr_lines import (
+    FormIssues,
+    RepairedForm,
+    Span,
+    cells_of,
+    fold,
+    is_fund_total,
+    is_indicator_header,
+)
 from .ocr_repair import concat_cells, has_han, read_number
 
 CENT = Decimal("0.01")
@@ -61,7 +69,7 @@ class HeadFields:
                 self.issues.add(Severity.INFO, "field_text_repaired", f"{label}: {repair}", line_no)
             self.candidates.setdefault(lexicon.SELF_EVAL_FIELD_LABELS[label], []).append((value, line_no))
 
-    def settle(self, form: Form) -> None:
+    def settle(self, form: RepairedForm) -> None:
         """The project name (cut where it runs on into a unit name) and the best reading of each unit."""
         candidates = self.candidates
         project = next(((v, n) for v, n in candidates.get("project_name", []) if v), None)
@@ -123,7 +131,7 @@ class HeadFields:
 class FundBlock:
     """The 年度资金总额 row under the fund block header, and the unit the block is printed in."""
 
-    def __init__(self, lines: list[str], span: Span, form: Form, issues: FormIssues) -> None:
+    def __init__(self, lines: list[str], span: Span, form: RepairedForm, issues: FormIssues) -> None:
         self.lines = lines
         self.span = span
         self.form = form

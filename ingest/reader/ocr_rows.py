@@ -9,7 +9,6 @@ lives here:
   偏差原因 read into the wrong row's 得分 cell, two names in one name cell;
 - **一级 / 二级 placement** (``place_levels``): the label pieces put back together and every row
   placed in a group by ``ocr_levels``, with the national framework's labels;
-- the **Indicator** each kept row becomes (``to_indicator``).
 
 Every repair is an issue: ``info`` when the text shows it, ``warning`` when it is a guess.
 """
@@ -20,7 +19,7 @@ import re
 from decimal import Decimal
 
 from .. import lexicon
-from ..model import Indicator, Severity
+from ..model import Severity
 from . import ocr_levels, ocr_repair
 from .ocr_levels import Label, Piece, RowPlace
 from .ocr_lines import FormIssues, fold
@@ -283,20 +282,6 @@ def place_levels(
             "no 一级/二级 label readable in the table",
             form_line_start,
         )
-
-
-def to_indicator(row: Row) -> Indicator:
-    return Indicator(
-        level1=row.level1,
-        level2=row.level2,
-        name=row.name,
-        target=row.target,
-        line_no=row.line_no,
-        actual=row.actual,
-        weight=row.weight,
-        score=row.score,
-        deviation_reason=row.deviation,
-    )
 
 
 # --- small helpers -------------------------------------------------------------------------------------
