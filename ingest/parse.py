@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from . import formats
 from .decode import decode, split_lines
-from .detect import UNKNOWN, detect_layout
+from .detect import UNKNOWN, detect_layout, labels_split_by_ocr
 from .formats.source import SourceLine
 from .load import RAW_SCHEMAS
 from .model import AMOUNT_FIELDS, FIGURE_FIELDS, Document, Form, Issue, Severity
@@ -141,11 +141,18 @@ def _readings(
 ) -> list[tuple[str, list[Form], list[Issue]]]:
     """Candidate readings of the text: a layout front-end's where the text has one of the sample
     layouts, and the form reader's unless that front-end read the text as its layout (every form
-    named, an indicator table found), which saves reading the text twice. The form reader's OCR
-    front-end, like the sample front-ends, is for text: a binary file's cells are read as they are."""
+    named, an indicator table found), which saves reading the text twice. Text that shows OCR's
+    damage is read first through the form reader's OCR front-end (``reader/ocr_cells``), then as it
+    is unless that reading was substantial; like the sample front-ends, the OCR front-end is for
+    text: a binary file's cells are read as they are."""
     readings = []
-    reader = partial(read_forms, repair_ocr=front_ends)
-    for name, parser in ((layout, PARSERS.get(layout)), (FORM_READER, reader)):
+    ocr = front_ends and labels_split_by_ocr(lines)
+    candidates = (
+        (layout, PARSERS.get(layout)),
+        (FORM_READER, read_forms if ocr else None),
+        (FORM_READER, partial(read_forms, repair_ocr=False)),
+    )
+    for name, parser in candidates:
         if parser is None:
             continue
         if readings and _is_substantial(readings[0][1]):

@@ -157,13 +157,18 @@ class OcrForm:
 
     def write(self, out: list[str]) -> None:
         form, end = self.form, self.span.end
+        # a form that starts at its title or 项目名称 row: the title OCR left off the page (the
+        # scan's crop), with the year the form's text implies; a form cut off above has none
         title = TITLE + (f"({form.fiscal_year}年度)" if form.fiscal_year else "")
-        head = dict.fromkeys(self.head_lines) or {form.line_start: None}
+        head = list(dict.fromkeys(self.head_lines))
+        project_at = [n for n in head if is_project_line(cells_of(self.lines[n - 1]))][:1]
+        # the unit names on their own line, else on the 项目名称 line they ran on in (project_name_cut)
+        units_at = [n for n in head if is_supervisor_line(cells_of(self.lines[n - 1]))][:1] or project_at
         for k, line_no in enumerate(head):
-            cells = [title] if k == 0 else []
-            if is_project_line(cells_of(self.lines[line_no - 1])) or k == 0 and not self.head_lines:
+            cells = [title] if k == 0 and self.span.has_head else []
+            if line_no in project_at:
                 cells += ["项目名称", form.project_name or ""]
-            if is_supervisor_line(cells_of(self.lines[line_no - 1])):
+            if line_no in units_at and (form.supervisor_name or form.unit_name or line_no not in project_at):
                 cells += ["主管部门", form.supervisor_name or "", "实施单位", form.unit_name or ""]
             _put(out, line_no, cells, end)
         if self.fund_header_at is not None:
@@ -183,6 +188,11 @@ class OcrForm:
             _put(out, self.total_at + 1, ["总分", _figure(self.total_weight), _figure(form.total_score)], end)
         if self.grade_line is not None:
             _put(out, self.grade_line, ["评分等级", form.grade or ""], end)
+        first = next((k for k in range(self.span.start, end) if out[k]), None)
+        if first is not None and form.fiscal_year and not self.span.has_head:
+            out[first] = (
+                f"({form.fiscal_year}年度)\t{out[first]}"  # cut off above its head: the year a title says
+            )
 
     # -- 总分 and 评分等级 --
 
