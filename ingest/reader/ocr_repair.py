@@ -200,13 +200,6 @@ def lcs(a: str, b: str) -> int:
     return LCSseq.similarity(a, b)
 
 
-def label_fit(text: str, label: str) -> float:
-    """How well OCR'd category text reads as (part of) a canonical label: 1.0 when every character is in it, in order."""
-    if not text:
-        return 0.0
-    return lcs(text, label) / len(text)
-
-
 def best_label(text: str, labels: tuple[str, ...] | list[str]) -> tuple[str | None, float]:
     """The canonical label that garbled category text most likely is, and how sure (share of its characters found)."""
     best, best_score = None, 0.0
