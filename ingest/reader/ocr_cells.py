@@ -7,6 +7,8 @@ few characters a line beside its rows), misreads characters (扌旨标 for 指�
 for a unit name) and splits figures ("2,594.8 | 4"). The front-end puts each form back together,
 line for line where it was printed, as the clean tab-separated form the reader reads everywhere:
 
+- the title the scan's crop left off (项目支出绩效自评表, with the year the form's text implies) on a
+  form's first row, where the form starts at its 项目名称 row; a form cut off above has none;
 - ``项目名称 | name`` and ``主管部门 | … | 实施单位 | …`` on the lines that print them (``ocr_head``:
   labels read across cells, unit names matched against ``ingest/known_units.csv``);
 - the fund block's header and its 年度资金总额 row, figures joined where OCR split them and its
