@@ -25,7 +25,8 @@ _MAX_SPACED_SHARE = 0.3
 
 
 def detect_layout(lines: list[str]) -> str:
-    """Layout family name; parsers are registered per family in ``parsers.PARSERS``."""
+    """Layout family name: the text's shape, recorded with the document; a front-end of the form
+    reader is registered for some (``parse.FRONT_ENDS``)."""
     content = [line for line in lines if line.strip()]
     if not content:
         return UNKNOWN

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import hashlib
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
 
 from . import formats
 from .decode import decode, split_lines
-from .detect import UNKNOWN, detect_layout
+from .detect import UNKNOWN, detect_layout, labels_split_by_ocr
 from .formats.source import SourceLine
 from .load import RAW_SCHEMAS
 from .model import AMOUNT_FIELDS, FIGURE_FIELDS, Document, Form, Issue, Severity
-from .parsers import PARSERS
 from .reader.form import read_forms
 from .reader.reorder import read_reordered
 
@@ -65,7 +65,7 @@ def _read(lines: list[str], document: Document, front_ends: bool = True) -> None
     """The readings of the lines, the fuller one kept. The sample front-ends are for text with the
     samples' quirks (OCR damage, scrambled order); a binary file's cells are read by the form reader."""
     layout = detect_layout(lines)
-    readings = _readings(lines, layout if front_ends else UNKNOWN, document)
+    readings = _readings(lines, layout if front_ends else UNKNOWN, document, front_ends)
     if not readings:
         return  # every reader crashed: recorded as parser_crashed
     reader, forms, issues = _choose(readings)
@@ -138,14 +138,23 @@ FORM_READER = "form_reader"
 FRONT_ENDS = {"pdf_scrambled_target": read_reordered}
 
 
-def _readings(lines: list[str], layout: str, document: Document) -> list[tuple[str, list[Form], list[Issue]]]:
+def _readings(
+    lines: list[str], layout: str, document: Document, front_ends: bool = True
+) -> list[tuple[str, list[Form], list[Issue]]]:
     """Candidate readings of the text: a layout front-end's where the text has one of the sample
-    layouts (a layout parser, or the form reader over a front-end's reordering), and the form
-    reader's unless that front-end read the text as its layout (every form named, an indicator table
-    found), which saves reading the text twice."""
+    layouts, and the form reader's unless that front-end read the text as its layout (every form
+    named, an indicator table found), which saves reading the text twice. Every reading is the form
+    reader's: over a front-end's reordering (``FRONT_ENDS``), over OCR'd text repaired by its OCR
+    front-end (``reader/ocr_cells``), and over the text as it is. The front-ends are for text: a
+    binary file's cells are read as they are."""
     readings = []
-    front_end = PARSERS.get(layout) or FRONT_ENDS.get(layout)
-    for name, parser in ((layout, front_end), (FORM_READER, read_forms)):
+    ocr = front_ends and labels_split_by_ocr(lines)
+    candidates = (
+        (layout, FRONT_ENDS.get(layout)),
+        (FORM_READER, read_forms if ocr else None),
+        (FORM_READER, partial(read_forms, repair_ocr=False)),
+    )
+    for name, parser in candidates:
         if parser is None:
             continue
         if readings and _is_substantial(readings[0][1]):

@@ -1,4 +1,4 @@
-"""The self-evaluation parser (layout tsv_self_eval) against hand-verified expectations.
+"""OCR'd self-evaluations (layout tsv_self_eval: the form reader and its OCR front-end) against expectations.
 
 Sample 002 is OCR of 15 项目支出绩效自评表 (2024, 万元); its expectation was typed from the source text
 and checked with each form's own arithmetic (indicator weights add up to 90, indicator scores plus
@@ -279,6 +279,29 @@ def test_constructed_weight_before_target_and_wan_in_cells():
         Decimal("247"),
     )
     assert [i.code for i in parsed(CONSTRUCTED[1]).issues] == ["amount_unit_from_cells"]
+
+
+def test_the_ocr_front_end_writes_each_printed_row_as_clean_cells_on_its_line():
+    """The front-end (ingest/reader/ocr_cells) hands the form reader clean tab-separated rows, each on
+    the line it was printed on: labels put back together, unit names matched, a row's wrapped
+    cells and its 一级 / 二级 pieces gathered onto its line; prose it does not need is left empty."""
+    from ingest.reader.ocr_cells import ocr_rows
+
+    lines = source_lines(DOC_002)
+    rows, repairs = ocr_rows(lines)
+    assert len(rows) == len(lines)
+    assert rows[0] == "项目支出绩效自评表(2024年度)\t项目名称\t"  # line 1: "项目 | 名称" and nothing after it
+    assert rows[1] == "主管部门\t上海市住房和城乡建设管理委员会\t实施单位\t上海市房屋管理局"
+    assert rows[3] == "年度资金总额\t42.00\t42.00\t42.00\t10.00\t100.00\t10.00"
+    assert rows[4:9] == [""] * 5  # the goals prose
+    # line 11: "产出指标 | 数量 指标 | 立法后评 | 估报告 | =1.00(份) | 1.00(份) | 20.00 | 20.00"
+    assert rows[10] == "产出指标\t数量指标\t立法后评估报告\t=1.00(份)\t1.00(份)\t20.00\t20.00\t"
+    # line 17: "满意 度指 标 | 服 对 满 度 标 | 征收基地签约率 …"
+    assert rows[16].startswith("满意度指标\t服务对象满意度指标\t征收基地签约率\t≥95(%)")
+    assert rows[17:19] == ["总分\t100.00\t98.00", "评分等级\t优"]
+    assert {"unit_name_matched", "category_label_read", "ocr_row_repaired"} <= {i.code for i in repairs}
+    # text without OCR's damage is the reader's as it is
+    assert ocr_rows(source_lines(CONSTRUCTED[0])) is None
 
 
 # --- every repair leaves an issue ---------------------------------------------------------------------

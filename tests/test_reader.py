@@ -267,6 +267,25 @@ def test_a_label_with_its_colon_labels_a_value_not_a_column():
     assert (form.full_year_budget, form.executed) == (Decimal("2.38"), Decimal("2.38"))
 
 
+def test_a_row_printed_without_its_name_and_a_reason_cell_that_starts_with_its_label():
+    """A tab-separated row whose 三级指标 cell is printed "-" keeps its values in their columns, with an
+    empty name (not the next row's name, nor a block of values before the names); a 偏差原因 cell
+    that starts "偏差原因:" is the row's reason, not a label and its value."""
+    text = (
+        "项目支出绩效自评表(2024年度)\n项目名称\t测试项目\n"
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施\n"
+        "产出指标\t数量指标\t-\t≥2个\t2个\t50\t50\t\n"
+        "产出指标\t质量指标\t验收合格率\t≥95%\t90%\t40\t38\t偏差原因:部分项目未按期验收。改进措施:加强进度管理。\n"
+        "总分\t100\t98\n"
+    )
+    (form,) = parse_text(text).forms
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in form.indicators] == [
+        ("", "≥2个", "2个", Decimal("50"), Decimal("50")),
+        ("验收合格率", "≥95%", "90%", Decimal("40"), Decimal("38")),
+    ]
+    assert form.indicators[1].deviation_reason == "偏差原因:部分项目未按期验收。改进措施:加强进度管理。"
+
+
 def test_a_title_named_inside_prose_starts_no_form():
     """ "是否完成绩效目标申报表中申报的数量" is an indicator's name, run together with its row."""
     path = COLLECTED / "bj_haidian_2016_se_streetcleaning.txt"

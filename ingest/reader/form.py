@@ -33,6 +33,7 @@ from .finish import FinishedForm
 from .fund_block import FundBlock
 from .items import item_header_at, read_items
 from .labels import MAX_LABEL, field_for, is_label, title_type, unit_statement
+from .ocr_cells import ocr_rows
 from .outline import bracketed_rows, outline_rows
 from .pivoted import pivoted_rows
 from .projects import forms_of_projects, project_columns
@@ -80,11 +81,16 @@ def _labels_a_value(cell: Cell) -> bool:
     return cell.text.rstrip().endswith((":", "：")) and cell.key in vocab.AMOUNTS
 
 
-def read_forms(lines: list[str]) -> tuple[list[Form], list[Issue]]:
+def read_forms(lines: list[str], repair_ocr: bool = True) -> tuple[list[Form], list[Issue]]:
+    """The forms in the lines. Text that shows OCR's damage goes through the OCR front-end first
+    (``ocr_cells``); ``repair_ocr=False`` leaves it as it is (a binary file's own cells)."""
     page_markers: list[int] = []
-    rows = outline_rows(lines)
     issues: list[Issue] = []
-    if rows is not lines:
+    ocr = ocr_rows(lines) if repair_ocr else None
+    if ocr is not None:
+        rows, repairs = ocr  # OCR'd text: its cells put back together, each repair an issue
+        issues += repairs
+    elif (rows := outline_rows(lines)) is not lines:
         message = "a tree whose levels show only by indentation: read as one row per indicator"
         issues.append(Issue(Severity.INFO, "outline_layout", message, None, 1))
     elif (rows := bracketed_rows(lines)) is not lines:

@@ -123,6 +123,8 @@ def split_colon(part: str) -> list[str]:
     head, tail = part[: match.start()].strip(), part[match.end() :].strip()
     if simplified(head).endswith("单位") and simplified(tail) in ("万元", "元"):
         return [part]  # "金额单位:万元" states the unit; it is no field
+    if head.startswith(vocab.REASON_HEADER_PREFIXES) and len(tail) > 8:
+        return [part]  # "偏差原因:部分…。改进措施:…": a 偏差原因 cell's own text, no field and its value
     if head in ("其中",) or label_key(head) in _SHORT_LABELS:
         pieces = [head + match.group()] if head != "其中" else []  # the colon kept: it marks a label
         return pieces + (split_colon(tail) if tail else [])

@@ -15,7 +15,6 @@ from decimal import Decimal
 
 from .. import lexicon
 from ..model import Indicator
-from ..parsers.tables import compose_target
 from ..traditional import simplified
 from . import values as v
 from . import vocabulary as vocab
@@ -75,6 +74,7 @@ def split_rows(
         name = _NAME_PREFIX.sub("", _name_text(toks[i:end]).strip())
         if v.is_blank(name) and all(v.is_blank(text) for _, text in values):
             continue  # the template's unfilled row: "指标2:" or "……" and empty cells
+        name = "" if v.is_blank(name) else name  # a row whose name cell is printed blank
         rows.append(indicator(name, dict(values), level1, level2, cells[toks[i].cell].line_no))
         if len({t.cell for t in toks[i:end]}) > 1 and guesses is not None:
             guesses.append(rows[-1])
@@ -160,7 +160,8 @@ def _whole_rows(toks: list[Tok], slots: list[str]) -> list | None:
         given = end - i - 1  # a row's last cells, when empty, were dropped with their separators
         if given > len(slots) or any(slot not in _TRAILING_WORDS for slot in slots[given:]):
             return None
-        if toks[i].atom or _name_fit(toks[i].text) <= 0:
+        blank_name = v.is_blank(toks[i].text) and given > 0  # "-" | ≥2个 | …: no name printed
+        if not blank_name and (toks[i].atom or _name_fit(toks[i].text) <= 0):
             return None
         values = [(slot, t.text) for slot, t in zip(slots, toks[i + 1 : end], strict=False)]
         if any(_slot_fit(t, slot) == _NEG for slot, t in zip(slots, toks[i + 1 : end], strict=False)):
@@ -404,7 +405,7 @@ def indicator(name: str, values: dict[str, str], level1, level2, line_no: int) -
     if {"target_operator", "target_direction", "target_unit"} & values.keys():
         signs = [values.get(slot, "") for slot in ("target_operator", "target_direction")]
         sign = next((s for s in signs if simplified(s.replace(" ", "")) in vocab.OPERATOR_WORDS), None)
-        target = compose_target(next((s for s in signs if v.is_operator(_NATURE_CODE.sub("", s))), None), values.get("target"),
+        target = v.compose_target(next((s for s in signs if v.is_operator(_NATURE_CODE.sub("", s))), None), values.get("target"),
                                 values.get("target_unit"))  # fmt: skip
         target = sign + target if sign and target else target  # "大于等于" | "98" | "%": as printed
     else:

@@ -22,8 +22,13 @@ def scrambled_rows(cells: list[Cell], slots: list[str]) -> tuple[list[Indicator]
         text = v.nfkc(cell.text).replace(" ", "")
         if v.looks_like_target(text) or v.number(text) is not None:
             leading += 1
-        elif not (is_level2(cell) or level1_of(cell) or header_role(cell.key)) and v.has_han(text):
-            seen_names += 1
+        elif (
+            not (is_level2(cell) or level1_of(cell) or header_role(cell.key))
+            and v.has_han(text)
+            or v.is_blank(text)
+            and cell.col >= 0
+        ):
+            seen_names += 1  # a name, or a separated row's name cell printed blank ("-")
             if seen_names == 2:
                 break
     if width < 2 or leading < 2 * width:

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from .. import lexicon
+from ..model import Issue, Severity
 from ..numbers import parse_amount
 from ..traditional import simplified
 from .vocabulary import OPERATOR_WORDS, TARGET_PHRASES, VALUE_UNITS
@@ -187,3 +188,40 @@ def is_two_figures(text: str) -> bool:
         return False
     first, second = text.split()
     return all("," in part or "." in part or len(part) >= 3 for part in (first, second))
+
+
+# --- a target printed in three cells (指标性质 | 指标值 | 度量单位) ------------------------------------
+def compose_target(operator: str | None, value: str | None, unit: str | None) -> str | None:
+    """A target printed in three cells (指标性质 / 指标值 / 度量单位) as one printed text.
+
+    '≥', '95', '%' → '≥95%'. An 指标性质 that is a word (定性, 定量, 正向指标) is not part of the
+    target; a unit the value already ends with is not repeated. No 指标值, no target.
+    """
+    value = (value or "").strip()
+    if not value:
+        return None
+    sign = (operator or "").replace(" ", "")
+    signs = re.sub(
+        r"^\d{3}(?=\D)", "", sign
+    )  # "004 >=": Yunnan's system prints the nature's code; kept as printed
+    prefix = sign if signs and all(ch in lexicon.TARGET_OPERATORS for ch in signs) else ""
+    suffix = (unit or "").strip()
+    if suffix in ("无", "/", "-") or suffix and value.endswith(suffix):  # 度量单位 "无": no unit
+        suffix = ""
+    return f"{prefix}{value}{suffix}"
+
+
+def target_composed_issue(
+    name: str, parts: list[str], target: str | None, line_no: int, form_seq: int
+) -> Issue:
+    """The info issue for a target put together from its 指标性质 / 指标值 / 度量单位 cells."""
+    shown = " | ".join(part or "(blank)" for part in parts)
+    dropped = parts[0] and not (target or "").startswith(parts[0].replace(" ", ""))
+    note = f"; 指标性质 {parts[0]!r} is not a sign and is left out" if dropped else ""
+    return Issue(
+        Severity.INFO,
+        "target_composed",
+        f"{name!r}: target printed in three cells (指标性质 | 指标值 | 度量单位: {shown}), read as {target!r}{note}",
+        line_no,
+        form_seq,
+    )

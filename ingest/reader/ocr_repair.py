@@ -1,7 +1,7 @@
 """Undoing what OCR does to a table: text, numbers, category words and unit names.
 
 Pure functions on strings. Each repair returns what it changed, so the caller can record it as an
-issue; nothing here guesses silently. Used by the self-evaluation reader (``ocr_self_eval``).
+issue; nothing here guesses silently. Used by the OCR front-end of the form reader (``ocr_cells``).
 
 OCR of a printed table breaks text in two ways, and they join differently:
 
@@ -198,13 +198,6 @@ def lcs(a: str, b: str) -> int:
     it replaced was a quarter of all ingest time.
     """
     return LCSseq.similarity(a, b)
-
-
-def label_fit(text: str, label: str) -> float:
-    """How well OCR'd category text reads as (part of) a canonical label: 1.0 when every character is in it, in order."""
-    if not text:
-        return 0.0
-    return lcs(text, label) / len(text)
 
 
 def best_label(text: str, labels: tuple[str, ...] | list[str]) -> tuple[str | None, float]:

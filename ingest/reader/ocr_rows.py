@@ -1,6 +1,6 @@
-"""Indicator rows of a self-evaluation form once the whole table is read (layout ``tsv_self_eval``).
+"""Indicator rows of a self-evaluation form once the whole table is read (the OCR front-end, ``ocr_cells``).
 
-``ocr_self_eval_table`` reads each row as printed; what can only be decided with every row in view
+``ocr_table`` reads each row as printed; what can only be decided with every row in view
 lives here:
 
 - **text repairs** (``repair_rows``): a row's name, values and 偏差原因 joined from their cells and
@@ -9,7 +9,6 @@ lives here:
   偏差原因 read into the wrong row's 得分 cell, two names in one name cell;
 - **一级 / 二级 placement** (``place_levels``): the label pieces put back together and every row
   placed in a group by ``ocr_levels``, with the national framework's labels;
-- the **Indicator** each kept row becomes (``to_indicator``).
 
 Every repair is an issue: ``info`` when the text shows it, ``warning`` when it is a guess.
 """
@@ -20,12 +19,12 @@ import re
 from decimal import Decimal
 
 from .. import lexicon
-from ..model import Indicator, Severity
+from ..model import Severity
 from . import ocr_levels, ocr_repair
 from .ocr_levels import Label, Piece, RowPlace
+from .ocr_lines import FormIssues, fold
 from .ocr_repair import concat_cells, has_han, join_cells, unwrap
-from .ocr_self_eval_lines import FormIssues, fold
-from .ocr_self_eval_table import Row
+from .ocr_table import Row
 
 # --- text of each row, then repairs across rows ------------------------------------------------------------
 
@@ -283,20 +282,6 @@ def place_levels(
             "no 一级/二级 label readable in the table",
             form_line_start,
         )
-
-
-def to_indicator(row: Row) -> Indicator:
-    return Indicator(
-        level1=row.level1,
-        level2=row.level2,
-        name=row.name,
-        target=row.target,
-        line_no=row.line_no,
-        actual=row.actual,
-        weight=row.weight,
-        score=row.score,
-        deviation_reason=row.deviation,
-    )
 
 
 # --- small helpers -------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The head and the fund block of a self-evaluation form (layout ``tsv_self_eval``).
+"""The head and the fund block of an OCR'd self-evaluation form (the form reader's OCR front-end, ``ocr_cells``).
 
 - **head fields** (``HeadFields``): 项目名称, 主管部门 and 实施单位, found by their labels even when OCR
   split a label over cells ("主管\t部门"). Every reading of a field is kept until the form is read;
@@ -11,7 +11,7 @@
   score are checked against the figures as they are read.
 
 Both write their repairs and doubts to the form's ``FormIssues``; the document-level choice of a unit
-for a form whose label is cut is made in ``ocr_self_eval``, where all forms are seen.
+for a form whose label is cut is made in ``ocr_cells``, where all forms are seen.
 """
 
 from __future__ import annotations
@@ -20,10 +20,18 @@ import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from .. import lexicon
-from ..model import Form, Severity
+from ..model import Severity
 from . import ocr_repair
+from .ocr_lines import (
+    FormIssues,
+    RepairedForm,
+    Span,
+    cells_of,
+    fold,
+    is_fund_total,
+    is_indicator_header,
+)
 from .ocr_repair import concat_cells, has_han, read_number
-from .ocr_self_eval_lines import FormIssues, Span, cells_of, fold, is_fund_total, is_indicator_header
 
 CENT = Decimal("0.01")
 
@@ -61,7 +69,7 @@ class HeadFields:
                 self.issues.add(Severity.INFO, "field_text_repaired", f"{label}: {repair}", line_no)
             self.candidates.setdefault(lexicon.SELF_EVAL_FIELD_LABELS[label], []).append((value, line_no))
 
-    def settle(self, form: Form) -> None:
+    def settle(self, form: RepairedForm) -> None:
         """The project name (cut where it runs on into a unit name) and the best reading of each unit."""
         candidates = self.candidates
         project = next(((v, n) for v, n in candidates.get("project_name", []) if v), None)
@@ -123,7 +131,7 @@ class HeadFields:
 class FundBlock:
     """The 年度资金总额 row under the fund block header, and the unit the block is printed in."""
 
-    def __init__(self, lines: list[str], span: Span, form: Form, issues: FormIssues) -> None:
+    def __init__(self, lines: list[str], span: Span, form: RepairedForm, issues: FormIssues) -> None:
         self.lines = lines
         self.span = span
         self.form = form
@@ -134,6 +142,7 @@ class FundBlock:
         self.unit_evidence_text: str | None = None
         self.exec_weight: Decimal | None = None
         self.exec_score: Decimal | None = None
+        self.total_line: int | None = None  # 1-based line of the 年度资金总额 row
 
     def read(self, header_at: int) -> None:
         """The block under the header at ``header_at`` (0-based): its unit label and 年度资金总额 row."""
@@ -179,6 +188,7 @@ class FundBlock:
         self.unit_evidence, self.unit_source, self.unit_evidence_text = value, source, text
 
     def _read_fund_total(self, cells: list[str], roles: list[str], line_no: int) -> None:
+        self.total_line = line_no
         label_col = next(i for i, cell in enumerate(cells) if "资金总额" in fold(cell))
         after_label = re.split(r"资金总额\s*[:：]?", cells[label_col], maxsplit=1)[-1]
         tokens = ocr_repair.number_tokens([after_label, *cells[label_col + 1 :]])

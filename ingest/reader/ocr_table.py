@@ -1,4 +1,4 @@
-"""The indicator table of a self-evaluation form, read line by line into rows (layout ``tsv_self_eval``).
+"""The indicator table of a self-evaluation form, read line by line into rows (the OCR front-end, ``ocr_cells``).
 
 ``IndicatorTable.read`` walks the lines under the indicator header down to 总分 (or 评分等级):
 
@@ -13,7 +13,7 @@
   is kept once.
 
 Rows come out as printed, OCR noise and all; the repairs that need the whole table are in
-``ocr_self_eval_rows``.
+``ocr_rows``.
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ from .. import lexicon
 from ..model import Severity
 from . import ocr_levels, ocr_repair
 from .ocr_levels import Piece
-from .ocr_repair import has_han, read_number, unwrap
-from .ocr_self_eval_lines import (
+from .ocr_lines import (
     FormIssues,
     Span,
     cells_of,
@@ -37,7 +36,8 @@ from .ocr_self_eval_lines import (
     is_indicator_header,
     is_total_line,
 )
-from .tables import compose_target, target_composed_issue
+from .ocr_repair import has_han, read_number, unwrap
+from .values import compose_target, target_composed_issue
 
 _UNIT_PIECE = re.compile(r"^[(（][^()（）]{1,8}[)）]$")
 

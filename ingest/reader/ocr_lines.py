@@ -1,6 +1,6 @@
 """The self-evaluation reader's view of a line, and the cut of a document into forms.
 
-Every part of the ``tsv_self_eval`` reader (``ocr_self_eval`` and its ``ocr_self_eval_*`` modules)
+Every part of the OCR front-end (``ocr_cells`` and its ``ocr_*`` modules)
 looks at lines the same way, so that way is defined once, here:
 
 - a line's **cells** (tab-separated, OCR-cleaned by ``ocr_repair.clean_cell``) and their ``fold``ed
@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from .. import lexicon
@@ -147,6 +148,29 @@ def split_forms(lines: list[str]) -> list[Span]:
         Span(start, starts[k + 1][0] if k + 1 < len(starts) else len(lines), has_head)
         for k, (start, has_head) in enumerate(starts)
     ]
+
+
+# --- what the front-end read of one form ------------------------------------------------------------------
+
+
+@dataclass
+class RepairedForm:
+    """One form's text as the front-end repaired it, to be written back as clean cells
+    (``ocr_cells.OcrForm.write``) for the form reader: values as printed, no reading of the form."""
+
+    line_start: int
+    line_end: int
+    fiscal_year: int | None = None
+    project_name: str | None = None
+    supervisor_name: str | None = None
+    unit_name: str | None = None
+    amount_unit: str | None = None
+    initial_budget: Decimal | None = None  # the 年度资金总额 row's figures, joined where OCR split them
+    full_year_budget: Decimal | None = None
+    executed: Decimal | None = None
+    execution_rate_stated: Decimal | None = None
+    total_score: Decimal | None = None
+    grade: str | None = None
 
 
 # --- issues of one form ---------------------------------------------------------------------------------

@@ -1,31 +1,27 @@
-"""Self-evaluation forms (项目支出绩效自评表) as tab-separated text, clean or OCR'd: layout ``tsv_self_eval``.
+"""OCR'd self-evaluations (项目支出绩效自评表 scanned and OCR'd into tab-separated text): a front-end
+that repairs what OCR did to the text's shape and hands the form reader clean rows of cells.
 
-A self-evaluation form has a head (项目名称, 主管部门, 实施单位), a fund block in 万元 whose
-年度资金总额 row gives 年初预算数 / 全年预算数 / 全年执行数 / 分值 / 执行率 / 得分, a goals block, an
-indicator table (一级, 二级, 三级, 年度指标值, 实际完成值, 分值, 得分, 偏差原因分析及改进措施), 总分 and
-评分等级. Everything is found by those labels and by the table's structure:
+OCR of a printed table cuts labels and values into several cells ("项目 | 名称", "立法后评 | 估报告"),
+breaks one table row over several lines (a wrapped name or 偏差原因, a category label printed a
+few characters a line beside its rows), misreads characters (扌旨标 for 指标, "L | _海市房屋管理 | 局"
+for a unit name) and splits figures ("2,594.8 | 4"). The front-end puts each form back together,
+line for line where it was printed, as the clean tab-separated form the reader reads everywhere:
 
-- **forms** start at a title, a 项目名称 line, or a 主管部门 / fund block that a form already has;
-- **fields** are read across OCR cell boundaries ("项目 | 名称"); unit names are matched against
-  ``ingest/known_units.csv`` when OCR garbled them;
-- **indicator rows** are the lines with a 分值 / 得分 pair: read by the header's columns when the row
-  lines up with it, else from the right (得分, 分值, 实际完成值, 年度指标值, then the name);
-- **一级 / 二级** come from ``ocr_levels``; OCR text repairs from ``ocr_repair``;
-- **the form's arithmetic** checks and repairs the reading: indicator weights + the execution weight
-  = 100, indicator scores + the execution score = 总分, 执行率 = 全年执行数 / 全年预算数.
+- the title the scan's crop left off (项目支出绩效自评表, with the year the form's text implies) on a
+  form's first row, where the form starts at its 项目名称 row; a form cut off above has none;
+- ``项目名称 | name`` and ``主管部门 | … | 实施单位 | …`` on the lines that print them (``ocr_head``:
+  labels read across cells, unit names matched against ``ingest/known_units.csv``);
+- the fund block's header and its 年度资金总额 row, figures joined where OCR split them and its
+  unit label (项目资金（万元）) restored where OCR cut it;
+- the indicator table's header, then one row per indicator on the line where the row starts, its
+  一级 / 二级 labels reassembled from their pieces (``ocr_table``, ``ocr_rows``, ``ocr_levels``);
+- 总分 and 评分等级.
 
-Every repair is an ``info`` issue saying what changed; every guess (a pairing the text does not
-settle, a figure computed rather than read) is a ``warning``. A parse is a pure function of the lines.
-
-Where each part lives:
-
-- this module: ``parse``, ``FormReader`` (one form top to bottom: which line goes to which reader,
-  总分 and 评分等级, the form's arithmetic and end), and what the document settles across its forms
-  (a fiscal year no title states, a fund block unit that is cut);
-- ``ocr_self_eval_lines``: a line's cells and kind, and the cut of the document into forms;
-- ``ocr_self_eval_head``: the head fields and the fund block;
-- ``ocr_self_eval_table``: the indicator table read line by line into rows;
-- ``ocr_self_eval_rows``: the repairs that need the whole table, and 一级 / 二级 placement.
+Other lines (the goals prose, the fund block's sub-rows) are left empty, so every line keeps its
+number. Every repair is an issue; a form whose fiscal year no title states takes the year the
+document's forms speak of (``fiscal_year_implied``). ``read_forms`` then reads the fields, the
+figures and the table as it reads every other layout. Where a repair leans on the form's
+arithmetic (a row read twice, a score moved), the arithmetic is checked here, on the rows repaired.
 """
 
 from __future__ import annotations
@@ -35,11 +31,12 @@ from collections import Counter
 from decimal import Decimal
 
 from .. import lexicon
-from ..model import Form, FormType, Issue, Severity
-from .ocr_repair import read_number
-from .ocr_self_eval_head import FundBlock, HeadFields
-from .ocr_self_eval_lines import (
+from ..detect import labels_split_by_ocr
+from ..model import Issue, Severity
+from .ocr_head import FundBlock, HeadFields
+from .ocr_lines import (
     FormIssues,
+    RepairedForm,
     Span,
     cells_of,
     fold,
@@ -52,51 +49,80 @@ from .ocr_self_eval_lines import (
     is_year_line,
     split_forms,
 )
-from .ocr_self_eval_rows import place_levels, repair_rows, to_indicator
-from .ocr_self_eval_table import IndicatorTable
-from .tables import check_form
+from .ocr_repair import read_number
+from .ocr_rows import place_levels, repair_rows
+from .ocr_table import IndicatorTable, Row
 
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*年")
+# The clean rows written for the reader: the national self-evaluation template's labels.
+FUND_HEADER = ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率(%)", "得分")
+TABLE_HEADER = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+)
+TITLE = "项目支出绩效自评表"
 
 
-def parse(lines: list[str]) -> tuple[list[Form], list[Issue]]:
+def ocr_rows(lines: list[str]) -> tuple[list[str], list[Issue]] | None:
+    """The lines with OCR's damage repaired, one clean tab-separated row per printed row, and the
+    repairs made; None when the text shows no OCR damage (labels cut into cells)."""
+    if not labels_split_by_ocr(lines):
+        return None
     issues: list[Issue] = []
-    readers = [FormReader(lines, span, seq, issues) for seq, span in enumerate(split_forms(lines), 1)]
-    forms = [reader.read() for reader in readers]
-    _settle_fiscal_years(readers, issues)
-    _settle_amount_units(readers, issues)
+    readers = [OcrForm(lines, span, seq, issues) for seq, span in enumerate(split_forms(lines), 1)]
     for reader in readers:
-        check_form(reader.form, reader.seq, issues, has_title=reader.span.has_head)
-    return forms, issues
+        reader.read()
+    _settle_fiscal_years(readers)
+    _settle_amount_units(readers)
+    out = [""] * len(lines)
+    for reader in readers:
+        reader.write(out)
+    return out, issues
 
 
-# --- one form ------------------------------------------------------------------------------------------
+def _put(out: list[str], line_no: int, cells: list[str], end: int) -> None:
+    """A row on its line (1-based), or the next free line before ``end`` when two share one."""
+    k = line_no - 1
+    while k < end - 1 and out[k]:
+        k += 1
+    out[k] = "\t".join(cells)
 
 
-class FormReader:
+def _figure(value: Decimal | None) -> str:
+    return "" if value is None else str(value)
+
+
+class OcrForm:
     """One form, top to bottom: each line goes to the head, the fund block or the indicator table;
-    then 总分 and 评分等级, the whole-table row repairs, and the checks of the form's arithmetic."""
+    then 总分 and 评分等级, and the whole-table row repairs."""
 
     def __init__(self, lines: list[str], span: Span, seq: int, issues: list[Issue]):
         self.lines = lines
         self.span = span
         self.seq = seq
         self.issues = FormIssues(issues, seq)
-        self.form = Form(form_type=FormType.SELF_EVAL, line_start=span.start + 1, line_end=span.end)
+        self.form = RepairedForm(line_start=span.start + 1, line_end=span.end)
         self.title_year: int | None = None
         self.years_mentioned: list[tuple[int, int]] = []  # (year, line_no)
         self.head = HeadFields(self.issues)
         self.fund = FundBlock(lines, span, self.form, self.issues)
         self.table = IndicatorTable(lines, span, self.issues)
         self.total_weight: Decimal | None = None
-        self._grade_line: int | None = None
+        self.total_at: int | None = None  # 0-based line of 总分
+        self.grade_line: int | None = None
+        self.head_lines: list[int] = []  # 1-based lines of 项目名称 and 主管部门
+        self.fund_header_at: int | None = None
+        self.table_at: int | None = None
+        self.rows: list[Row] = []  # the table's rows, repaired
 
-    # -- the form, top to bottom --
-
-    def read(self) -> Form:
+    def read(self) -> None:
         form = self.form
-        table_at = None
-        total_at = None
         last_content = self.span.start
         for i in range(self.span.start, self.span.end):
             cells = cells_of(self.lines[i])
@@ -105,34 +131,76 @@ class FormReader:
             last_content = i
             for match in _YEAR_IN_TEXT.finditer(self.lines[i]):
                 self.years_mentioned.append((int(match.group(1)), i + 1))
-            if table_at is not None:
+            if self.table_at is not None:
                 continue
             if is_title(cells) or is_year_line(cells):
                 year = _YEAR_IN_TEXT.search(fold("".join(cells)))
                 self.title_year = int(year.group(1)) if year else self.title_year
             elif is_project_line(cells) or is_supervisor_line(cells):
                 self.head.read_line(cells, i + 1)
+                self.head_lines.append(i + 1)
             elif is_fund_header(cells):
+                self.fund_header_at = i
                 self.fund.read(i)
             elif is_indicator_header(cells):
-                table_at = i
+                self.table_at = i
         form.line_end = last_content + 1
-        if table_at is not None:
-            total_at = self.table.read(table_at)
-        self._read_total_and_grade(total_at)
+        if self.table_at is not None:
+            self.total_at = self.table.read(self.table_at)
+        self._read_total_and_grade()
         self.head.settle(form)
         rows = self.table.rows
         repair_rows(rows, self._expected_indicator_weight(), self.issues)
         place_levels(rows, self.table.pieces, self.issues, form.line_start)
-        form.indicators = [to_indicator(row) for row in rows if not row.dropped]
+        self.rows = [row for row in rows if not row.dropped]
         self._check_arithmetic()
-        self._check_form()
-        return form
+
+    # -- the repaired form as clean rows --
+
+    def write(self, out: list[str]) -> None:
+        form, end = self.form, self.span.end
+        # a form that starts at its title or 项目名称 row: the title OCR left off the page (the
+        # scan's crop), with the year the form's text implies; a form cut off above has none
+        title = TITLE + (f"({form.fiscal_year}年度)" if form.fiscal_year else "")
+        head = list(dict.fromkeys(self.head_lines))
+        project_at = [n for n in head if is_project_line(cells_of(self.lines[n - 1]))][:1]
+        # the unit names on their own line, else on the 项目名称 line they ran on in (project_name_cut)
+        units_at = [n for n in head if is_supervisor_line(cells_of(self.lines[n - 1]))][:1] or project_at
+        for k, line_no in enumerate(head):
+            cells = [title] if k == 0 and self.span.has_head else []
+            if line_no in project_at:
+                cells += ["项目名称", form.project_name or ""]
+            if line_no in units_at and (form.supervisor_name or form.unit_name or line_no not in project_at):
+                cells += ["主管部门", form.supervisor_name or "", "实施单位", form.unit_name or ""]
+            _put(out, line_no, cells, end)
+        if self.fund_header_at is not None:
+            unit = f"项目资金({form.amount_unit})" if form.amount_unit else "项目资金"
+            _put(out, self.fund_header_at + 1, [unit, *FUND_HEADER], end)
+            if self.fund.total_line is not None:
+                figures = [form.initial_budget, form.full_year_budget, form.executed, self.fund.exec_weight]
+                figures += [form.execution_rate_stated, self.fund.exec_score]
+                _put(out, self.fund.total_line, ["年度资金总额", *map(_figure, figures)], end)
+        if self.table_at is not None:
+            _put(out, self.table_at + 1, list(TABLE_HEADER), end)
+        for row in self.rows:
+            cells = [row.level1 or "", row.level2 or "", row.name or "-", row.target or "-", row.actual or ""]
+            cells += [_figure(row.weight), _figure(row.score), row.deviation or ""]
+            _put(out, row.line_no, cells, end)
+        if self.total_at is not None:
+            _put(out, self.total_at + 1, ["总分", _figure(self.total_weight), _figure(form.total_score)], end)
+        if self.grade_line is not None:
+            _put(out, self.grade_line, ["评分等级", form.grade or ""], end)
+        first = next((k for k in range(self.span.start, end) if out[k]), None)
+        if first is not None and form.fiscal_year and not self.span.has_head:
+            out[first] = (
+                f"({form.fiscal_year}年度)\t{out[first]}"  # cut off above its head: the year a title says
+            )
 
     # -- 总分 and 评分等级 --
 
-    def _read_total_and_grade(self, total_at: int | None) -> None:
+    def _read_total_and_grade(self) -> None:
         form = self.form
+        total_at = self.total_at
         if total_at is not None:
             cells = cells_of(self.lines[total_at])
             figures = self._figures_after_total(cells) if self.table.ghost_line is None else []
@@ -146,18 +214,14 @@ class FormReader:
                 self.total_weight, form.total_score = figures[0], figures[1]
             elif len(figures) == 1 and figures[0] != 100:
                 form.total_score = figures[0]
-        grade_line = None
         start = (total_at if total_at is not None else self.span.start) + 1
         for j in range(start, self.span.end):
             cells = cells_of(self.lines[j])
             if is_grade_line(cells):
-                grade_line = j + 1
-                for cell in cells:
-                    if fold(cell) in {grade for _, grade in lexicon.GRADE_BANDS}:
-                        form.grade = fold(cell)
-                        break
+                self.grade_line = j + 1
+                grades = {grade for _, grade in lexicon.GRADE_BANDS}
+                form.grade = next((fold(cell) for cell in cells if fold(cell) in grades), None)
                 break
-        self._grade_line = grade_line
 
     @staticmethod
     def _figures_after_total(cells: list[str]) -> list[Decimal]:
@@ -173,7 +237,7 @@ class FormReader:
                     figures.append(number.value)
         return figures
 
-    # -- checks --
+    # -- the arithmetic the repairs lean on --
 
     def _expected_indicator_weight(self) -> Decimal | None:
         total = self.total_weight if self.total_weight is not None else Decimal(100)
@@ -183,10 +247,10 @@ class FormReader:
 
     def _check_arithmetic(self) -> None:
         form = self.form
-        if not form.indicators:
+        if not self.rows:
             return
-        weights = sum((i.weight or Decimal(0)) for i in form.indicators)
-        scores = sum((i.score or Decimal(0)) for i in form.indicators)
+        weights = sum((row.weight or Decimal(0)) for row in self.rows)
+        scores = sum((row.score or Decimal(0)) for row in self.rows)
         expected = self._expected_indicator_weight()
         if expected is not None and weights != expected:
             self.issues.add(
@@ -216,44 +280,11 @@ class FormReader:
                 form.line_end,
             )
 
-    def _check_form(self) -> None:
-        """评分等级 and the end of the form; the checks every parser owes a form are ``tables.check_form``."""
-        form = self.form
-        if form.grade is None:
-            is_last = self.span.end >= len(self.lines) or not any(
-                line.strip() for line in self.lines[self.span.end :]
-            )
-            if is_last and self._grade_line is None:
-                form.is_complete = False
-                self.issues.add(
-                    Severity.WARNING,
-                    "form_truncated_end",
-                    "the document ends before the form's 评分等级 row",
-                    form.line_end,
-                )
-            if form.total_score is not None:
-                form.grade = next(grade for floor, grade in lexicon.GRADE_BANDS if form.total_score >= floor)
-                self.issues.add(
-                    Severity.WARNING,
-                    "grade_computed",
-                    f"评分等级 not printed; {form.grade} from 总分 {form.total_score} and the grade bands",
-                    form.line_end,
-                )
-        elif form.total_score is not None:
-            banded = next(grade for floor, grade in lexicon.GRADE_BANDS if form.total_score >= floor)
-            if banded != form.grade:
-                self.issues.add(
-                    Severity.WARNING,
-                    "grade_mismatch",
-                    f"评分等级 {form.grade}, but 总分 {form.total_score} is in the {banded} band",
-                    self._grade_line,
-                )
+
+# --- what one form leaves unsaid, the document may say --------------------------------------------------
 
 
-# --- document-level settling: what one form leaves unsaid, the document may say ----------------------
-
-
-def _settle_fiscal_years(readers: list[FormReader], issues: list[Issue]) -> None:
+def _settle_fiscal_years(readers: list[OcrForm]) -> None:
     latest = [max(year for year, _ in reader.years_mentioned) for reader in readers if reader.years_mentioned]
     consensus = Counter(latest).most_common(1)[0][0] if latest else None
     for reader in readers:
@@ -262,7 +293,7 @@ def _settle_fiscal_years(readers: list[FormReader], issues: list[Issue]) -> None
             form.fiscal_year = reader.title_year
             continue
         if consensus is None:
-            continue  # tables.check_form says the year is missing
+            continue  # the reader says the year is missing
         form.fiscal_year = consensus
         own = sorted({line for year, line in reader.years_mentioned if year == consensus})
         if own:
@@ -280,7 +311,7 @@ def _settle_fiscal_years(readers: list[FormReader], issues: list[Issue]) -> None
         )
 
 
-def _settle_amount_units(readers: list[FormReader], issues: list[Issue]) -> None:
+def _settle_amount_units(readers: list[OcrForm]) -> None:
     stated = [
         reader for reader in readers if reader.fund.unit_evidence and reader.fund.unit_source != "fragment"
     ]
@@ -314,13 +345,5 @@ def _settle_amount_units(readers: list[FormReader], issues: list[Issue]) -> None
                 "amount_unit_from_document",
                 f"the fund block's unit label is cut ({text!r}); {form.amount_unit} as the other forms "
                 f"of this document print it (e.g. line {stated[0].form.line_start})",
-                form.line_start,
-            )
-        else:
-            form.amount_unit = "万元"
-            reader.issues.add(
-                Severity.WARNING,
-                "amount_unit_assumed",
-                "no unit printed for the fund block; 万元, the self-evaluation template's unit",
                 form.line_start,
             )
