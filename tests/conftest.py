@@ -43,6 +43,25 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["DBT_LOG_PATH"] = str(REPO / "logs" / worker)
 
 
+# The longest test files, longest first (pytest --durations, 2026-12-03). Workers are handed whole
+# files in collection order; starting these first keeps one of them from running alone at the end.
+LONGEST_FILES = (
+    "test_incremental_build.py",
+    "test_readme_commands.py",
+    "test_export.py",
+    "test_fuzz.py",
+    "test_pdf_scan.py",
+    "test_kill.py",
+    "test_cross_year.py",
+    "test_ingest_cli.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {name: k for k, name in enumerate(LONGEST_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: a file's order is kept
+
+
 def sample(prefix: str) -> Path:
     """The bundled sample document whose name starts with prefix ("000", "004", …)."""
     (path,) = SAMPLES.glob(f"{prefix}_*.txt")
