@@ -144,3 +144,37 @@ def test_incremental_and_full_builds_give_the_same_warehouse(tmp_path: Path) -> 
             "select count(*) from marts.fct_indicators where target = 'as an old parser read it'"
         ).fetchone()[0]
     assert stale == 0
+
+
+def test_a_build_of_an_unchanged_project_leaves_out_the_seeds_and_unit_tests(tmp_path: Path) -> None:
+    """Their results depend on the project's files only: run once per project, not per build."""
+    db = tmp_path / "warehouse.duckdb"
+    jixiao("ingest", str(sample("001")), "--db", str(db))
+    first = jixiao("build", "--db", str(db))
+    assert "6 seeds" in first and "10 unit tests" in first and "not run" not in first
+    second = jixiao("build", "--db", str(db))
+    assert "seeds" not in second.split(";")[0] and "unit test" not in second.split(";")[0]
+    assert "seeds, their tests and unit tests not run: the project is unchanged" in second
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select count(*) from marts.fct_indicators").fetchone()[0] > 0
+
+
+def test_the_project_fingerprint_follows_every_project_file(tmp_path: Path, monkeypatch) -> None:
+    from ingest import build
+
+    for name in build.PROJECT_INPUTS:
+        source = build.PROJECT_DIR / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name)
+        else:
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, tmp_path / name)
+    monkeypatch.setattr(build, "PROJECT_DIR", tmp_path)
+    before = build.project_fingerprint()
+    assert build.project_fingerprint() == before
+    seed = tmp_path / "seeds" / "unit_aliases.csv"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    after_seed = build.project_fingerprint()
+    assert after_seed != before
+    (tmp_path / "macros" / "new_macro.sql").write_text("{% macro x() %}1{% endmacro %}", encoding="utf-8")
+    assert build.project_fingerprint() != after_seed
