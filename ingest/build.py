@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections import Counter
@@ -13,6 +14,17 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 # dbt's own exit codes (dbt.cli.exceptions / `dbt --help`): 0 success; 1 a model, seed or
 # error-severity test failed; 2 dbt could not run (a usage error, a project that does not parse).
 DBT_OK, DBT_FAILED, DBT_ERROR = 0, 1, 2
+
+# The files dbt reads. An incremental build (below) needs every one of them as it was at the last
+# whole build; dbt's and the adapter's versions go into the fingerprint too.
+PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
+# Where the warehouse remembers its last whole build: one row, the project's fingerprint.
+BUILD_STATE_TABLE = "main.jixiao_build_state"
+# Nodes whose result depends on the project's files alone, not on the documents: the seeds (loaded
+# from seeds/*.csv), the data tests that read only seeds, and the unit tests (fixtures in yml).
+# With the project unchanged since a whole build in which they all passed, a build without dbt
+# arguments leaves them out (dbt's eager indirect selection drops the seeds' tests with them).
+KNOWN_RESULTS_EXCLUDE = ("--exclude", "resource_type:seed", "resource_type:unit_test")
 
 # How `jixiao build` runs dbt unless the caller's own dbt arguments (placed after these, so they
 # win) say otherwise: warnings and errors only, and the summary line below instead of one line
@@ -49,6 +61,10 @@ class BuildResult:
     warned: list[str] = field(default_factory=list)  # nodes that ended WARN
     failed: list[str] = field(default_factory=list)  # nodes that ended ERROR
     seconds: float = 0.0
+    # every seed, seed-only data test and unit test that ran ended PASS (and at least one ran)
+    known_results_passed: bool = False
+    # the seeds, their tests and the unit tests were left out: the project is as at the last whole build
+    left_out_known: bool = False
 
     def summary(self) -> str:
         """One line, like dbt's ``Done.`` line, with what was built."""
@@ -63,7 +79,13 @@ class BuildResult:
         )
         counts = " ".join(f"{name}={self.statuses[name]}" for name in names)
         what = ", ".join(plural(self.kinds[kind], label) for kind, label in _KINDS if self.kinds[kind])
-        return f"dbt build: {counts} TOTAL={total} ({what}) in {self.seconds:.1f} s"
+        line = f"dbt build: {counts} TOTAL={total} ({what}) in {self.seconds:.1f} s"
+        if self.left_out_known:
+            line += (
+                "; seeds, their tests and unit tests not run: the project is unchanged since the last"
+                " whole build, where they passed (`jixiao build --full-refresh` runs everything)"
+            )
+        return line
 
 
 def plural(n: int, noun: str) -> str:
@@ -76,8 +98,67 @@ def run_dbt(args: list[str], db_path: Path) -> bool:
 
 
 def build(db_path: Path, dbt_args: list[str], colours: bool = True) -> BuildResult:
-    """`dbt build` on db_path, quietly (warnings and errors only); ``dbt_args`` come last and win."""
-    return invoke(["build", *QUIET_ARGS, *([] if colours else ["--no-use-colors"]), *dbt_args], db_path)
+    """`dbt build` on db_path, quietly (warnings and errors only); ``dbt_args`` come last and win.
+
+    A build without dbt arguments on a warehouse whose last whole build ran this very project (and
+    passed its seeds, their tests and the unit tests) leaves those out: their results cannot have
+    changed. Every other node runs. A build without arguments, or with only --full-refresh, that
+    runs them all and sees them pass records the project's fingerprint for the next one.
+    """
+    whole = all(arg == "--full-refresh" for arg in dbt_args)
+    fingerprint = project_fingerprint() if whole else None
+    leave_out = whole and not dbt_args and last_whole_build(db_path) == fingerprint
+    args = ["build", *QUIET_ARGS, *([] if colours else ["--no-use-colors"]), *dbt_args]
+    result = invoke([*args, *(KNOWN_RESULTS_EXCLUDE if leave_out else ())], db_path)
+    result.left_out_known = leave_out
+    if whole and not leave_out and result.error is None:
+        record_whole_build(db_path, fingerprint if result.known_results_passed else None)
+    return result
+
+
+def project_fingerprint() -> str:
+    """sha256 over the dbt project's files (names and bytes) and dbt's and the adapter's versions."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    for package in ("dbt-core", "dbt-duckdb"):
+        digest.update(f"{package} {version(package)}\n".encode())
+    for name in PROJECT_INPUTS:
+        root = PROJECT_DIR / name
+        files = sorted(path for path in root.rglob("*") if path.is_file()) if root.is_dir() else [root]
+        for path in files:
+            digest.update(f"{path.relative_to(PROJECT_DIR).as_posix()}\n".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest() if path.exists() else b"-")
+    return digest.hexdigest()
+
+
+def last_whole_build(db_path: Path) -> str | None:
+    """The fingerprint the warehouse's last whole, passing build recorded; None if there is none."""
+    import duckdb
+
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            row = con.execute(f"select project_fingerprint from {BUILD_STATE_TABLE}").fetchone()
+    except duckdb.Error:  # no such table (never built whole), or no warehouse: a whole build
+        return None
+    return row[0] if row else None
+
+
+def record_whole_build(db_path: Path, fingerprint: str | None) -> None:
+    """Remember the project of a whole build whose known-result nodes passed; forget it otherwise."""
+    import duckdb
+
+    try:
+        with duckdb.connect(str(db_path)) as con:
+            con.execute(
+                f"create or replace table {BUILD_STATE_TABLE} (project_fingerprint varchar, built_at timestamp)"
+            )
+            if fingerprint is not None:
+                con.execute(f"insert into {BUILD_STATE_TABLE} values (?, current_timestamp)", [fingerprint])
+    except duckdb.Error:
+        # another process took the warehouse the moment dbt let it go: the build is done and the
+        # state stays as it was (a fingerprint there is of files whose seeds and unit tests passed)
+        pass
 
 
 def spark_build_env(lake: str) -> None:
@@ -103,6 +184,7 @@ def invoke(args: list[str], db_path: Path) -> BuildResult:
         out.exit_code, out.error = DBT_ERROR, str(result.exception).strip() or type(result.exception).__name__
         out.usage_error = isinstance(result.exception, DbtUsageException)
         return out
+    known = []  # statuses of the nodes an incremental build may leave out
     for node_result in getattr(result.result, "results", None) or []:
         node = getattr(node_result, "node", None)
         if str(getattr(node, "resource_type", "")) == "operation" and node_result.status == "success":
@@ -115,4 +197,16 @@ def invoke(args: list[str], db_path: Path) -> BuildResult:
             out.warned.append(name)
         elif status == "ERROR":
             out.failed.append(name)
+        if has_known_result(node):
+            known.append(status)
+    out.known_results_passed = bool(known) and all(status == "PASS" for status in known)
     return out
+
+
+def has_known_result(node: object) -> bool:
+    """A seed, a unit test, or a data test that reads only seeds (KNOWN_RESULTS_EXCLUDE)."""
+    kind = str(getattr(node, "resource_type", ""))
+    if kind in ("seed", "unit_test"):
+        return True
+    parents = getattr(getattr(node, "depends_on", None), "nodes", None) or []
+    return kind == "test" and bool(parents) and all(parent.startswith("seed.") for parent in parents)

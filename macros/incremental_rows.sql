@@ -83,3 +83,153 @@
     ) -%}
     {{- return(forms.columns[0].values() | list) -}}
 {%- endmacro %}
+
+{#
+    Incremental models whose rows depend on other documents too (int_indicators_mapped: which copy
+    of a form wins, the cross-year project ids, the unit's display name). Each row carries a
+    fingerprint of everything outside its own classified row that went into it; a build maps again
+    the forms whose fingerprint is new or changed (delete+insert by project_key) and a post-hook
+    drops the rows of forms that no longer win. On Spark such a model is a table.
+#}
+
+{# One row per winning form with what int_indicators_mapped takes from int_projects_linked, the
+   load time of the form's document, the classification rules and the core categories (project
+   var core_level1), fingerprinted. Nulls are spelled out, so a moved null changes the print. The
+   arguments are the three relations (refs, or a model's import CTEs of the same names). #}
+{% macro winning_forms_fingerprinted(projects_linked, documents, indicators_classified) -%}
+    select
+        linked.winning_project_key,
+        linked.project_year_id,
+        linked.project_id,
+        linked.unit_id,
+        linked.fiscal_year,
+        linked.form_type,
+        linked.canonical_unit_name,
+        linked.project_name,
+        linked.source_file,
+        md5(
+            concat_ws(
+                '|',
+                coalesce(cast(linked.project_year_id as string), '∅'),
+                coalesce(cast(linked.project_id as string), '∅'),
+                coalesce(cast(linked.unit_id as string), '∅'),
+                coalesce(cast(linked.fiscal_year as string), '∅'),
+                coalesce(cast(linked.form_type as string), '∅'),
+                coalesce(cast(linked.canonical_unit_name as string), '∅'),
+                coalesce(cast(linked.project_name as string), '∅'),
+                coalesce(cast(linked.source_file as string), '∅'),
+                coalesce(cast(documents.ingested_at as string), '∅'),
+                coalesce(cast(rules.rules_version as string), '∅'),
+                {{ sql_string(var('core_level1') | join(',')) }}
+            )
+        ) as form_fingerprint
+    from {{ projects_linked }} as linked
+    inner join {{ documents }} as documents
+        on linked.winning_document_id = documents.document_id
+    cross join (
+        select max(rules_version) as rules_version from {{ indicators_classified }}
+    ) as rules
+{%- endmacro %}
+
+{# The post-hook: drop the rows of forms that lost (another copy won, the document went) or whose
+   fingerprint moved on. On Spark the table was just rebuilt whole: a statement that does nothing. #}
+{% macro drop_rows_of_changed_forms(relation) -%}
+    {{- return(adapter.dispatch('drop_rows_of_changed_forms', 'jixiao')(relation)) -}}
+{%- endmacro %}
+
+{% macro default__drop_rows_of_changed_forms(relation) -%}
+    delete from {{ relation }}
+    where not exists (
+        select 1
+        from (
+            {{ winning_forms_fingerprinted(
+                ref('int_projects_linked'), ref('stg_raw__documents'), ref('int_indicators_classified')
+            ) }}
+        ) as forms
+        where forms.winning_project_key = {{ relation }}.project_key
+            and forms.form_fingerprint = {{ relation }}.form_fingerprint
+    )
+{%- endmacro %}
+
+{% macro spark__drop_rows_of_changed_forms(relation) -%}
+    select 1
+{%- endmacro %}
+
+{# The time this dbt invocation started, as a SQL timestamp: the built_at of the rows it writes. #}
+{% macro build_started_at() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
+{%- endmacro %}
+
+{#
+    A mart built from an incremental model's rows (fct_indicators from int_indicators_mapped) is
+    incremental by the upstream's built_at: a build rebuilds the keys (project_year_id) of the rows
+    written since the mart last consumed them, a post-hook drops the keys gone upstream and records
+    the newest built_at consumed in the table incremental_watermarks (beside the upstream model,
+    outside the marts schema). No watermark yet (a first build, a warehouse built before it): every
+    key is rebuilt. On Spark the mart is a table and the hooks do nothing.
+#}
+
+{% macro watermarks_relation(upstream) -%}
+    {{- return(api.Relation.create(
+        database=upstream.database, schema=upstream.schema, identifier='incremental_watermarks'
+    )) -}}
+{%- endmacro %}
+
+{# The newest upstream built_at the mart has consumed, as a SQL literal; none when every key must
+   be rebuilt (not an incremental build, or no watermark recorded). #}
+{% macro consumed_up_to(relation, upstream) -%}
+    {%- if not (execute and is_incremental()) -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set watermarks = watermarks_relation(upstream) -%}
+    {%- if adapter.get_relation(watermarks.database, watermarks.schema, watermarks.identifier) is none -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set last = run_query(
+        "select cast(max(built_at) as string) from " ~ watermarks
+        ~ " where model_name = '" ~ relation.identifier ~ "'"
+    ).columns[0].values()[0] -%}
+    {{- return(none if last is none else "cast('" ~ last ~ "' as timestamp)") -}}
+{%- endmacro %}
+
+{% macro drop_keys_gone_upstream(relation, upstream, key) -%}
+    {{- return(adapter.dispatch('drop_keys_gone_upstream', 'jixiao')(relation, upstream, key)) -}}
+{%- endmacro %}
+
+{% macro default__drop_keys_gone_upstream(relation, upstream, key) -%}
+    delete from {{ relation }}
+    where not exists (
+        select 1 from {{ upstream }} as upstream
+        where upstream.{{ key }} = {{ relation }}.{{ key }}
+    )
+{%- endmacro %}
+
+{% macro spark__drop_keys_gone_upstream(relation, upstream, key) -%}
+    select 1
+{%- endmacro %}
+
+{% macro record_consumed_up_to(relation, upstream) -%}
+    {{- return(adapter.dispatch('record_consumed_up_to', 'jixiao')(relation, upstream)) -}}
+{%- endmacro %}
+
+{% macro default__record_consumed_up_to(relation, upstream) -%}
+    {%- set watermarks = watermarks_relation(upstream) -%}
+    create table if not exists {{ watermarks }} (model_name varchar, built_at timestamp);
+    delete from {{ watermarks }} where model_name = '{{ relation.identifier }}';
+    insert into {{ watermarks }}
+    select '{{ relation.identifier }}' as model_name, max(built_at) as built_at from {{ upstream }}
+{%- endmacro %}
+
+{% macro spark__record_consumed_up_to(relation, upstream) -%}
+    select 1
+{%- endmacro %}
+
+{# Whether a relation that exists has this column (an incremental model built by an older version
+   of the project may not). #}
+{% macro has_column(relation, column_name) -%}
+    {%- if not execute -%}
+        {{- return(false) -}}
+    {%- endif -%}
+    {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+    {{- return(column_name | lower in names) -}}
+{%- endmacro %}

@@ -172,3 +172,17 @@ def test_clean_label_folds_the_same_traditional_characters_as_the_reader() -> No
         "".join(re.findall(r'"([^"]*)"', body)) for body in macro.split("{% macro")[1:]
     )
     assert (traditional, simplified) == (_TRADITIONAL, _SIMPLIFIED)
+
+
+def test_a_data_test_that_reads_a_seed_reads_only_seeds(manifest) -> None:
+    """An incremental `jixiao build` excludes the seeds, and with them (dbt's eager indirect
+    selection) every test that reads one (ingest/build.py KNOWN_RESULTS_EXCLUDE): that is honest
+    only while such a test reads nothing that depends on the documents."""
+    mixed = [
+        node.name
+        for node in manifest.nodes.values()
+        if node.resource_type == "test"
+        and any(parent.startswith("seed.") for parent in node.depends_on.nodes)
+        and not all(parent.startswith("seed.") for parent in node.depends_on.nodes)
+    ]
+    assert mixed == []

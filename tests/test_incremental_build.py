@@ -1,7 +1,10 @@
 """An incremental `jixiao build` gives the warehouse a full build gives, whatever the ingest did.
 
-int_indicators_classified (the target parsing and the 一级/二级 mapping of every indicator row) is
-incremental on DuckDB: a build classifies only the rows of documents ingested since the last one.
+Three models are incremental on DuckDB: int_indicators_classified (the target parsing and the
+一级/二级 mapping of every indicator row: a build classifies only the rows of documents ingested
+since the last one), int_indicators_mapped (the winning forms' rows with their ids: a build maps
+again the forms whose fingerprint changed) and fct_indicators (a build rebuilds the project-years
+int_indicators_mapped wrote since).
 After each kind of change an analyst's collection sees (files added, a file edited, a file
 overwritten by a copy of another so its old document goes with nothing new, a document re-parsed
 by a newer parser), the warehouse built incrementally is compared, table by table, with a copy of
@@ -22,7 +25,16 @@ from tests.conftest import MARTS, sample
 REAL = Path(__file__).resolve().parent / "real"
 # Models only: the data tests read what the models wrote and have their own test files.
 MODELS_ONLY = ["--exclude", "resource_type:test resource_type:unit_test"]
-COMPARED = sorted(MARTS) + ["int_indicators_classified", "int_indicators_mapped"]
+# Every incremental model (fct_indicators is a mart) and the intermediate tables they read.
+COMPARED = sorted(MARTS) + [
+    "int_indicators_classified",
+    "int_indicators_mapped",
+    "int_projects_linked",
+    "int_units_resolved",
+    "int_forms_checked",
+]
+# When the build that wrote a row started: differs between the two builds by design.
+NOT_COMPARED = {"built_at"}
 
 
 def jixiao(*args: str) -> str:
@@ -47,8 +59,17 @@ def differences(incremental: Path, full: Path) -> dict[str, tuple[int, int]]:
         con.execute(f"attach '{full}' as full_build (read_only)")
         for table in COMPARED:
             relation = f'{schema_of(con, table)}."{table}"'
-            mine = f"select * from {relation}"
-            theirs = f"select * from full_build.{relation}"
+            columns = [
+                f'"{name}"'
+                for (name,) in con.execute(
+                    "select column_name from information_schema.columns where table_name = ? "
+                    "and table_catalog = current_database() order by ordinal_position",
+                    [table],
+                ).fetchall()
+                if name not in NOT_COMPARED
+            ]
+            mine = f"select {', '.join(columns)} from {relation}"
+            theirs = f"select {', '.join(columns)} from full_build.{relation}"
             extra = con.execute(f"select count(*) from ({mine} except all {theirs})").fetchone()[0]
             missing = con.execute(f"select count(*) from ({theirs} except all {mine})").fetchone()[0]
             if extra or missing:
@@ -105,6 +126,15 @@ def test_incremental_and_full_builds_give_the_same_warehouse(tmp_path: Path) -> 
     assert documents(db) == documents_before - 1
     assert built_both_ways(db, tmp_path, "delete") == {}
 
+    # the same for a document with indicators (sample 001): its project-years leave every model
+    with duckdb.connect(str(db), read_only=True) as con:
+        (indicators_before,) = con.execute("select count(*) from marts.fct_indicators").fetchone()
+    shutil.copy(docs / later[2].name, docs / first[0].name)
+    assert "0 documents parsed" in jixiao("ingest", str(docs), "--db", str(db))
+    assert built_both_ways(db, tmp_path, "delete forms") == {}
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select count(*) from marts.fct_indicators").fetchone()[0] < indicators_before
+
     # a document read by an older parser version is parsed again: same document_id, new rows
     with duckdb.connect(str(db)) as con:
         (document_id,) = con.execute(
@@ -123,3 +153,37 @@ def test_incremental_and_full_builds_give_the_same_warehouse(tmp_path: Path) -> 
             "select count(*) from marts.fct_indicators where target = 'as an old parser read it'"
         ).fetchone()[0]
     assert stale == 0
+
+
+def test_a_build_of_an_unchanged_project_leaves_out_the_seeds_and_unit_tests(tmp_path: Path) -> None:
+    """Their results depend on the project's files only: run once per project, not per build."""
+    db = tmp_path / "warehouse.duckdb"
+    jixiao("ingest", str(sample("001")), "--db", str(db))
+    first = jixiao("build", "--db", str(db))
+    assert "6 seeds" in first and "10 unit tests" in first and "not run" not in first
+    second = jixiao("build", "--db", str(db))
+    assert "seeds" not in second.split(";")[0] and "unit test" not in second.split(";")[0]
+    assert "seeds, their tests and unit tests not run: the project is unchanged" in second
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select count(*) from marts.fct_indicators").fetchone()[0] > 0
+
+
+def test_the_project_fingerprint_follows_every_project_file(tmp_path: Path, monkeypatch) -> None:
+    from ingest import build
+
+    for name in build.PROJECT_INPUTS:
+        source = build.PROJECT_DIR / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name)
+        else:
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, tmp_path / name)
+    monkeypatch.setattr(build, "PROJECT_DIR", tmp_path)
+    before = build.project_fingerprint()
+    assert build.project_fingerprint() == before
+    seed = tmp_path / "seeds" / "unit_aliases.csv"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    after_seed = build.project_fingerprint()
+    assert after_seed != before
+    (tmp_path / "macros" / "new_macro.sql").write_text("{% macro x() %}1{% endmacro %}", encoding="utf-8")
+    assert build.project_fingerprint() != after_seed

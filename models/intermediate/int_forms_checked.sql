@@ -1,3 +1,7 @@
+{{ config(materialized='table') }}
+
+-- A table, not a view: its data tests and fct_form_quality read it, and as a view each of them
+-- aggregated every indicator, issue and budget line again.
 -- One row per form found in a document (every copy, before de-duplication): what the parser
 -- reported about it, which fields it leaves blank, and whether its own arithmetic holds. Each
 -- check is true / false, or null when it does not apply to the form type or a figure it needs is

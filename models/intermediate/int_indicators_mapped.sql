@@ -1,9 +1,24 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized=rows_of_documents_materialization(),
+        unique_key='project_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+        post_hook="{{ drop_rows_of_changed_forms(this) }}"
+    )
+}}
 
--- A table, not a view: three marts and several tests read it. One row per indicator of a winning
--- form (copies in other documents are dropped), classified in int_indicators_classified (its
--- target parsed, its 一级/二级 mapped onto one framework), with the form's project-year, project
--- and unit ids, which depend on the other documents and are joined on at every build.
+-- One row per indicator of a winning form (copies in other documents are dropped), classified in
+-- int_indicators_classified (its target parsed, its 一级/二级 mapped onto one framework), with the
+-- form's project-year, project and unit ids, which depend on the other documents.
+--
+-- Incremental on DuckDB (macros/incremental_rows.sql): every row carries the fingerprint of what it
+-- took from outside its classified row (the form's ids and names in int_projects_linked, its
+-- document's load time, the classification rules, var core_level1). A build maps again only the
+-- winning forms whose fingerprint is new or changed (delete+insert by project_key: a re-parsed form
+-- loses its old rows), and a post-hook drops the rows of forms that no longer win. built_at says
+-- which build wrote a row (fct_indicators rebuilds those). `jixiao build --full-refresh` rebuilds
+-- it all; on Spark it is a table.
 
 with
 
@@ -15,20 +30,43 @@ int_projects_linked as (
     select * from {{ ref('int_projects_linked') }}
 ),
 
+stg_raw__documents as (
+    select * from {{ ref('stg_raw__documents') }}
+),
+
+-- the winning forms with their fingerprint (int_projects_linked, stg_raw__documents)
+winning_forms as (
+    {{ winning_forms_fingerprinted('int_projects_linked', 'stg_raw__documents', 'int_indicators_classified') }}
+),
+
+-- the forms this build maps: all of them, or on an incremental build those whose fingerprint is
+-- not in the table yet (a table built before fingerprints existed gains the column and maps all)
+forms_to_map as (
+    select * from winning_forms
+    {% if is_incremental() and has_column(this, 'form_fingerprint') %}
+        where not exists (
+                select 1 from {{ this }} as this_model
+                where this_model.project_key = winning_forms.winning_project_key
+                    and this_model.form_fingerprint = winning_forms.form_fingerprint
+            )
+    {% endif %}
+),
+
 winning_indicators as (
     select
-        int_projects_linked.project_year_id,
-        int_projects_linked.project_id,
-        int_projects_linked.unit_id,
-        int_projects_linked.fiscal_year,
-        int_projects_linked.form_type,
-        int_projects_linked.canonical_unit_name,
-        int_projects_linked.project_name,
-        int_projects_linked.source_file,
+        forms_to_map.project_year_id,
+        forms_to_map.project_id,
+        forms_to_map.unit_id,
+        forms_to_map.fiscal_year,
+        forms_to_map.form_type,
+        forms_to_map.canonical_unit_name,
+        forms_to_map.project_name,
+        forms_to_map.source_file,
+        forms_to_map.form_fingerprint,
         int_indicators_classified.*
     from int_indicators_classified
-    inner join int_projects_linked
-        on int_indicators_classified.project_key = int_projects_linked.winning_project_key
+    inner join forms_to_map
+        on int_indicators_classified.project_key = forms_to_map.winning_project_key
 ),
 
 final as (
@@ -74,7 +112,9 @@ final as (
         deviation_reason,
         note,
         source_file,
-        line_no as source_line
+        line_no as source_line,
+        form_fingerprint,
+        {{ build_started_at() }} as built_at
     from winning_indicators
 )
 

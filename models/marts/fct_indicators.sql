@@ -1,11 +1,37 @@
+{{
+    config(
+        materialized=rows_of_documents_materialization(),
+        unique_key='project_year_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        post_hook=[
+            "{{ drop_keys_gone_upstream(this, ref('int_indicators_mapped'), 'project_year_id') }}",
+            "{{ record_consumed_up_to(this, ref('int_indicators_mapped')) }}",
+        ]
+    )
+}}
+
+{%- set since = consumed_up_to(this, ref('int_indicators_mapped')) -%}
+
 -- One row per indicator (三级) of a winning form, on one framework. Self-evaluation rows also say
 -- whether the target was achieved (doc block achievement_rules) and whether a missed target
 -- still got full marks or a 偏差原因.
+--
+-- Incremental on DuckDB (macros/incremental_rows.sql): every column is a function of one
+-- int_indicators_mapped row, so a build rebuilds the project-years of the rows that model wrote
+-- since this one last read it (delete+insert by project_year_id) and a post-hook drops the
+-- project-years gone from it. `jixiao build --full-refresh` rebuilds it all; on Spark it is a table.
 
 with
 
 int_indicators_mapped as (
     select * from {{ ref('int_indicators_mapped') }}
+    {% if since %}
+        where project_year_id in (
+                select mapped_rows.project_year_id from {{ ref('int_indicators_mapped') }} as mapped_rows
+                where mapped_rows.built_at > {{ since }}
+            )
+    {% endif %}
 ),
 
 -- the actual is comparable with the target when both are figures in the same unit (or one of
