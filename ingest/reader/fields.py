@@ -7,6 +7,7 @@ import dataclasses
 import re
 from decimal import Decimal
 
+from ..lexicon import CHECKBOX_EMPTY, CHECKBOX_TICKED
 from ..model import Form, Issue, Severity
 from ..text import ticked_options
 from . import values as v
@@ -16,6 +17,10 @@ from .labels import ticked_option, unit_statement
 
 _SEAL = re.compile(r"[(（]?[盖蓋]章[)）]?")
 _TO_FORM_UNIT = {("万元", "元"): Decimal(10000), ("元", "万元"): Decimal("0.0001")}
+
+
+# A check box, ticked or not: options and boxes printed in one cell are cut on it (kept).
+_BOX = re.compile(f"([{re.escape(CHECKBOX_TICKED + CHECKBOX_EMPTY)}])")
 
 
 class HeaderFields:
@@ -70,9 +75,9 @@ class HeaderFields:
             if not value:
                 self.note(Severity.INFO, "category_not_ticked", "项目类别 is printed with no box ticked")
                 return
-        if attr == "project_category" and ("□" in value or "☐" in value):
+        if attr == "project_category" and any(box in value for box in CHECKBOX_EMPTY):
             # options and their boxes in one cell ("新增项目□ 结转项目□ 经常性专项业务费√ 其他□")
-            parts = [part.strip() for part in re.split(r"([□☐√☑■✓✔☒])", value) if part.strip()]
+            parts = [part.strip() for part in _BOX.split(value) if part.strip()]
             value = re.sub(r"\s", "", ticked_option(parts) or "")
             if not value:
                 return

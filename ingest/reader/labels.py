@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..lexicon import CONTINUATION_SHEETS
+from ..lexicon import CHECKBOX_EMPTY, CHECKBOX_TICKED, CONTINUATION_SHEETS
 from ..model import FormType
 from ..traditional import simplified
 from . import values as v
@@ -73,8 +73,8 @@ def is_project_name_label(cell: Cell) -> bool:
     return (field_for(cell.key) or ("",))[0] == "project_name"
 
 
-_TICKED = frozenset("√☑■✓✔☒")
-_UNTICKED = frozenset("□☐")
+_TICKED = frozenset(CHECKBOX_TICKED)
+_UNTICKED = frozenset(CHECKBOX_EMPTY)
 
 
 def ticked_option(texts: list[str]) -> str | None:
