@@ -682,3 +682,40 @@ def test_xinjiangs_thirteen_column_self_evaluation_reads_each_column():
         ("质量指标", "政策咨询建议完成率", "=100%", "100%", Decimal("10"), Decimal("10")),
         ("服务对象满意度指标", "被调查户满意度", "≥95%", "100%", Decimal("10"), Decimal("10")),
     ]
+
+
+def test_a_parallel_indicator_set_gives_each_row_once_the_years_value():
+    """Anhui's and Dongguan's target forms print 二级 | 三级 | 指标值 twice side by side (中期/实施周期,
+    then 年度): each line held two rows, so every indicator was read twice. The later set, the
+    year's, is the row."""
+    page = text_of(FRESH / "ah_luan_2024_tgt_agriqc.txt")
+    (form,) = parse_text(page).forms
+    names = [row.name for row in form.indicators]
+    assert len(names) == 7 and len(set(names)) == 7
+    assert (form.indicators[0].level2, form.indicators[0].target) == ("数量指标", "≥57个")
+    year_differs = page.replace(
+        "≥57个 | 数量指标 | 鉴定校准实验室仪器 | ≥57个", "≥171个 | 数量指标 | 鉴定校准实验室仪器 | ≥57个"
+    )
+    assert year_differs != page
+    (form,) = parse_text(year_differs).forms
+    assert [(r.name, r.target) for r in form.indicators][:2] == [
+        ("鉴定校准实验室仪器", "≥57个"),
+        ("购买标准试剂", "≥100个"),
+    ]
+    (form,) = _read(REAL / "fresh2" / "gd_dongguan_2022_tgt_property.txt").forms
+    assert [row.name for row in form.indicators][:3] == [
+        "物管服务面积",
+        "物业管理保障工作合格率",
+        "物业管理各项任务完成达标率",
+    ]
+    assert form.indicators[0].target == "建筑面积2.6万平方米,展示面积1万平方米"  # once, not twice
+
+
+def test_the_scoring_method_columns_boilerplate_is_no_row():
+    """sd_jinan's 得分计算方法 column prints "定量指标计算:完成值达到指标值,记满分;…按B/A或A/B*该指标分值
+    记分。" once down the table's side: it was read as a 数量指标 row."""
+    (form,) = _read(FRESH / "sd_jinan_licheng_2019_se_culturecenter.txt").forms
+    assert [row.name for row in form.indicators] == [
+        "全年免费开放", "免费开放管理制度健全、执行有效性", "免费开放率", "实际成本与工作内容的匹配程度",
+        "承担重要公益服务项目、助推民生事业发展",
+    ]  # fmt: skip

@@ -28,6 +28,9 @@ _VALUE_ROLES = ("explain", "target_operator", "target_direction", "target", "tar
 # them), 单项指标得分 | 权重占比 | 折算得分 under 自评得分.
 _TARGET_PARTS = ("target_operator", "target_unit")
 _SCORE_PARTS = ("score", "weight", "weighted_score")
+# The 得分计算方法 column's boilerplate ("完成值达到指标值,记满分;未达到指标值,按B/A…该指标分值记分"),
+# printed once down the table's side: how rows are scored, never a row
+_SCORING_RULE = re.compile(r"记满分|分值[记计]分|来[记计]分|按比例[记计扣]分")
 
 
 def value_slots(roles: list[str]) -> list[str]:
@@ -68,6 +71,8 @@ class IndicatorTable:
     level2_names: bool = False
     # rows whose 一级 was lost (the national 二级 tells it)
     inferred: list[Indicator] = field(default_factory=list)
+    # 二级 | 三级 | 指标值 printed twice side by side (实施周期 | 年度): each line holds two rows
+    parallel: bool = False
 
     @classmethod
     def from_header(cls, header: list[Cell], self_eval: bool, project_columns: list[str]) -> IndicatorTable:
@@ -76,6 +81,7 @@ class IndicatorTable:
         # 三级指标 | 指标内容: a second, differently named name column describes the indicator
         # (Hunan's 专项 form); the same header again is a parallel column set (长期 | 年度)
         names = [k for k, role in enumerate(roles) if role == "name"]
+        parallel = any(header[k].key == header[names[0]].key for k in names[1:])
         if names and "target" in roles[names[0] :]:
             # an unknown head between the name and the target (Hebei's 指标分值, holding the 指标解释):
             # a column describing the row, not a value
@@ -99,6 +105,7 @@ class IndicatorTable:
             project_columns=project_columns,
             has_level1="level1" in roles,
             level2_names=level2_names,
+            parallel=parallel,
         )
 
     def projects(self) -> list[tuple[dict[str, str], list[Indicator]]]:
@@ -225,12 +232,29 @@ class IndicatorTable:
                 continue  # "(30分)": the points of a merged 一级 whose label the copy lost
             run.append(cell)
         out += self._rows(run, level1, level2)
+        out = [row for row in out if not _SCORING_RULE.search(row.name or "")]
+        if self.parallel:
+            out = _annual_of_pairs(out)
         _level1_printed_below(out)
         if self.has_level1:
             # the merged 一级 cell was lost: raw keeps what is printed (no 一级); staging maps the
             # national 二级 to its 一级 (seed indicator_category_map, 一级 '*')
             self.inferred += [r for r in out if r.level1 is None and r.level2 in vocab.NATIONAL_LEVEL1_OF]
         return out
+
+
+def _annual_of_pairs(rows: list[Indicator]) -> list[Indicator]:
+    """A line's two rows of the same name are the 实施周期 and the 年度 set: the later, the year's, stays
+    (in the earlier one's place)."""
+    out: list[Indicator] = []
+    at: dict[tuple[int, str | None], int] = {}
+    for row in rows:
+        twin = at.setdefault((row.line_no, row.name), len(out))
+        if twin == len(out):
+            out.append(row)
+        else:
+            out[twin] = row
+    return out
 
 
 def _under_their_heads(header: list[Cell], roles: list[str]) -> list[str]:
