@@ -719,3 +719,21 @@ def test_the_scoring_method_columns_boilerplate_is_no_row():
         "全年免费开放", "免费开放管理制度健全、执行有效性", "免费开放率", "实际成本与工作内容的匹配程度",
         "承担重要公益服务项目、助推民生事业发展",
     ]  # fmt: skip
+
+
+def test_a_name_cut_by_the_end_of_the_text_is_no_row_a_closed_blank_target_is():
+    """A page whose text stops inside a row's name cell ("维修施工验收合格率", "质量指标 一审案件改", no
+    separator after it) lost that row's values with the rest: the cut name is said, not read. A row
+    printed whole with its target cell blank ("name | ||||") stays."""
+    document = _read(REAL / "fresh2" / "gd_dongguan_2022_tgt_property.txt")
+    assert "维修施工验收合格率" not in [row.name for row in document.forms[0].indicators]
+    assert [(i.code, i.line_no) for i in document.issues if i.code == "indicator_cut_off"] == [
+        ("indicator_cut_off", 20)
+    ]
+    assert "form_truncated_end" in codes(document) and not document.forms[0].is_complete
+    (form,) = _read(COLLECTED / "nx_yuanzhou_2022_tgt_forest.txt").forms
+    assert (form.indicators[-1].name, form.indicators[-1].target) == (
+        "提高森林生态系统服务功能,显著改善项目区及周边地区的生态环境。", None
+    )  # fmt: skip
+    (form,) = _read(REAL / "fresh9" / "sn_chencang_2021_tgt_forestrestore.txt").forms
+    assert form.indicators[-1].name == "草原有害生物防治面积(万亩)"

@@ -119,6 +119,14 @@ def read_forms(lines: list[str], repair_ocr: bool = True) -> tuple[list[Form], l
         elif read:  # a title and labels with nothing read after them is a mention of a form, not one
             forms += read
             issues += found.issues
+    if forms and _name_cut_by_the_end(forms[-1], lines):
+        row = forms[-1].indicators.pop()
+        seq = len(forms)
+        issues[:] = [i for i in issues if not (i.form_seq == seq and i.code == "indicator_without_target")]
+        message = (
+            f"{row.name!r} ends the text, its cell unclosed and no value after it: a name cut off, not read"
+        )
+        issues.append(Issue(Severity.WARNING, "indicator_cut_off", message, row.line_no, seq))
     for line_no in page_markers:
         seq = next((k for k, form in enumerate(forms, 1) if form.line_start <= line_no <= form.line_end), 0)
         if seq:
@@ -126,6 +134,23 @@ def read_forms(lines: list[str], repair_ocr: bool = True) -> tuple[list[Form], l
                 Issue(Severity.INFO, "page_marker_skipped", "a page number between rows", line_no, seq)
             )
     return forms, issues
+
+
+def _name_cut_by_the_end(form: Form, lines: list[str]) -> bool:
+    """The text stops inside the last row's name cell ("…质量指标 | 一审案件改", no separator after
+    it): the name is cut and its row's values lost. A row whose cells are closed ("name |", "||||"
+    after it) was printed whole, its target blank."""
+    last = next((line.strip() for line in reversed(lines) if line.strip()), "")
+    row = form.indicators[-1] if form.indicators else None
+    return (
+        row is not None
+        and len(form.indicators) > 1  # a table of one cut row is left as read: its form stays a form
+        and bool(row.name)
+        and row.target is None
+        and all(x is None for x in (row.actual, row.weight, row.score))
+        and last.endswith(row.name)
+        and not last.endswith(("|", "\t"))
+    )
 
 
 def _inherit_year(read: list[Form], year: int, seq: int, issues: list[Issue]) -> None:
