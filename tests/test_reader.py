@@ -737,3 +737,13 @@ def test_a_name_cut_by_the_end_of_the_text_is_no_row_a_closed_blank_target_is():
     )  # fmt: skip
     (form,) = _read(REAL / "fresh9" / "sn_chencang_2021_tgt_forestrestore.txt").forms
     assert form.indicators[-1].name == "草原有害生物防治面积(万亩)"
+
+
+def test_a_heading_or_a_list_of_forms_with_only_a_guessed_name_is_no_form():
+    """Nothing read but a name the title gave ("部门(单位)整体绩效目标申报表" ending the page) or the words
+    before a 项目名称 column head ("…自评表清单 | 序号 | 项目名称"): a mention, not a form."""
+    document = _read(REAL / "fresh5" / "hn_nanxian_2024_tgt_assetrent.txt")
+    assert [form.project_name for form in document.forms] == ["国有资产出租收入应交税费"]
+    assert "form_mentioned_only" in codes(document)
+    document = _read(REAL / "fresh3" / "ah_chuzhou_2022_se_sanzhiyifu.txt")
+    assert [form.project_name for form in document.forms] == ["“三支一扶”省级财政补助资金"]

@@ -106,8 +106,8 @@ def read_forms(lines: list[str], repair_ocr: bool = True) -> tuple[list[Form], l
     for segment in split_forms(cells):
         found = FormReader(segment, len(forms) + 1, [])
         read = []
-        for form in found.read():
-            if _has_content(form):
+        for seq, form in enumerate(found.read(), found.seq):
+            if _has_content(form) and not _only_a_guessed_name(form, seq, found.issues):
                 read.append(form)
             elif form.project_name:  # a mention: said, so nothing goes silently
                 message = f"{form.project_name!r} names a form without any of its fields: a mention, not read as a form"
@@ -167,6 +167,25 @@ def _inherit_year(read: list[Form], year: int, seq: int, issues: list[Issue]) ->
 def _has_content(form: Form) -> bool:
     figures = any(getattr(form, name) is not None for name in FIGURE_FIELDS)
     return form.project_name is not None and not _mentions_a_form(form) or bool(form.indicators) or figures
+
+
+def _only_a_guessed_name(form: Form, seq: int, issues: list[Issue]) -> bool:
+    """Nothing read but a name the title gave, or the words printed before a 项目名称 label: a
+    heading with no form under it ("部门(单位)整体绩效目标申报表" at the text's end), or a list of
+    forms ("…自评表清单 | 序号 | 项目名称"), not a form."""
+    if form.indicators or any(getattr(form, name) is not None for name in FIGURE_FIELDS):
+        return False
+    if form.unit_name or form.supervisor_name or form.project_category:
+        return False
+    return any(
+        i.form_seq == seq
+        and (
+            i.code == "project_name_from_title"
+            or i.code == "value_before_label"
+            and i.message.startswith("project_name")
+        )
+        for i in issues
+    )
 
 
 def _mentions_a_form(form: Form) -> bool:
