@@ -747,3 +747,18 @@ def test_a_heading_or_a_list_of_forms_with_only_a_guessed_name_is_no_form():
     assert "form_mentioned_only" in codes(document)
     document = _read(REAL / "fresh3" / "ah_chuzhou_2022_se_sanzhiyifu.txt")
     assert [form.project_name for form in document.forms] == ["“三支一扶”省级财政补助资金"]
+
+
+def test_the_evaluation_frameworks_performance_goal_is_a_level2_under_its_decision_level1():
+    """Under 决策 the national evaluation framework's 二级 are 项目立项 / 绩效目标 / 资金投入; 绩效目标 is
+    also a word that wraps a table, and was passed over, so its rows stayed under 项目立项."""
+    (form,) = _read(COLLECTED / "js_zhenjiang_2024_tgt_pearlbuckpark.txt").forms
+    levels = {row.name: (row.level1, row.level2) for row in form.indicators}
+    assert levels["立项依据充分性"] == ("决策", "项目立项")
+    assert levels["绩效指标明确性"] == levels["绩效目标合理性"] == ("决策", "绩效目标")
+
+
+def test_the_unit_that_spends_the_money_is_the_forms_unit():
+    """Guangdong's municipal target form names its unit 用款单位 (beside 主管部门)."""
+    (form,) = _read(FRESH / "gd_zhaoqing_2024_tgt_elderlycare.txt").forms
+    assert (form.unit_name, form.supervisor_name) == ("肇庆市民政局、肇庆高新区社会工作局", "肇庆市民政局")

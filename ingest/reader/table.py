@@ -225,6 +225,11 @@ class IndicatorTable:
                     level1, level2 = l1, None
                 elif is_level2(cell) or level1_of(cell):
                     level2 = category_text(cell)
+                elif (
+                    cell.key in vocab.EVALUATION_WRAPPED_LEVEL2
+                    and label_key(level1 or "") in vocab.EVALUATION_LEVEL1
+                ):
+                    level2 = cell.text  # 决策 > 绩效目标: the framework's 二级, not the table's wrapper
                 continue
             if level1 is None and level2 is None and not (run or _starts_a_row(cells, k)):
                 continue  # words between the header and the first category (a header cell's tail)

@@ -50,6 +50,7 @@ FIELDS: dict[str, str] = {
     "项目执行单位": "unit_name",
     "执行单位": "unit_name",
     "资金使用单位": "unit_name",
+    "用款单位": "unit_name",  # Guangdong's municipal target form: the unit that spends the money
     "申报单位": "unit_name",
     "申报单位名称": "unit_name",
     "填报单位": "unit_name",
@@ -80,7 +81,7 @@ FIELD_PATTERNS: tuple[tuple[str, str, int], ...] = (
 )
 # Which of two labels for the same field wins: the executing unit over the department that files.
 FIELD_PRIORITY: dict[str, int] = {
-    "省级主管部门": 1, "中央主管部门": 1, "地方主管部门": 2, "资金使用单位": 3, "实施单位": 3, "项目实施单位": 3, "项目执行单位": 3, "执行单位": 3, "部门": 0, "部门名称": 0, "预算部门": 1,
+    "省级主管部门": 1, "中央主管部门": 1, "地方主管部门": 2, "资金使用单位": 3, "用款单位": 3, "实施单位": 3, "项目实施单位": 3, "项目执行单位": 3, "执行单位": 3, "部门": 0, "部门名称": 0, "预算部门": 1,
 }  # fmt: skip
 # The continuation of a label split over two cells ("主管部门" | "及编码").
 LABEL_TAILS: frozenset[str] = frozenset(
@@ -315,6 +316,8 @@ TABLE_WRAPPERS: frozenset[str] = frozenset(
 # 一级 of the evaluation frameworks: under them a 二级 word of the other frameworks (财务管理, 产出数量)
 # followed by its points is a 三级 name.
 EVALUATION_LEVEL1: frozenset[str] = frozenset({"决策", "过程", "项目决策", "项目管理", "项目绩效"})
+# The evaluation framework's 二级 under 决策 (项目立项 / 绩效目标 / 资金投入) that is a wrapper word elsewhere.
+EVALUATION_WRAPPED_LEVEL2: frozenset[str] = frozenset({"绩效目标"})
 # With the evaluation framework (决策 / 过程 / 产出 / 效益) some provinces print on target forms too.
 LEVEL1: frozenset[str] = (
     lexicon.LEVEL1_LABELS
