@@ -762,3 +762,11 @@ def test_the_unit_that_spends_the_money_is_the_forms_unit():
     """Guangdong's municipal target form names its unit 用款单位 (beside 主管部门)."""
     (form,) = _read(FRESH / "gd_zhaoqing_2024_tgt_elderlycare.txt").forms
     assert (form.unit_name, form.supervisor_name) == ("肇庆市民政局、肇庆高新区社会工作局", "肇庆市民政局")
+
+
+def test_a_note_row_after_the_table_ends_it():
+    """ "其他需说明的问题 | 主管…" after a target form's last row (no 总分 to end the table) was read as a
+    满意度 row."""
+    (form,) = _read(COLLECTED / "hn_xiangtan_2024_tgt_fogcannon.txt").forms
+    assert (form.indicators[-1].level2, form.indicators[-1].name) == ("服务对象满意度指标", "满意度")
+    assert not any("说明" in (row.name or "") for row in form.indicators)
