@@ -770,3 +770,17 @@ def test_a_note_row_after_the_table_ends_it():
     (form,) = _read(COLLECTED / "hn_xiangtan_2024_tgt_fogcannon.txt").forms
     assert (form.indicators[-1].level2, form.indicators[-1].name) == ("服务对象满意度指标", "满意度")
     assert not any("说明" in (row.name or "") for row in form.indicators)
+
+
+def test_a_rate_printed_under_its_head_without_its_percent_sign_is_the_rate_where_the_figures_agree():
+    """Hebei's 预算项目绩效自评表 heads its fund row 预算执行进度(%) and prints the rate bare at the row's
+    end ("预算数 6.84 到位数 6.84 执行数 6.84 100.00"): 执行数 / 预算数 tells it is the 执行率."""
+    page = text_of(FRESH / "he_chengan_2020_se_centenarian.txt")
+    (form,) = parse_text(page).forms
+    assert (form.full_year_budget, form.executed, form.execution_rate_stated) == (
+        Decimal("6.84"), Decimal("6.84"), Decimal("100.00")
+    )  # fmt: skip
+    half = page.replace("执行数 6.84 100.00", "执行数 3.42 50.00")
+    assert half != page and parse_text(half).forms[0].execution_rate_stated == Decimal("50.00")
+    other = page.replace("执行数 6.84 100.00", "执行数 3.42 100.00")  # the figures disagree: not the rate
+    assert parse_text(other).forms[0].execution_rate_stated is None

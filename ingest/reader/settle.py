@@ -26,6 +26,7 @@ _TITLE_NOISE = re.compile(
 )
 # Titles that name a kind of form, not a project ("专项资金绩效目标表").
 _GENERIC_TITLES = frozenset({"专项资金", "项目资金", "财政资金", "专项项目", "资金项目"})
+_PERCENT_FIGURE = re.compile(r"\d{1,3}\.\d{1,2}")  # a rate printed without its %: "100.00"
 _AMOUNT_FIELDS = ("budget_total", "budget_current", "initial_budget", "full_year_budget", "executed")
 
 
@@ -36,14 +37,30 @@ def lacks_satisfaction(form: Form) -> bool:
     return national and not any("满意" in level for level in levels)
 
 
-def repair_from_loose_figures(form: Form, loose_figures: list[Cell], note: Note) -> None:
+def repair_from_loose_figures(
+    form: Form, loose_figures: list[Cell], note: Note, rate_head: Cell | None = None
+) -> None:
     """Scrambled text prints some fund figures away from their row. A lone percentage is the
-    执行率 when none was read; a figure that makes 执行数 / 全年预算数 equal it is the 执行数."""
+    执行率 when none was read; a figure that makes 执行数 / 全年预算数 equal it is the 执行数.
+    Under a rate column's head (Hebei's 预算执行进度(%)) a figure printed without its % ("100.00")
+    that 执行数 / 预算数 confirms is the 执行率."""
     rates = [v.rate(v.nfkc(c.text)) for c in loose_figures if v.rate(v.nfkc(c.text)) is not None]
     if form.execution_rate_stated is None and len(rates) == 1:
         form.execution_rate_stated = rates[0]
         note(Severity.INFO, "rate_apart_from_row", f"执行率 {rates[0]}% printed apart from its row")
     base, rate = form.full_year_budget or form.initial_budget, form.execution_rate_stated
+    budget = base or form.budget_current  # a self-evaluation's 预算数, not yet its 全年预算数
+    if rate is None and rate_head is not None and budget and form.executed is not None:
+        after = [
+            c for c in loose_figures if c.line_no >= rate_head.line_no and _PERCENT_FIGURE.fullmatch(c.text)
+        ]
+        figure = next((c for c in after if rate_agrees(form.executed, budget, Decimal(c.text))), None)
+        if figure is not None:
+            rate = form.execution_rate_stated = Decimal(figure.text)
+            message = (
+                f"执行率 {rate} printed under {rate_head.text!r} without its %: 执行数 / 预算数 confirms it"
+            )
+            note(Severity.INFO, "rate_apart_from_row", message, figure.line_no)
     if base is None or rate is None or (form.executed is not None and rate_agrees(form.executed, base, rate)):
         return
     for cell in loose_figures:
