@@ -784,3 +784,14 @@ def test_a_rate_printed_under_its_head_without_its_percent_sign_is_the_rate_wher
     assert half != page and parse_text(half).forms[0].execution_rate_stated == Decimal("50.00")
     other = page.replace("执行数 6.84 100.00", "执行数 3.42 100.00")  # the figures disagree: not the rate
     assert parse_text(other).forms[0].execution_rate_stated is None
+
+
+def test_a_level2_label_wrapped_around_its_row_is_put_back_together():
+    """One cell a line, a merged 二级 cell's wrapped label prints around its row: "社会公众或服务" |
+    "政策满意度" | "≥90%" | "对象满意度指标". The row was left under the 二级 before it (可持续影响指标)."""
+    (form,) = _read(FRESH / "hb_wh_qingshan_2021_tgt_scitech.txt").forms
+    last = form.indicators[-1]
+    assert (last.level1, last.level2, last.name, last.target) == (
+        "效益指标", "社会公众或服务对象满意度指标", "政策满意度", "≥90%"
+    )  # fmt: skip
+    assert form.indicators[-2].level2 == "可持续影响指标"

@@ -169,6 +169,7 @@ class IndicatorTable:
         if scrambled is not None:
             self.scrambled, (rows, self.leftover) = True, scrambled
             return rows
+        cells = _split_labels_joined(cells)
         out: list[Indicator] = []
         level1 = level2 = None
         run: list[Cell] = []
@@ -246,6 +247,23 @@ class IndicatorTable:
             # national 二级 to its 一级 (seed indicator_category_map, 一级 '*')
             self.inferred += [r for r in out if r.level1 is None and r.level2 in vocab.NATIONAL_LEVEL1_OF]
         return out
+
+
+def _split_labels_joined(cells: list[Cell]) -> list[Cell]:
+    """A merged 二级 cell whose label wrapped is printed around its row, one cell a line:
+    "社会公众或服务" | name | target | "对象满意度指标". The two halves make the label, in the head's place."""
+    out = list(cells)
+    for k, cell in enumerate(out):
+        key = cell.key
+        if len(key) < 3 or key in vocab.LEVEL2 or is_level2(cell) or level1_of(cell):
+            continue
+        for j in range(k + 1, min(k + 5, len(out))):
+            whole = key + out[j].key
+            if out[j].key.endswith("指标") and len(out[j].key) >= 3 and whole in vocab.LEVEL2:
+                out[k] = Cell(cell.text + out[j].text, cell.line_no, cell.row)
+                del out[j]
+                break
+    return out
 
 
 def _annual_of_pairs(rows: list[Indicator]) -> list[Indicator]:
