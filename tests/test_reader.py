@@ -795,3 +795,13 @@ def test_a_level2_label_wrapped_around_its_row_is_put_back_together():
         "效益指标", "社会公众或服务对象满意度指标", "政策满意度", "≥90%"
     )  # fmt: skip
     assert form.indicators[-2].level2 == "可持续影响指标"
+
+
+def test_cost_after_rows_whose_categories_the_page_lost_is_a_level2():
+    """sc_daying's page opens inside the table: its first row has no 一级/二级, then "成本指标 | name"
+    with no 二级 label after it. Like 成本指标 after 数量/质量/时效, that is the 二级 (its 一级 not
+    printed), not a 一级 of its own."""
+    forms = _read(REAL / "fresh4" / "sc_daying_2023_se_medinsurance_x2.txt").forms
+    rows = {row.name: (row.level1, row.level2) for row in forms[0].indicators}
+    assert rows["城乡居民参保网络宣传成本预算"] == (None, "成本指标")
+    assert rows["城乡居民参保网络宣传群众知晓率"] == ("效益指标", "社会效益指标")

@@ -193,7 +193,7 @@ class IndicatorTable:
             if (
                 l1
                 and re.sub(r"值$", "指标", label_key(l1)) in vocab.LEVEL2 | {"成本指标"}  # 成本值: Shandong's
-                and (level1 or level2)
+                and (level1 or level2 or out or run)  # or after rows whose merged cells the page lost
                 and not _next_is_level2(cells, k)
             ):
                 l1 = None  # 成本指标 under 产出指标 (2020 template), or among 二级s whose 一级 was lost
