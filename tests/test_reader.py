@@ -805,3 +805,13 @@ def test_cost_after_rows_whose_categories_the_page_lost_is_a_level2():
     rows = {row.name: (row.level1, row.level2) for row in forms[0].indicators}
     assert rows["城乡居民参保网络宣传成本预算"] == (None, "成本指标")
     assert rows["城乡居民参保网络宣传群众知晓率"] == ("效益指标", "社会效益指标")
+
+
+def test_hainans_older_framework_levels_are_level1_labels():
+    """Hainan's 项目绩效目标表 types its rows 产出指标 / 成效指标 / 效率指标 (指标类型 | 指标名称 | 绩效目标):
+    成效指标 and 效率指标 were read as names, every row after them under 产出指标."""
+    (form,) = _read(REAL / "fresh5" / "hi_haikou_2016_tgt_archives.txt").forms
+    rows = {row.name: row for row in form.indicators}
+    row = rows["向社会公开政府公开信息和记录市领导政务活动信息"]
+    assert (row.level1, row.target) == ("成效指标", "向社会公开政府公开信息及记录市领导政务活动信息")
+    assert "成效指标" not in rows and rows["项目资金到位率"].level1 == "效率指标"

@@ -322,6 +322,7 @@ EVALUATION_WRAPPED_LEVEL2: frozenset[str] = frozenset({"绩效目标"})
 LEVEL1: frozenset[str] = (
     lexicon.LEVEL1_LABELS
     | frozenset({"产出", "效益", "满意度", "成本", "投入和管理指标"})
+    | frozenset({"成效指标", "效率指标"})  # Hainan's 项目绩效目标表: 产出指标 / 成效指标 / 效率指标
     | EVALUATION_LEVEL1
 )
 LEVEL2: frozenset[str] = lexicon.LEVEL2_LABELS | frozenset(
