@@ -815,3 +815,12 @@ def test_hainans_older_framework_levels_are_level1_labels():
     row = rows["向社会公开政府公开信息和记录市领导政务活动信息"]
     assert (row.level1, row.target) == ("成效指标", "向社会公开政府公开信息及记录市领导政务活动信息")
     assert "成效指标" not in rows and rows["项目资金到位率"].level1 == "效率指标"
+
+
+def test_a_form_printed_again_and_cut_in_a_value_is_the_same_form():
+    """The page's metadata 内容概述 cell holds the whole self-evaluation run together; the form then
+    restarts in pipe rows and is cut inside 资金使用单位 ("市農(nóng)"). Same name, type and year, no
+    figure disagreeing, a unit that is the other's beginning: one form, not two."""
+    (form,) = _read(REAL / "fresh4" / "ah_xuancheng_2024_se_animalepidemic.txt").forms
+    assert form.unit_name == "市農(nóng)業(yè)農(nóng)村局-市畜牧獸醫(yī)服務(wù)中心"
+    assert (form.full_year_budget, form.executed) == (Decimal("390"), Decimal("390"))

@@ -169,6 +169,12 @@ def continues(prev: Form, form: Form) -> bool:
         return False
     for name in (*FIGURE_FIELDS, "unit_name", "fiscal_year"):
         ours, theirs = getattr(prev, name), getattr(form, name)
+        if (
+            isinstance(ours, str)
+            and isinstance(theirs, str)
+            and (ours.startswith(theirs) or theirs.startswith(ours))
+        ):
+            continue  # a name cut with the text ("市農(nóng)" of "市農(nóng)業(yè)…"): the same, not another
         if ours is not None and theirs is not None and ours != theirs:
             return False
     return True
