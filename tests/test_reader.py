@@ -744,9 +744,30 @@ def test_a_heading_or_a_list_of_forms_with_only_a_guessed_name_is_no_form():
     before a 项目名称 column head ("…自评表清单 | 序号 | 项目名称"): a mention, not a form."""
     document = _read(REAL / "fresh5" / "hn_nanxian_2024_tgt_assetrent.txt")
     assert [form.project_name for form in document.forms] == ["国有资产出租收入应交税费"]
-    assert "form_mentioned_only" in codes(document)
     document = _read(REAL / "fresh3" / "ah_chuzhou_2022_se_sanzhiyifu.txt")
     assert [form.project_name for form in document.forms] == ["“三支一扶”省级财政补助资金"]
+    assert "form_mentioned_only" in codes(document)
+
+
+def test_a_departments_whole_budget_form_is_no_projects_form():
+    """hn_nanxian's page goes on from the project's form to a 部门(单位)整体绩效目标申报表 (cut after
+    its title there; here with a table of its own): a department's whole budget, named by its title
+    alone, is not read as a project. A form under such a title with a 项目名称 of its own is."""
+    lines = text_of(REAL / "fresh5" / "hn_nanxian_2024_tgt_assetrent.txt").split("\n")
+    whole = [
+        "部门(单位)整体绩效目标申报表 | |||||||||",
+        "(2025年度) | |||||||||",
+        "单位名称 | 南县住房保障服务中心 | |",
+    ]
+    table = lines[22:31]  # 年度绩效目标 and the indicator table
+    document = parse_text("\n".join(lines[:31] + whole + table))
+    assert [(form.project_name, len(form.indicators)) for form in document.forms] == [
+        ("国有资产出租收入应交税费", 7)
+    ]
+    assert "department_form_not_read" in codes(document)
+    named = whole + ["项目名称 | 机关运行经费 | |"] + table
+    document = parse_text("\n".join(lines[:31] + named))
+    assert [form.project_name for form in document.forms] == ["国有资产出租收入应交税费", "机关运行经费"]
 
 
 def test_the_evaluation_frameworks_performance_goal_is_a_level2_under_its_decision_level1():

@@ -54,6 +54,7 @@ _PERIOD_IN_A_YEAR = re.compile(
 )
 _LEADING_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?(?:万元|元))(?=[\u4e00-\u9fff])")
 _LABEL_TAIL_FIGURE = re.compile(r"^[\u3400-\u9fff()]{1,8}?[:]?(\d[\d,]*(?:\.\d+)?(?:万元|万|元))$")
+_DEPARTMENT_WIDE = re.compile(r"(?:部门|单位)(?:\((?:部门|单位)\))?整体(?:支出)?绩效")
 _NAME_TAIL = re.compile(r"\([^()]{1,8}\)$")  # folded key: a short parenthesis on its own
 _TABLE_END = re.compile(
     "|".join(re.escape(end) for end in vocab.TABLE_END)
@@ -107,7 +108,14 @@ def read_forms(lines: list[str], repair_ocr: bool = True) -> tuple[list[Form], l
         found = FormReader(segment, len(forms) + 1, [])
         read = []
         for seq, form in enumerate(found.read(), found.seq):
-            if _has_content(form) and not _only_a_guessed_name(form, seq, found.issues):
+            if _department_wide(segment, seq, found.issues):
+                message = (
+                    f"{form.project_name!r}: a department's whole-budget (整体) form, no project's: not read"
+                )
+                issues.append(
+                    Issue(Severity.INFO, "department_form_not_read", message, form.line_start, None)
+                )
+            elif _has_content(form) and not _only_a_guessed_name(form, seq, found.issues):
                 read.append(form)
             elif form.project_name:  # a mention: said, so nothing goes silently
                 message = f"{form.project_name!r} names a form without any of its fields: a mention, not read as a form"
@@ -167,6 +175,15 @@ def _inherit_year(read: list[Form], year: int, seq: int, issues: list[Issue]) ->
 def _has_content(form: Form) -> bool:
     figures = any(getattr(form, name) is not None for name in FIGURE_FIELDS)
     return form.project_name is not None and not _mentions_a_form(form) or bool(form.indicators) or figures
+
+
+def _department_wide(segment: Segment, seq: int, issues: list[Issue]) -> bool:
+    """A 部门(单位)整体绩效目标表 / 部门整体支出绩效自评表, named by its title alone: a department's
+    whole budget, not a project (a form with a 项目名称 of its own is read whatever its title)."""
+    title = segment.cells[segment.title].key if segment.title is not None else ""
+    return bool(_DEPARTMENT_WIDE.search(title)) and any(
+        i.form_seq == seq and i.code == "project_name_from_title" for i in issues
+    )
 
 
 def _only_a_guessed_name(form: Form, seq: int, issues: list[Issue]) -> bool:
