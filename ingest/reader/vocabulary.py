@@ -359,6 +359,7 @@ TOTAL_SCORES = frozenset(
 TABLE_END: tuple[str, ...] = (
     *sorted(TOTAL_SCORES), "合计", "注:", "注:", "说明", "填表人", "填报人", "财政部门审核意见", "其他需要说明事项",
     "其他需说明", "其他说明",  # 其他需说明的问题 | 其他说明事项: a note row after the table
+    "填表说明", "填报说明", "编制说明", "联系人", "联系电话", "审核人", "制表人", "经办人",  # the sheet's foot
     "评价结论", "存在问题", "附件", "单位负责人", "项目负责人", "财务负责人", "审核意见",
     "目标未完成", "改进措施",
     # the web page around the form: its footer ends any table
