@@ -859,3 +859,21 @@ def test_the_sheets_foot_after_a_target_forms_table_is_no_row(foot: str):
     (form,) = parse_text(page).forms
     (footed,) = parse_text(page.rstrip("\n") + "\n" + foot + "\n").forms
     assert [(r.name, r.target) for r in footed.indicators] == [(r.name, r.target) for r in form.indicators]
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["填报说明:本表由项目单位填写,项目名称填写预算项目全称。", "填表说明:项目名称:请填写项目全称;实施单位:填写具体实施单位。"],
+)  # fmt: skip
+def test_a_templates_note_on_how_to_fill_a_field_is_no_value(note: str):
+    """A 填报说明 printed above or below the form tells how to fill its labels ("项目名称填写预算项目
+    全称"): the instruction became the project's name, or a second form's."""
+    page = text_of(COLLECTED / "ah_huaibei_2025_tgt_villageopera.txt")
+    forms = [(f.project_name, f.unit_name, len(f.indicators)) for f in parse_text(page).forms]
+    assert forms[0][0] == "农村文化建设配套补助经费"
+    assert [
+        (f.project_name, f.unit_name, len(f.indicators)) for f in parse_text(note + "\n" + page).forms
+    ] == forms
+    assert [
+        (f.project_name, f.unit_name, len(f.indicators)) for f in parse_text(page + "\n" + note).forms
+    ] == forms
