@@ -877,3 +877,20 @@ def test_a_templates_note_on_how_to_fill_a_field_is_no_value(note: str):
     assert [
         (f.project_name, f.unit_name, len(f.indicators)) for f in parse_text(page + "\n" + note).forms
     ] == forms
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["关于公开2023年度项目支出绩效目标表的说明", "附件:2023年部门整体支出绩效目标表及项目支出绩效目标表",
+     "2022年度项目支出绩效自评表"],
+)  # fmt: skip
+def test_a_heading_above_a_page_that_opens_inside_its_table_keeps_the_table(heading: str):
+    """sc_dyrmt's page opens inside a self-evaluation's table (no title, no header). A heading line
+    above it, a notice about forms ("…绩效目标表的说明"), a list of them ("…绩效目标表及…绩效目标
+    表") or the form's own title, made the table a mention's: the form was lost."""
+    page = text_of(REAL / "fresh2" / "sc_dyrmt_nd_se_wagetail.txt")
+    (form,) = parse_text(page).forms
+    rows = [(r.level2, r.name, r.target) for r in form.indicators]
+    assert len(rows) == 4
+    (headed,) = parse_text(heading + "\n" + page).forms
+    assert [(r.level2, r.name, r.target) for r in headed.indicators] == rows

@@ -293,7 +293,8 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
                     self.form.form_type = FormType.SELF_EVAL
                 k += header
                 continue
-            if self.table is None and self.segment.title is None and headerless_table_at(cells, k):
+            opens_in_table = self.segment.title is None or not self.field_rank  # a heading, no field yet
+            if self.table is None and opens_in_table and headerless_table_at(cells, k):
                 self._close_runs()
                 self._field_without_value()
                 self_eval = self.form.form_type == FormType.SELF_EVAL

@@ -40,7 +40,10 @@ def split_forms(cells: list[Cell]) -> list[Segment]:
             is_project_name_label(cell) and not item_header_at(cells, k) and not in_table_header(cells, k)
         )
         starts_table = header_role(cell.key) in ("level1", "level2") or (
-            not (found or segments) and title is None and headerless_table_at(cells, k)
+            # under a heading that names the form, before any of its fields: the page opens in its table
+            not (found or segments)
+            and (title is None or not (has_fields or has_name))
+            and headerless_table_at(cells, k)
         )
         if (found and (has_name or has_table)) or (is_name_label and has_name and has_table):
             cut = k - 1 if found and k - 1 > start and title_head(cells[k - 1], cell) else k
