@@ -850,11 +850,13 @@ def test_a_form_printed_again_and_cut_in_a_value_is_the_same_form():
 @pytest.mark.parametrize(
     "foot",
     ["填表说明:1、指标值请填写具体数值。2、定性指标填写达成情况。", "填报说明 | 绩效指标按照项目实际填写 |",
-     "联系人:张三 联系电话:0731-1234567", "审核人:李四", "制表人:王五  联系电话:12345678"],
+     "联系人:张三 联系电话:0731-1234567", "审核人:李四", "制表人:王五  联系电话:12345678",
+     "浏览次数: 88", "阅读次数:1234", "责任编辑:张三", "【打印】【关闭】"],
 )  # fmt: skip
 def test_the_sheets_foot_after_a_target_forms_table_is_no_row(foot: str):
     """A target form has no 总分 row to end its table: the notes and signatures under the sheet
-    (填表说明, 联系人, 审核人 …) were read as a last row."""
+    (填表说明, 联系人, 审核人 …) and the web page's furniture (浏览次数:, 责任编辑, 【打印】) were read
+    as a last row."""
     page = text_of(COLLECTED / "sc_zhaohua_2021_tgt_familyaid.txt")
     (form,) = parse_text(page).forms
     (footed,) = parse_text(page.rstrip("\n") + "\n" + foot + "\n").forms

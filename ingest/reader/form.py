@@ -337,6 +337,8 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
         key = cell.key.lstrip("-—·*>【[ ")
         if self.table is not None and self.table.project_columns and in_table_header(self.segment.cells, k):
             return False  # a project list's header printed again on the next page
+        if vocab.PAGE_COUNTER.match(cell.text.strip()):
+            return True
         return len(key) <= 40 and (key == "注" or _TABLE_END.match(key) is not None)
 
     # --- header fields and budget figures ------------------------------------------------------

@@ -7,6 +7,8 @@ project: only the words the forms print.
 
 from __future__ import annotations
 
+import re
+
 from .. import lexicon
 
 # Form titles, checked with `in` against a folded cell; the first match decides the type.
@@ -365,7 +367,11 @@ TABLE_END: tuple[str, ...] = (
     # the web page around the form: its footer ends any table
     "扫一扫", "打印本页", "关闭窗口", "上一篇", "下一篇", "分享到", "相关链接", "内容保障", "版权所有",
     "网站地图", "联系我们", "主办单位", "承办单位", "网站标识码", "copyright", "©", "文件下载",
+    "责任编辑", "【打印", "【关闭", "[打印", "[关闭",
 )  # fmt: skip
+# The page's counter ("浏览次数: 88", "阅读量:1234"): with its colon it ends a table; without, it may
+# be an indicator's name.
+PAGE_COUNTER = re.compile(r"(?:阅读|浏览|访问|点击)(?:次数|量|数)\s*[:：]")
 # Footer words that also begin indicators ("政策咨询建议完成率", "技术支持服务次数"): they end a table
 # only standing alone or before their value ("技术支持:…").
 PAGE_FOOTER_WORDS: tuple[str, ...] = ("政策咨询", "技术支持")
