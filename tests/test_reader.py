@@ -896,3 +896,21 @@ def test_a_heading_above_a_page_that_opens_inside_its_table_keeps_the_table(head
     assert len(rows) == 4
     (headed,) = parse_text(heading + "\n" + page).forms
     assert [(r.level2, r.name, r.target) for r in headed.indicators] == rows
+
+
+@pytest.mark.parametrize(
+    "summary",
+    ["项目支出绩效自评结果汇总表\n序号 | 项目名称 | 自评得分 | 等级 |\n1 | 农村公路养护 | 95 | 优 |",
+     "序号 | 项目名称 | 预算金额(万元) | 自评得分 |\n1 | 农村公路养护 | 100 | 95 |\n2 | 村级道路建设 | 50 | 90 |"],
+)  # fmt: skip
+@pytest.mark.parametrize(
+    "path", [COLLECTED / "ah_huaibei_2025_tgt_villageopera.txt", SHARED / "yn_yongde_2022_se_nutrition.txt"]
+)
+def test_a_summary_list_of_projects_after_the_forms_is_no_form_and_no_row(path: Path, summary: str):
+    """A page may close with a list of its projects (序号 | 项目名称 | 自评得分 …, maybe under its own
+    title …汇总表): its title was read as a row, and 项目名称 as a form's label (a form named
+    "自评得分")."""
+    page = text_of(path)
+    forms = [(f.project_name, [(r.name, r.target) for r in f.indicators]) for f in parse_text(page).forms]
+    listed = parse_text(page.rstrip("\n") + "\n" + summary + "\n").forms
+    assert [(f.project_name, [(r.name, r.target) for r in f.indicators]) for f in listed] == forms

@@ -32,7 +32,7 @@ from .fields import HeaderFields
 from .finish import FinishedForm
 from .fund_block import FundBlock
 from .items import item_header_at, read_items
-from .labels import MAX_LABEL, field_for, is_label, title_type, unit_statement
+from .labels import MAX_LABEL, field_for, is_label, is_project_name_label, title_type, unit_statement
 from .ocr_cells import ocr_rows
 from .outline import bracketed_rows, outline_rows
 from .pivoted import pivoted_rows
@@ -55,6 +55,8 @@ _PERIOD_IN_A_YEAR = re.compile(
 _LEADING_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?(?:万元|元))(?=[\u4e00-\u9fff])")
 _LABEL_TAIL_FIGURE = re.compile(r"^[\u3400-\u9fff()]{1,8}?[:]?(\d[\d,]*(?:\.\d+)?(?:万元|万|元))$")
 _DEPARTMENT_WIDE = re.compile(r"(?:部门|单位)(?:\((?:部门|单位)\))?整体(?:支出)?绩效")
+# Another table's title after the form's ("项目支出绩效自评结果汇总表", "…资金分配明细表")
+_LIST_TITLE = re.compile(r"(?:汇总|一览|明细|分配)表$")
 _NAME_TAIL = re.compile(r"\([^()]{1,8}\)$")  # folded key: a short parenthesis on its own
 _TABLE_END = re.compile(
     "|".join(re.escape(end) for end in vocab.TABLE_END)
@@ -175,6 +177,16 @@ def _inherit_year(read: list[Form], year: int, seq: int, issues: list[Issue]) ->
 def _has_content(form: Form) -> bool:
     figures = any(getattr(form, name) is not None for name in FIGURE_FIELDS)
     return form.project_name is not None and not _mentions_a_form(form) or bool(form.indicators) or figures
+
+
+def _starts_a_list(cells: list[Cell], k: int) -> bool:
+    """序号 | 项目名称 …: the header of a list of projects (a summary after the forms)."""
+    return (
+        cells[k].key == "序号"
+        and k + 1 < len(cells)
+        and cells[k + 1].row == cells[k].row
+        and (is_project_name_label(cells[k + 1]))
+    )
 
 
 def _department_wide(segment: Segment, seq: int, issues: list[Issue]) -> bool:
@@ -337,9 +349,11 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
         key = cell.key.lstrip("-—·*>【[ ")
         if self.table is not None and self.table.project_columns and in_table_header(self.segment.cells, k):
             return False  # a project list's header printed again on the next page
-        if vocab.PAGE_COUNTER.match(cell.text.strip()):
+        if vocab.PAGE_COUNTER.match(cell.text.strip()) or _starts_a_list(self.segment.cells, k):
             return True
-        return len(key) <= 40 and (key == "注" or _TABLE_END.match(key) is not None)
+        return len(key) <= 40 and (
+            key == "注" or _TABLE_END.match(key) is not None or _LIST_TITLE.search(key)
+        )
 
     # --- header fields and budget figures ------------------------------------------------------
 

@@ -76,6 +76,8 @@ def split_forms(cells: list[Cell]) -> list[Segment]:
 def in_table_header(cells: list[Cell], k: int) -> bool:
     """项目名称 as a column of a project list's header (printed again on each page), not a form's label."""
     row = cells[k].row
+    if k > 0 and cells[k - 1].key == "序号" and cells[k - 1].row == row:
+        return True  # 序号 | 项目名称: a list's columns (a summary of projects), no form's label
     near = cells[max(0, k - 6) : k + 12]
     return sum(1 for c in near if c.row == row and header_role(c.key) in ("level1", "level2", "name")) >= 2
 

@@ -367,7 +367,7 @@ TABLE_END: tuple[str, ...] = (
     # the web page around the form: its footer ends any table
     "扫一扫", "打印本页", "关闭窗口", "上一篇", "下一篇", "分享到", "相关链接", "内容保障", "版权所有",
     "网站地图", "联系我们", "主办单位", "承办单位", "网站标识码", "copyright", "©", "文件下载",
-    "责任编辑", "【打印", "【关闭", "[打印", "[关闭",
+    "责任编辑",
 )  # fmt: skip
 # The page's counter ("浏览次数: 88", "阅读量:1234"): with its colon it ends a table; without, it may
 # be an indicator's name.
