@@ -40,7 +40,10 @@ from .projects import forms_of_projects, project_columns
 from .segments import Segment, in_table_header, split_forms
 from .settle import (
     continues,
+    department_wide,
     merge_sheet,
+    name_cut_by_the_end,
+    only_a_guessed_name,
 )
 from .table import HEADERLESS_SLOTS, IndicatorTable, header_length, headerless_table_at
 
@@ -54,7 +57,6 @@ _PERIOD_IN_A_YEAR = re.compile(
 )
 _LEADING_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?(?:万元|元))(?=[\u4e00-\u9fff])")
 _LABEL_TAIL_FIGURE = re.compile(r"^[\u3400-\u9fff()]{1,8}?[:]?(\d[\d,]*(?:\.\d+)?(?:万元|万|元))$")
-_DEPARTMENT_WIDE = re.compile(r"(?:部门|单位)(?:\((?:部门|单位)\))?整体(?:支出)?绩效")
 # Another table's title after the form's ("项目支出绩效自评结果汇总表", "…资金分配明细表")
 _LIST_TITLE = re.compile(r"(?:汇总|一览|明细|分配)表$")
 _NAME_TAIL = re.compile(r"\([^()]{1,8}\)$")  # folded key: a short parenthesis on its own
@@ -110,14 +112,14 @@ def read_forms(lines: list[str], repair_ocr: bool = True) -> tuple[list[Form], l
         found = FormReader(segment, len(forms) + 1, [])
         read = []
         for seq, form in enumerate(found.read(), found.seq):
-            if _department_wide(segment, seq, found.issues):
+            if department_wide(segment, seq, found.issues):
                 message = (
                     f"{form.project_name!r}: a department's whole-budget (整体) form, no project's: not read"
                 )
                 issues.append(
                     Issue(Severity.INFO, "department_form_not_read", message, form.line_start, None)
                 )
-            elif _has_content(form) and not _only_a_guessed_name(form, seq, found.issues):
+            elif _has_content(form) and not only_a_guessed_name(form, seq, found.issues):
                 read.append(form)
             elif form.project_name:  # a mention: said, so nothing goes silently
                 message = f"{form.project_name!r} names a form without any of its fields: a mention, not read as a form"
@@ -129,7 +131,7 @@ def read_forms(lines: list[str], repair_ocr: bool = True) -> tuple[list[Form], l
         elif read:  # a title and labels with nothing read after them is a mention of a form, not one
             forms += read
             issues += found.issues
-    if forms and _name_cut_by_the_end(forms[-1], lines):
+    if forms and name_cut_by_the_end(forms[-1], lines):
         row = forms[-1].indicators.pop()
         seq = len(forms)
         issues[:] = [i for i in issues if not (i.form_seq == seq and i.code == "indicator_without_target")]
@@ -144,23 +146,6 @@ def read_forms(lines: list[str], repair_ocr: bool = True) -> tuple[list[Form], l
                 Issue(Severity.INFO, "page_marker_skipped", "a page number between rows", line_no, seq)
             )
     return forms, issues
-
-
-def _name_cut_by_the_end(form: Form, lines: list[str]) -> bool:
-    """The text stops inside the last row's name cell ("…质量指标 | 一审案件改", no separator after
-    it): the name is cut and its row's values lost. A row whose cells are closed ("name |", "||||"
-    after it) was printed whole, its target blank."""
-    last = next((line.strip() for line in reversed(lines) if line.strip()), "")
-    row = form.indicators[-1] if form.indicators else None
-    return (
-        row is not None
-        and len(form.indicators) > 1  # a table of one cut row is left as read: its form stays a form
-        and bool(row.name)
-        and row.target is None
-        and all(x is None for x in (row.actual, row.weight, row.score))
-        and last.endswith(row.name)
-        and not last.endswith(("|", "\t"))
-    )
 
 
 def _inherit_year(read: list[Form], year: int, seq: int, issues: list[Issue]) -> None:
@@ -186,34 +171,6 @@ def _starts_a_list(cells: list[Cell], k: int) -> bool:
         and k + 1 < len(cells)
         and cells[k + 1].row == cells[k].row
         and (is_project_name_label(cells[k + 1]))
-    )
-
-
-def _department_wide(segment: Segment, seq: int, issues: list[Issue]) -> bool:
-    """A 部门(单位)整体绩效目标表 / 部门整体支出绩效自评表, named by its title alone: a department's
-    whole budget, not a project (a form with a 项目名称 of its own is read whatever its title)."""
-    title = segment.cells[segment.title].key if segment.title is not None else ""
-    return bool(_DEPARTMENT_WIDE.search(title)) and any(
-        i.form_seq == seq and i.code == "project_name_from_title" for i in issues
-    )
-
-
-def _only_a_guessed_name(form: Form, seq: int, issues: list[Issue]) -> bool:
-    """Nothing read but a name the title gave, or the words printed before a 项目名称 label: a
-    heading with no form under it ("部门(单位)整体绩效目标申报表" at the text's end), or a list of
-    forms ("…自评表清单 | 序号 | 项目名称"), not a form."""
-    if form.indicators or any(getattr(form, name) is not None for name in FIGURE_FIELDS):
-        return False
-    if form.unit_name or form.supervisor_name or form.project_category:
-        return False
-    return any(
-        i.form_seq == seq
-        and (
-            i.code == "project_name_from_title"
-            or i.code == "value_before_label"
-            and i.message.startswith("project_name")
-        )
-        for i in issues
     )
 
 

@@ -1,6 +1,7 @@
 """A read form's last checks and repairs, each announced through ``note``: figures printed away
 from their row, the one annual figure, a unit the form does not print, a project named only by its
-title, and a table cut before its 满意度 rows."""
+title, and a table cut before its 满意度 rows; and what a segment gave that is no form (a heading,
+a department's whole-budget form) or no row (a name cut by the end of the text)."""
 
 from __future__ import annotations
 
@@ -201,3 +202,53 @@ def merge_sheet(prev: Form, form: Form, sheet_issues: list[Issue], seq: int, iss
 
 
 _INCOMPLETE = frozenset({"form_truncated_start", "form_truncated_end", "no_indicators", "no_total_score"})
+
+
+# --- what a segment gave that is no form, or no row of it ----------------------------------------
+
+_DEPARTMENT_WIDE = re.compile(r"(?:部门|单位)(?:\((?:部门|单位)\))?整体(?:支出)?绩效")
+
+
+def name_cut_by_the_end(form: Form, lines: list[str]) -> bool:
+    """The text stops inside the last row's name cell ("…质量指标 | 一审案件改", no separator after
+    it): the name is cut and its row's values lost. A row whose cells are closed ("name |", "||||"
+    after it) was printed whole, its target blank."""
+    last = next((line.strip() for line in reversed(lines) if line.strip()), "")
+    row = form.indicators[-1] if form.indicators else None
+    return (
+        row is not None
+        and len(form.indicators) > 1  # a table of one cut row is left as read: its form stays a form
+        and bool(row.name)
+        and row.target is None
+        and all(x is None for x in (row.actual, row.weight, row.score))
+        and last.endswith(row.name)
+        and not last.endswith(("|", "\t"))
+    )
+
+
+def department_wide(segment: Segment, seq: int, issues: list[Issue]) -> bool:
+    """A 部门(单位)整体绩效目标表 / 部门整体支出绩效自评表, named by its title alone: a department's
+    whole budget, not a project (a form with a 项目名称 of its own is read whatever its title)."""
+    title = segment.cells[segment.title].key if segment.title is not None else ""
+    return bool(_DEPARTMENT_WIDE.search(title)) and any(
+        i.form_seq == seq and i.code == "project_name_from_title" for i in issues
+    )
+
+
+def only_a_guessed_name(form: Form, seq: int, issues: list[Issue]) -> bool:
+    """Nothing read but a name the title gave, or the words printed before a 项目名称 label: a
+    heading with no form under it ("部门(单位)整体绩效目标申报表" at the text's end), or a list of
+    forms ("…自评表清单 | 序号 | 项目名称"), not a form."""
+    if form.indicators or any(getattr(form, name) is not None for name in FIGURE_FIELDS):
+        return False
+    if form.unit_name or form.supervisor_name or form.project_category:
+        return False
+    return any(
+        i.form_seq == seq
+        and (
+            i.code == "project_name_from_title"
+            or i.code == "value_before_label"
+            and i.message.startswith("project_name")
+        )
+        for i in issues
+    )
