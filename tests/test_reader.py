@@ -702,6 +702,15 @@ def test_a_parallel_indicator_set_gives_each_row_once_the_years_value():
         ("鉴定校准实验室仪器", "≥57个"),
         ("购买标准试剂", "≥100个"),
     ]
+    one_a_line = "\n".join(
+        c.strip() + " |" for line in page.split("\n") for c in line.split("|") if c.strip()
+    )
+    (form,) = parse_text(one_a_line).forms  # one cell a line: the two rows follow each other
+    assert [(r.name, r.target) for r in form.indicators][:2] == [
+        ("鉴定校准实验室仪器", "≥57个"),
+        ("购买标准试剂", "≥100个"),
+    ]
+    assert len(form.indicators) == 7
     (form,) = _read(REAL / "fresh2" / "gd_dongguan_2022_tgt_property.txt").forms
     assert [row.name for row in form.indicators][:3] == [
         "物管服务面积",

@@ -267,16 +267,14 @@ def _split_labels_joined(cells: list[Cell]) -> list[Cell]:
 
 
 def _annual_of_pairs(rows: list[Indicator]) -> list[Indicator]:
-    """A line's two rows of the same name are the 实施周期 and the 年度 set: the later, the year's, stays
-    (in the earlier one's place)."""
+    """A row and the next of the same name are the 实施周期 and the 年度 set's, side by side: the
+    later, the year's, stays (in pipe rows they share a line; one cell a line, they follow)."""
     out: list[Indicator] = []
-    at: dict[tuple[int, str | None], int] = {}
     for row in rows:
-        twin = at.setdefault((row.line_no, row.name), len(out))
-        if twin == len(out):
-            out.append(row)
+        if out and out[-1].name == row.name and out[-1].level2 == row.level2:
+            out[-1] = row
         else:
-            out[twin] = row
+            out.append(row)
     return out
 
 
