@@ -923,3 +923,15 @@ def test_a_summary_list_of_projects_after_the_forms_is_no_form_and_no_row(path: 
     forms = [(f.project_name, [(r.name, r.target) for r in f.indicators]) for f in parse_text(page).forms]
     listed = parse_text(page.rstrip("\n") + "\n" + summary + "\n").forms
     assert [(f.project_name, [(r.name, r.target) for r in f.indicators]) for f in listed] == forms
+
+
+def test_a_binary_files_last_row_with_a_blank_target_stays():
+    """A spreadsheet is never cut mid-cell, and its rows drop their trailing empty cells: a last row
+    printed with its target blank ends the lines the same way as a text page cut inside its name,
+    but stays a row."""
+    from tests.office_forms import gold_form, target_table, xlsx_bytes
+
+    form = gold_form("shared/hb_wh_qingshan_2020_tgt_school", 1)
+    form["indicators"][-1]["target"] = None
+    (read,) = parse_bytes(xlsx_bytes([target_table(form)], one_sheet=True), "form.xlsx").forms
+    assert (read.indicators[-1].name, read.indicators[-1].target) == (form["indicators"][-1]["name"], None)

@@ -86,9 +86,12 @@ def _labels_a_value(cell: Cell) -> bool:
     return cell.text.rstrip().endswith((":", "：")) and cell.key in vocab.AMOUNTS
 
 
-def read_forms(lines: list[str], repair_ocr: bool = True) -> tuple[list[Form], list[Issue]]:
+def read_forms(
+    lines: list[str], repair_ocr: bool = True, text: bool = True
+) -> tuple[list[Form], list[Issue]]:
     """The forms in the lines. Text that shows OCR's damage goes through the OCR front-end first
-    (``ocr_cells``); ``repair_ocr=False`` leaves it as it is (a binary file's own cells)."""
+    (``ocr_cells``); ``repair_ocr=False`` leaves it as it is (a binary file's own cells). A text
+    file may stop mid-cell (a page stored up to a size); ``text=False``: a binary file's, never."""
     page_markers: list[int] = []
     issues: list[Issue] = []
     ocr = ocr_rows(lines) if repair_ocr else None
@@ -131,7 +134,7 @@ def read_forms(lines: list[str], repair_ocr: bool = True) -> tuple[list[Form], l
         elif read:  # a title and labels with nothing read after them is a mention of a form, not one
             forms += read
             issues += found.issues
-    if forms and name_cut_by_the_end(forms[-1], lines):
+    if text and forms and name_cut_by_the_end(forms[-1], lines):
         row = forms[-1].indicators.pop()
         seq = len(forms)
         issues[:] = [i for i in issues if not (i.form_seq == seq and i.code == "indicator_without_target")]
