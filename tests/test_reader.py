@@ -935,3 +935,10 @@ def test_a_binary_files_last_row_with_a_blank_target_stays():
     form["indicators"][-1]["target"] = None
     (read,) = parse_bytes(xlsx_bytes([target_table(form)], one_sheet=True), "form.xlsx").forms
     assert (read.indicators[-1].name, read.indicators[-1].target) == (form["indicators"][-1]["name"], None)
+
+
+def test_a_row_naming_a_list_is_still_a_row():
+    """A …汇总表/一览表 title ends the table; an indicator naming one, its value after it, does not."""
+    page = text_of(COLLECTED / "ah_huaibei_2025_tgt_villageopera.txt").rstrip("\n")
+    (form,) = parse_text(page + "\n编制项目一览表 |\n1份 |\n|||\n").forms
+    assert (form.indicators[-1].name, form.indicators[-1].target) == ("编制项目一览表", "1份")

@@ -58,7 +58,7 @@ _PERIOD_IN_A_YEAR = re.compile(
 _LEADING_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?(?:万元|元))(?=[\u4e00-\u9fff])")
 _LABEL_TAIL_FIGURE = re.compile(r"^[\u3400-\u9fff()]{1,8}?[:]?(\d[\d,]*(?:\.\d+)?(?:万元|万|元))$")
 # Another table's title after the form's ("项目支出绩效自评结果汇总表", "…资金分配明细表")
-_LIST_TITLE = re.compile(r"(?:汇总|一览|明细|分配)表$")
+_LIST_TITLE = re.compile(r"(?:汇总|一览)表$")
 _NAME_TAIL = re.compile(r"\([^()]{1,8}\)$")  # folded key: a short parenthesis on its own
 _TABLE_END = re.compile(
     "|".join(re.escape(end) for end in vocab.TABLE_END)
@@ -165,6 +165,14 @@ def _inherit_year(read: list[Form], year: int, seq: int, issues: list[Issue]) ->
 def _has_content(form: Form) -> bool:
     figures = any(getattr(form, name) is not None for name in FIGURE_FIELDS)
     return form.project_name is not None and not _mentions_a_form(form) or bool(form.indicators) or figures
+
+
+def _names_a_row(cells: list[Cell], k: int) -> bool:
+    """A cell with others on its row, or with a value right after it: an indicator's name."""
+    around = cells[k - 1 : k] + cells[k + 1 : k + 2]
+    return any(c.row == cells[k].row for c in around) or (
+        k + 1 < len(cells) and v.looks_like_target(cells[k + 1].text)
+    )
 
 
 def _starts_a_list(cells: list[Cell], k: int) -> bool:
@@ -309,11 +317,12 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
         key = cell.key.lstrip("-—·*>【[ ")
         if self.table is not None and self.table.project_columns and in_table_header(self.segment.cells, k):
             return False  # a project list's header printed again on the next page
-        if vocab.PAGE_COUNTER.match(cell.text.strip()) or _starts_a_list(self.segment.cells, k):
+        cells = self.segment.cells
+        if vocab.PAGE_COUNTER.match(cell.text.strip()) or _starts_a_list(cells, k):
             return True
-        return len(key) <= 40 and (
-            key == "注" or _TABLE_END.match(key) is not None or _LIST_TITLE.search(key)
-        )
+        if _LIST_TITLE.search(key) and not _names_a_row(cells, k):
+            return True  # the next table's title, not a row naming one ("编制项目一览表 | 1份")
+        return len(key) <= 40 and (key == "注" or _TABLE_END.match(key) is not None)
 
     # --- header fields and budget figures ------------------------------------------------------
 
