@@ -152,7 +152,7 @@ def _readings(
     candidates = (
         (layout, FRONT_ENDS.get(layout)),
         (FORM_READER, read_forms if ocr else None),
-        (FORM_READER, partial(read_forms, repair_ocr=False)),
+        (FORM_READER, partial(read_forms, repair_ocr=False, text=front_ends)),
     )
     for name, parser in candidates:
         if parser is None:

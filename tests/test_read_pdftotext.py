@@ -189,7 +189,9 @@ def test_constructed_cut_off_forms_are_partial():
     assert issues(document, "form_truncated_start") == [(1, 1)]
     assert issues(document, "form_truncated_end") == [(82, 3)]
     assert doc.forms[0].fiscal_year == 2020  # from its table heading "2020年绩效目标", line 5
-    assert doc.forms[-1].indicators[-1].target is None  # line 82: the file ends before the target
+    # line 82: the file ends in the last row's name cell, before its target: the cut row is not read
+    assert issues(document, "indicator_cut_off") == [(82, 3)]
+    assert doc.forms[-1].indicators[-1].name != "应急抢险队伍落实情况"
 
 
 # --- small cases, straight from lines ---------------------------------------------------------------

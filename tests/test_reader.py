@@ -682,3 +682,263 @@ def test_xinjiangs_thirteen_column_self_evaluation_reads_each_column():
         ("质量指标", "政策咨询建议完成率", "=100%", "100%", Decimal("10"), Decimal("10")),
         ("服务对象满意度指标", "被调查户满意度", "≥95%", "100%", Decimal("10"), Decimal("10")),
     ]
+
+
+def test_a_parallel_indicator_set_gives_each_row_once_the_years_value():
+    """Anhui's and Dongguan's target forms print 二级 | 三级 | 指标值 twice side by side (中期/实施周期,
+    then 年度): each line held two rows, so every indicator was read twice. The later set, the
+    year's, is the row."""
+    page = text_of(FRESH / "ah_luan_2024_tgt_agriqc.txt")
+    (form,) = parse_text(page).forms
+    names = [row.name for row in form.indicators]
+    assert len(names) == 7 and len(set(names)) == 7
+    assert (form.indicators[0].level2, form.indicators[0].target) == ("数量指标", "≥57个")
+    year_differs = page.replace(
+        "≥57个 | 数量指标 | 鉴定校准实验室仪器 | ≥57个", "≥171个 | 数量指标 | 鉴定校准实验室仪器 | ≥57个"
+    )
+    assert year_differs != page
+    (form,) = parse_text(year_differs).forms
+    assert [(r.name, r.target) for r in form.indicators][:2] == [
+        ("鉴定校准实验室仪器", "≥57个"),
+        ("购买标准试剂", "≥100个"),
+    ]
+    one_a_line = "\n".join(
+        c.strip() + " |" for line in page.split("\n") for c in line.split("|") if c.strip()
+    )
+    (form,) = parse_text(one_a_line).forms  # one cell a line: the two rows follow each other
+    assert [(r.name, r.target) for r in form.indicators][:2] == [
+        ("鉴定校准实验室仪器", "≥57个"),
+        ("购买标准试剂", "≥100个"),
+    ]
+    assert len(form.indicators) == 7
+    (form,) = _read(REAL / "fresh2" / "gd_dongguan_2022_tgt_property.txt").forms
+    assert [row.name for row in form.indicators][:3] == [
+        "物管服务面积",
+        "物业管理保障工作合格率",
+        "物业管理各项任务完成达标率",
+    ]
+    assert form.indicators[0].target == "建筑面积2.6万平方米,展示面积1万平方米"  # once, not twice
+
+
+def test_the_scoring_method_columns_boilerplate_is_no_row():
+    """sd_jinan's 得分计算方法 column prints "定量指标计算:完成值达到指标值,记满分;…按B/A或A/B*该指标分值
+    记分。" once down the table's side: it was read as a 数量指标 row."""
+    (form,) = _read(FRESH / "sd_jinan_licheng_2019_se_culturecenter.txt").forms
+    assert [row.name for row in form.indicators] == [
+        "全年免费开放", "免费开放管理制度健全、执行有效性", "免费开放率", "实际成本与工作内容的匹配程度",
+        "承担重要公益服务项目、助推民生事业发展",
+    ]  # fmt: skip
+
+
+def test_a_name_cut_by_the_end_of_the_text_is_no_row_a_closed_blank_target_is():
+    """A page whose text stops inside a row's name cell ("维修施工验收合格率", "质量指标 一审案件改", no
+    separator after it) lost that row's values with the rest: the cut name is said, not read. A row
+    printed whole with its target cell blank ("name | ||||") stays."""
+    document = _read(REAL / "fresh2" / "gd_dongguan_2022_tgt_property.txt")
+    assert "维修施工验收合格率" not in [row.name for row in document.forms[0].indicators]
+    assert [(i.code, i.line_no) for i in document.issues if i.code == "indicator_cut_off"] == [
+        ("indicator_cut_off", 20)
+    ]
+    assert "form_truncated_end" in codes(document) and not document.forms[0].is_complete
+    (form,) = _read(COLLECTED / "nx_yuanzhou_2022_tgt_forest.txt").forms
+    assert (form.indicators[-1].name, form.indicators[-1].target) == (
+        "提高森林生态系统服务功能,显著改善项目区及周边地区的生态环境。", None
+    )  # fmt: skip
+    (form,) = _read(REAL / "fresh9" / "sn_chencang_2021_tgt_forestrestore.txt").forms
+    assert form.indicators[-1].name == "草原有害生物防治面积(万亩)"
+
+
+def test_a_heading_or_a_list_of_forms_with_only_a_guessed_name_is_no_form():
+    """Nothing read but a name the title gave ("部门(单位)整体绩效目标申报表" ending the page) or the words
+    before a 项目名称 column head ("…自评表清单 | 序号 | 项目名称"): a mention, not a form."""
+    document = _read(REAL / "fresh5" / "hn_nanxian_2024_tgt_assetrent.txt")
+    assert [form.project_name for form in document.forms] == ["国有资产出租收入应交税费"]
+    document = _read(REAL / "fresh3" / "ah_chuzhou_2022_se_sanzhiyifu.txt")
+    assert [form.project_name for form in document.forms] == ["“三支一扶”省级财政补助资金"]
+    assert "form_mentioned_only" in codes(document)
+
+
+def test_a_departments_whole_budget_form_is_no_projects_form():
+    """hn_nanxian's page goes on from the project's form to a 部门(单位)整体绩效目标申报表 (cut after
+    its title there; here with a table of its own): a department's whole budget, named by its title
+    alone, is not read as a project. A form under such a title with a 项目名称 of its own is."""
+    lines = text_of(REAL / "fresh5" / "hn_nanxian_2024_tgt_assetrent.txt").split("\n")
+    whole = [
+        "部门(单位)整体绩效目标申报表 | |||||||||",
+        "(2025年度) | |||||||||",
+        "单位名称 | 南县住房保障服务中心 | |",
+    ]
+    table = lines[22:31]  # 年度绩效目标 and the indicator table
+    document = parse_text("\n".join(lines[:31] + whole + table))
+    assert [(form.project_name, len(form.indicators)) for form in document.forms] == [
+        ("国有资产出租收入应交税费", 7)
+    ]
+    assert "department_form_not_read" in codes(document)
+    named = whole + ["项目名称 | 机关运行经费 | |"] + table
+    document = parse_text("\n".join(lines[:31] + named))
+    assert [form.project_name for form in document.forms] == ["国有资产出租收入应交税费", "机关运行经费"]
+
+
+def test_the_evaluation_frameworks_performance_goal_is_a_level2_under_its_decision_level1():
+    """Under 决策 the national evaluation framework's 二级 are 项目立项 / 绩效目标 / 资金投入; 绩效目标 is
+    also a word that wraps a table, and was passed over, so its rows stayed under 项目立项."""
+    (form,) = _read(COLLECTED / "js_zhenjiang_2024_tgt_pearlbuckpark.txt").forms
+    levels = {row.name: (row.level1, row.level2) for row in form.indicators}
+    assert levels["立项依据充分性"] == ("决策", "项目立项")
+    assert levels["绩效指标明确性"] == levels["绩效目标合理性"] == ("决策", "绩效目标")
+
+
+def test_the_unit_that_spends_the_money_is_the_forms_unit():
+    """Guangdong's municipal target form names its unit 用款单位 (beside 主管部门)."""
+    (form,) = _read(FRESH / "gd_zhaoqing_2024_tgt_elderlycare.txt").forms
+    assert (form.unit_name, form.supervisor_name) == ("肇庆市民政局、肇庆高新区社会工作局", "肇庆市民政局")
+
+
+def test_a_note_row_after_the_table_ends_it():
+    """ "其他需说明的问题 | 主管…" after a target form's last row (no 总分 to end the table) was read as a
+    满意度 row."""
+    (form,) = _read(COLLECTED / "hn_xiangtan_2024_tgt_fogcannon.txt").forms
+    assert (form.indicators[-1].level2, form.indicators[-1].name) == ("服务对象满意度指标", "满意度")
+    assert not any("说明" in (row.name or "") for row in form.indicators)
+
+
+def test_a_rate_printed_under_its_head_without_its_percent_sign_is_the_rate_where_the_figures_agree():
+    """Hebei's 预算项目绩效自评表 heads its fund row 预算执行进度(%) and prints the rate bare at the row's
+    end ("预算数 6.84 到位数 6.84 执行数 6.84 100.00"): 执行数 / 预算数 tells it is the 执行率."""
+    page = text_of(FRESH / "he_chengan_2020_se_centenarian.txt")
+    (form,) = parse_text(page).forms
+    assert (form.full_year_budget, form.executed, form.execution_rate_stated) == (
+        Decimal("6.84"), Decimal("6.84"), Decimal("100.00")
+    )  # fmt: skip
+    half = page.replace("执行数 6.84 100.00", "执行数 3.42 50.00")
+    assert half != page and parse_text(half).forms[0].execution_rate_stated == Decimal("50.00")
+    other = page.replace("执行数 6.84 100.00", "执行数 3.42 100.00")  # the figures disagree: not the rate
+    assert parse_text(other).forms[0].execution_rate_stated is None
+
+
+def test_a_level2_label_wrapped_around_its_row_is_put_back_together():
+    """One cell a line, a merged 二级 cell's wrapped label prints around its row: "社会公众或服务" |
+    "政策满意度" | "≥90%" | "对象满意度指标". The row was left under the 二级 before it (可持续影响指标)."""
+    (form,) = _read(FRESH / "hb_wh_qingshan_2021_tgt_scitech.txt").forms
+    last = form.indicators[-1]
+    assert (last.level1, last.level2, last.name, last.target) == (
+        "效益指标", "社会公众或服务对象满意度指标", "政策满意度", "≥90%"
+    )  # fmt: skip
+    assert form.indicators[-2].level2 == "可持续影响指标"
+
+
+def test_cost_after_rows_whose_categories_the_page_lost_is_a_level2():
+    """sc_daying's page opens inside the table: its first row has no 一级/二级, then "成本指标 | name"
+    with no 二级 label after it. Like 成本指标 after 数量/质量/时效, that is the 二级 (its 一级 not
+    printed), not a 一级 of its own."""
+    forms = _read(REAL / "fresh4" / "sc_daying_2023_se_medinsurance_x2.txt").forms
+    rows = {row.name: (row.level1, row.level2) for row in forms[0].indicators}
+    assert rows["城乡居民参保网络宣传成本预算"] == (None, "成本指标")
+    assert rows["城乡居民参保网络宣传群众知晓率"] == ("效益指标", "社会效益指标")
+
+
+def test_hainans_older_framework_levels_are_level1_labels():
+    """Hainan's 项目绩效目标表 types its rows 产出指标 / 成效指标 / 效率指标 (指标类型 | 指标名称 | 绩效目标):
+    成效指标 and 效率指标 were read as names, every row after them under 产出指标."""
+    (form,) = _read(REAL / "fresh5" / "hi_haikou_2016_tgt_archives.txt").forms
+    rows = {row.name: row for row in form.indicators}
+    row = rows["向社会公开政府公开信息和记录市领导政务活动信息"]
+    assert (row.level1, row.target) == ("成效指标", "向社会公开政府公开信息及记录市领导政务活动信息")
+    assert "成效指标" not in rows and rows["项目资金到位率"].level1 == "效率指标"
+
+
+def test_a_form_printed_again_and_cut_in_a_value_is_the_same_form():
+    """The page's metadata 内容概述 cell holds the whole self-evaluation run together; the form then
+    restarts in pipe rows and is cut inside 资金使用单位 ("市農(nóng)"). Same name, type and year, no
+    figure disagreeing, a unit that is the other's beginning: one form, not two."""
+    (form,) = _read(REAL / "fresh4" / "ah_xuancheng_2024_se_animalepidemic.txt").forms
+    assert form.unit_name == "市農(nóng)業(yè)農(nóng)村局-市畜牧獸醫(yī)服務(wù)中心"
+    assert (form.full_year_budget, form.executed) == (Decimal("390"), Decimal("390"))
+
+
+@pytest.mark.parametrize(
+    "foot",
+    ["填表说明:1、指标值请填写具体数值。2、定性指标填写达成情况。", "填报说明 | 绩效指标按照项目实际填写 |",
+     "联系人:张三 联系电话:0731-1234567", "审核人:李四", "制表人:王五  联系电话:12345678",
+     "浏览次数: 88", "阅读次数:1234", "责任编辑:张三", "【打印】【关闭】"],
+)  # fmt: skip
+def test_the_sheets_foot_after_a_target_forms_table_is_no_row(foot: str):
+    """A target form has no 总分 row to end its table: the notes and signatures under the sheet
+    (填表说明, 联系人, 审核人 …) and the web page's furniture (浏览次数:, 责任编辑, 【打印】) were read
+    as a last row."""
+    page = text_of(COLLECTED / "sc_zhaohua_2021_tgt_familyaid.txt")
+    (form,) = parse_text(page).forms
+    (footed,) = parse_text(page.rstrip("\n") + "\n" + foot + "\n").forms
+    assert [(r.name, r.target) for r in footed.indicators] == [(r.name, r.target) for r in form.indicators]
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["填报说明:本表由项目单位填写,项目名称填写预算项目全称。", "填表说明:项目名称:请填写项目全称;实施单位:填写具体实施单位。"],
+)  # fmt: skip
+def test_a_templates_note_on_how_to_fill_a_field_is_no_value(note: str):
+    """A 填报说明 printed above or below the form tells how to fill its labels ("项目名称填写预算项目
+    全称"): the instruction became the project's name, or a second form's."""
+    page = text_of(COLLECTED / "ah_huaibei_2025_tgt_villageopera.txt")
+    forms = [(f.project_name, f.unit_name, len(f.indicators)) for f in parse_text(page).forms]
+    assert forms[0][0] == "农村文化建设配套补助经费"
+    assert [
+        (f.project_name, f.unit_name, len(f.indicators)) for f in parse_text(note + "\n" + page).forms
+    ] == forms
+    assert [
+        (f.project_name, f.unit_name, len(f.indicators)) for f in parse_text(page + "\n" + note).forms
+    ] == forms
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["关于公开2023年度项目支出绩效目标表的说明", "附件:2023年部门整体支出绩效目标表及项目支出绩效目标表",
+     "2022年度项目支出绩效自评表"],
+)  # fmt: skip
+def test_a_heading_above_a_page_that_opens_inside_its_table_keeps_the_table(heading: str):
+    """sc_dyrmt's page opens inside a self-evaluation's table (no title, no header). A heading line
+    above it, a notice about forms ("…绩效目标表的说明"), a list of them ("…绩效目标表及…绩效目标
+    表") or the form's own title, made the table a mention's: the form was lost."""
+    page = text_of(REAL / "fresh2" / "sc_dyrmt_nd_se_wagetail.txt")
+    (form,) = parse_text(page).forms
+    rows = [(r.level2, r.name, r.target) for r in form.indicators]
+    assert len(rows) == 4
+    (headed,) = parse_text(heading + "\n" + page).forms
+    assert [(r.level2, r.name, r.target) for r in headed.indicators] == rows
+
+
+@pytest.mark.parametrize(
+    "summary",
+    ["项目支出绩效自评结果汇总表\n序号 | 项目名称 | 自评得分 | 等级 |\n1 | 农村公路养护 | 95 | 优 |",
+     "序号 | 项目名称 | 预算金额(万元) | 自评得分 |\n1 | 农村公路养护 | 100 | 95 |\n2 | 村级道路建设 | 50 | 90 |"],
+)  # fmt: skip
+@pytest.mark.parametrize(
+    "path", [COLLECTED / "ah_huaibei_2025_tgt_villageopera.txt", SHARED / "yn_yongde_2022_se_nutrition.txt"]
+)
+def test_a_summary_list_of_projects_after_the_forms_is_no_form_and_no_row(path: Path, summary: str):
+    """A page may close with a list of its projects (序号 | 项目名称 | 自评得分 …, maybe under its own
+    title …汇总表): its title was read as a row, and 项目名称 as a form's label (a form named
+    "自评得分")."""
+    page = text_of(path)
+    forms = [(f.project_name, [(r.name, r.target) for r in f.indicators]) for f in parse_text(page).forms]
+    listed = parse_text(page.rstrip("\n") + "\n" + summary + "\n").forms
+    assert [(f.project_name, [(r.name, r.target) for r in f.indicators]) for f in listed] == forms
+
+
+def test_a_binary_files_last_row_with_a_blank_target_stays():
+    """A spreadsheet is never cut mid-cell, and its rows drop their trailing empty cells: a last row
+    printed with its target blank ends the lines the same way as a text page cut inside its name,
+    but stays a row."""
+    from tests.office_forms import gold_form, target_table, xlsx_bytes
+
+    form = gold_form("shared/hb_wh_qingshan_2020_tgt_school", 1)
+    form["indicators"][-1]["target"] = None
+    (read,) = parse_bytes(xlsx_bytes([target_table(form)], one_sheet=True), "form.xlsx").forms
+    assert (read.indicators[-1].name, read.indicators[-1].target) == (form["indicators"][-1]["name"], None)
+
+
+def test_a_row_naming_a_list_is_still_a_row():
+    """A …汇总表/一览表 title ends the table; an indicator naming one, its value after it, does not."""
+    page = text_of(COLLECTED / "ah_huaibei_2025_tgt_villageopera.txt").rstrip("\n")
+    (form,) = parse_text(page + "\n编制项目一览表 |\n1份 |\n|||\n").forms
+    assert (form.indicators[-1].name, form.indicators[-1].target) == ("编制项目一览表", "1份")

@@ -186,7 +186,9 @@ def test_second_form_cut_off_mid_table():
     document = parsed(path)
     assert [form.is_complete for form in document.forms] == [True, False]
     assert codes(path, "form_truncated_end") == [(36, 2)]
-    assert document.forms[1].indicators[-1].name == "排查报告出具及"  # line 36 stops mid-cell
+    # line 36 stops mid-cell: the cut name is said, not read as a row
+    assert codes(path, "indicator_cut_off") == [(36, 2)]
+    assert document.forms[1].indicators[-1].name != "排查报告出具及"
 
 
 # --- small cases straight from text ------------------------------------------------------------------

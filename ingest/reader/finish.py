@@ -23,6 +23,7 @@ from .settle import (
 )
 from .table import IndicatorTable
 
+_RATE_HEAD = re.compile(r"^预算执行(?:率|进度)")  # a fund block's rate column, its figure maybe apart
 _SCORE_IN_PROSE = re.compile(r"自评(?:总)?得分(?:为|是|:)?(\d{1,3}(?:\.\d{1,2})?)分")
 
 
@@ -45,7 +46,8 @@ class FinishedForm:
             if self._titled_target() and any(row.actual for row in form.indicators):
                 form.form_type = FormType.SELF_EVAL  # a 目标表 whose 实际完成值 column is filled in
         if self.fund_columns:
-            repair_from_loose_figures(form, self.loose_figures, self.note)
+            rate_head = next((c for c in self.segment.cells if _RATE_HEAD.search(c.key)), None)
+            repair_from_loose_figures(form, self.loose_figures, self.note, rate_head)
         settle_budget_figures(form)
         rate_as_percent(form, self.note)
         if any(

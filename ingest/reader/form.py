@@ -32,7 +32,7 @@ from .fields import HeaderFields
 from .finish import FinishedForm
 from .fund_block import FundBlock
 from .items import item_header_at, read_items
-from .labels import MAX_LABEL, field_for, is_label, title_type, unit_statement
+from .labels import MAX_LABEL, field_for, is_label, is_project_name_label, title_type, unit_statement
 from .ocr_cells import ocr_rows
 from .outline import bracketed_rows, outline_rows
 from .pivoted import pivoted_rows
@@ -40,7 +40,10 @@ from .projects import forms_of_projects, project_columns
 from .segments import Segment, in_table_header, split_forms
 from .settle import (
     continues,
+    department_wide,
     merge_sheet,
+    name_cut_by_the_end,
+    only_a_guessed_name,
 )
 from .table import HEADERLESS_SLOTS, IndicatorTable, header_length, headerless_table_at
 
@@ -54,6 +57,8 @@ _PERIOD_IN_A_YEAR = re.compile(
 )
 _LEADING_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?(?:万元|元))(?=[\u4e00-\u9fff])")
 _LABEL_TAIL_FIGURE = re.compile(r"^[\u3400-\u9fff()]{1,8}?[:]?(\d[\d,]*(?:\.\d+)?(?:万元|万|元))$")
+# Another table's title after the form's ("项目支出绩效自评结果汇总表", "…资金分配明细表")
+_LIST_TITLE = re.compile(r"(?:汇总|一览)表$")
 _NAME_TAIL = re.compile(r"\([^()]{1,8}\)$")  # folded key: a short parenthesis on its own
 _TABLE_END = re.compile(
     "|".join(re.escape(end) for end in vocab.TABLE_END)
@@ -81,9 +86,12 @@ def _labels_a_value(cell: Cell) -> bool:
     return cell.text.rstrip().endswith((":", "：")) and cell.key in vocab.AMOUNTS
 
 
-def read_forms(lines: list[str], repair_ocr: bool = True) -> tuple[list[Form], list[Issue]]:
+def read_forms(
+    lines: list[str], repair_ocr: bool = True, text: bool = True
+) -> tuple[list[Form], list[Issue]]:
     """The forms in the lines. Text that shows OCR's damage goes through the OCR front-end first
-    (``ocr_cells``); ``repair_ocr=False`` leaves it as it is (a binary file's own cells)."""
+    (``ocr_cells``); ``repair_ocr=False`` leaves it as it is (a binary file's own cells). A text
+    file may stop mid-cell (a page stored up to a size); ``text=False``: a binary file's, never."""
     page_markers: list[int] = []
     issues: list[Issue] = []
     ocr = ocr_rows(lines) if repair_ocr else None
@@ -106,8 +114,15 @@ def read_forms(lines: list[str], repair_ocr: bool = True) -> tuple[list[Form], l
     for segment in split_forms(cells):
         found = FormReader(segment, len(forms) + 1, [])
         read = []
-        for form in found.read():
-            if _has_content(form):
+        for seq, form in enumerate(found.read(), found.seq):
+            if department_wide(segment, seq, found.issues):
+                message = (
+                    f"{form.project_name!r}: a department's whole-budget (整体) form, no project's: not read"
+                )
+                issues.append(
+                    Issue(Severity.INFO, "department_form_not_read", message, form.line_start, None)
+                )
+            elif _has_content(form) and not only_a_guessed_name(form, seq, found.issues):
                 read.append(form)
             elif form.project_name:  # a mention: said, so nothing goes silently
                 message = f"{form.project_name!r} names a form without any of its fields: a mention, not read as a form"
@@ -119,6 +134,14 @@ def read_forms(lines: list[str], repair_ocr: bool = True) -> tuple[list[Form], l
         elif read:  # a title and labels with nothing read after them is a mention of a form, not one
             forms += read
             issues += found.issues
+    if text and forms and name_cut_by_the_end(forms[-1], lines):
+        row = forms[-1].indicators.pop()
+        seq = len(forms)
+        issues[:] = [i for i in issues if not (i.form_seq == seq and i.code == "indicator_without_target")]
+        message = (
+            f"{row.name!r} ends the text, its cell unclosed and no value after it: a name cut off, not read"
+        )
+        issues.append(Issue(Severity.WARNING, "indicator_cut_off", message, row.line_no, seq))
     for line_no in page_markers:
         seq = next((k for k, form in enumerate(forms, 1) if form.line_start <= line_no <= form.line_end), 0)
         if seq:
@@ -142,6 +165,24 @@ def _inherit_year(read: list[Form], year: int, seq: int, issues: list[Issue]) ->
 def _has_content(form: Form) -> bool:
     figures = any(getattr(form, name) is not None for name in FIGURE_FIELDS)
     return form.project_name is not None and not _mentions_a_form(form) or bool(form.indicators) or figures
+
+
+def _names_a_row(cells: list[Cell], k: int) -> bool:
+    """A cell with others on its row, or with a value right after it: an indicator's name."""
+    around = cells[k - 1 : k] + cells[k + 1 : k + 2]
+    return any(c.row == cells[k].row for c in around) or (
+        k + 1 < len(cells) and v.looks_like_target(cells[k + 1].text)
+    )
+
+
+def _starts_a_list(cells: list[Cell], k: int) -> bool:
+    """序号 | 项目名称 …: the header of a list of projects (a summary after the forms)."""
+    return (
+        cells[k].key == "序号"
+        and k + 1 < len(cells)
+        and cells[k + 1].row == cells[k].row
+        and (is_project_name_label(cells[k + 1]))
+    )
 
 
 def _mentions_a_form(form: Form) -> bool:
@@ -232,7 +273,8 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
                     self.form.form_type = FormType.SELF_EVAL
                 k += header
                 continue
-            if self.table is None and self.segment.title is None and headerless_table_at(cells, k):
+            opens_in_table = self.segment.title is None or not self.field_rank  # a heading, no field yet
+            if self.table is None and opens_in_table and headerless_table_at(cells, k):
                 self._close_runs()
                 self._field_without_value()
                 self_eval = self.form.form_type == FormType.SELF_EVAL
@@ -275,6 +317,11 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
         key = cell.key.lstrip("-—·*>【[ ")
         if self.table is not None and self.table.project_columns and in_table_header(self.segment.cells, k):
             return False  # a project list's header printed again on the next page
+        cells = self.segment.cells
+        if vocab.PAGE_COUNTER.match(cell.text.strip()) or _starts_a_list(cells, k):
+            return True
+        if _LIST_TITLE.search(key) and not _names_a_row(cells, k):
+            return True  # the next table's title, not a row naming one ("编制项目一览表 | 1份")
         return len(key) <= 40 and (key == "注" or _TABLE_END.match(key) is not None)
 
     # --- header fields and budget figures ------------------------------------------------------

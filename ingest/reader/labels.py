@@ -22,19 +22,26 @@ def title_type(cell: Cell) -> FormType | None:
     return _title_type(cell.key)
 
 
+_TITLE_WORDS = re.compile("|".join(sorted((re.escape(w) for w, _ in vocab.TITLES), key=len, reverse=True)))
+
+
 @lru_cache(maxsize=1 << 14)
 def _title_type(key: str) -> FormType | None:
     if len(key) > 60 or any(mark in key for mark in "。,;"):
         return None
     if key.endswith(CONTINUATION_SHEETS):
         return None  # a later sheet of the same form: 申报表(绩效目标)
+    if len(_TITLE_WORDS.findall(key)) > 1:
+        return None  # "附件:部门整体支出绩效目标表及项目支出绩效目标表": a list of forms, no one's title
     for word, form_type in vocab.TITLES:
         at = key.find(word)
         if at > 0 and any(a in key[:at] and b in key[at:] for a, b in ("《》", "“”")):
             return None  # "按《项目支出绩效目标表》填报": a form's name quoted, not its title
         if at >= 0:
             after = key[at + len(word) : at + len(word) + 2]
-            return None if after in vocab.PROSE_AFTER_LABEL else FormType(form_type)
+            if after in vocab.PROSE_AFTER_LABEL or after.startswith("的"):
+                return None  # "…绩效目标表的说明", "关于公开…自评表的通知": a notice about forms
+            return FormType(form_type)
     return None
 
 

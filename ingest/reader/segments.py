@@ -40,7 +40,10 @@ def split_forms(cells: list[Cell]) -> list[Segment]:
             is_project_name_label(cell) and not item_header_at(cells, k) and not in_table_header(cells, k)
         )
         starts_table = header_role(cell.key) in ("level1", "level2") or (
-            not (found or segments) and title is None and headerless_table_at(cells, k)
+            # under a heading that names the form, before any of its fields: the page opens in its table
+            not (found or segments)
+            and (title is None or not (has_fields or has_name))
+            and headerless_table_at(cells, k)
         )
         if (found and (has_name or has_table)) or (is_name_label and has_name and has_table):
             cut = k - 1 if found and k - 1 > start and title_head(cells[k - 1], cell) else k
@@ -73,6 +76,8 @@ def split_forms(cells: list[Cell]) -> list[Segment]:
 def in_table_header(cells: list[Cell], k: int) -> bool:
     """项目名称 as a column of a project list's header (printed again on each page), not a form's label."""
     row = cells[k].row
+    if k > 0 and cells[k - 1].key == "序号" and cells[k - 1].row == row:
+        return True  # 序号 | 项目名称: a list's columns (a summary of projects), no form's label
     near = cells[max(0, k - 6) : k + 12]
     return sum(1 for c in near if c.row == row and header_role(c.key) in ("level1", "level2", "name")) >= 2
 

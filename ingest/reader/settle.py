@@ -1,6 +1,7 @@
 """A read form's last checks and repairs, each announced through ``note``: figures printed away
 from their row, the one annual figure, a unit the form does not print, a project named only by its
-title, and a table cut before its 满意度 rows."""
+title, and a table cut before its 满意度 rows; and what a segment gave that is no form (a heading,
+a department's whole-budget form) or no row (a name cut by the end of the text)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ _TITLE_NOISE = re.compile(
 )
 # Titles that name a kind of form, not a project ("专项资金绩效目标表").
 _GENERIC_TITLES = frozenset({"专项资金", "项目资金", "财政资金", "专项项目", "资金项目"})
+_PERCENT_FIGURE = re.compile(r"\d{1,3}\.\d{1,2}")  # a rate printed without its %: "100.00"
 _AMOUNT_FIELDS = ("budget_total", "budget_current", "initial_budget", "full_year_budget", "executed")
 
 
@@ -36,14 +38,30 @@ def lacks_satisfaction(form: Form) -> bool:
     return national and not any("满意" in level for level in levels)
 
 
-def repair_from_loose_figures(form: Form, loose_figures: list[Cell], note: Note) -> None:
+def repair_from_loose_figures(
+    form: Form, loose_figures: list[Cell], note: Note, rate_head: Cell | None = None
+) -> None:
     """Scrambled text prints some fund figures away from their row. A lone percentage is the
-    执行率 when none was read; a figure that makes 执行数 / 全年预算数 equal it is the 执行数."""
+    执行率 when none was read; a figure that makes 执行数 / 全年预算数 equal it is the 执行数.
+    Under a rate column's head (Hebei's 预算执行进度(%)) a figure printed without its % ("100.00")
+    that 执行数 / 预算数 confirms is the 执行率."""
     rates = [v.rate(v.nfkc(c.text)) for c in loose_figures if v.rate(v.nfkc(c.text)) is not None]
     if form.execution_rate_stated is None and len(rates) == 1:
         form.execution_rate_stated = rates[0]
         note(Severity.INFO, "rate_apart_from_row", f"执行率 {rates[0]}% printed apart from its row")
     base, rate = form.full_year_budget or form.initial_budget, form.execution_rate_stated
+    budget = base or form.budget_current  # a self-evaluation's 预算数, not yet its 全年预算数
+    if rate is None and rate_head is not None and budget and form.executed is not None:
+        after = [
+            c for c in loose_figures if c.line_no >= rate_head.line_no and _PERCENT_FIGURE.fullmatch(c.text)
+        ]
+        figure = next((c for c in after if rate_agrees(form.executed, budget, Decimal(c.text))), None)
+        if figure is not None:
+            rate = form.execution_rate_stated = Decimal(figure.text)
+            message = (
+                f"执行率 {rate} printed under {rate_head.text!r} without its %: 执行数 / 预算数 confirms it"
+            )
+            note(Severity.INFO, "rate_apart_from_row", message, figure.line_no)
     if base is None or rate is None or (form.executed is not None and rate_agrees(form.executed, base, rate)):
         return
     for cell in loose_figures:
@@ -152,6 +170,12 @@ def continues(prev: Form, form: Form) -> bool:
         return False
     for name in (*FIGURE_FIELDS, "unit_name", "fiscal_year"):
         ours, theirs = getattr(prev, name), getattr(form, name)
+        if (
+            isinstance(ours, str)
+            and isinstance(theirs, str)
+            and (ours.startswith(theirs) or theirs.startswith(ours))
+        ):
+            continue  # a name cut with the text ("市農(nóng)" of "市農(nóng)業(yè)…"): the same, not another
         if ours is not None and theirs is not None and ours != theirs:
             return False
     return True
@@ -178,3 +202,53 @@ def merge_sheet(prev: Form, form: Form, sheet_issues: list[Issue], seq: int, iss
 
 
 _INCOMPLETE = frozenset({"form_truncated_start", "form_truncated_end", "no_indicators", "no_total_score"})
+
+
+# --- what a segment gave that is no form, or no row of it ----------------------------------------
+
+_DEPARTMENT_WIDE = re.compile(r"(?:部门|单位)(?:\((?:部门|单位)\))?整体(?:支出)?绩效")
+
+
+def name_cut_by_the_end(form: Form, lines: list[str]) -> bool:
+    """The text stops inside the last row's name cell ("…质量指标 | 一审案件改", no separator after
+    it): the name is cut and its row's values lost. A row whose cells are closed ("name |", "||||"
+    after it) was printed whole, its target blank."""
+    last = next((line.strip() for line in reversed(lines) if line.strip()), "")
+    row = form.indicators[-1] if form.indicators else None
+    return (
+        row is not None
+        and len(form.indicators) > 1  # a table of one cut row is left as read: its form stays a form
+        and bool(row.name)
+        and row.target is None
+        and all(x is None for x in (row.actual, row.weight, row.score))
+        and last.endswith(row.name)
+        and not last.endswith(("|", "\t"))
+    )
+
+
+def department_wide(segment: Segment, seq: int, issues: list[Issue]) -> bool:
+    """A 部门(单位)整体绩效目标表 / 部门整体支出绩效自评表, named by its title alone: a department's
+    whole budget, not a project (a form with a 项目名称 of its own is read whatever its title)."""
+    title = segment.cells[segment.title].key if segment.title is not None else ""
+    return bool(_DEPARTMENT_WIDE.search(title)) and any(
+        i.form_seq == seq and i.code == "project_name_from_title" for i in issues
+    )
+
+
+def only_a_guessed_name(form: Form, seq: int, issues: list[Issue]) -> bool:
+    """Nothing read but a name the title gave, or the words printed before a 项目名称 label: a
+    heading with no form under it ("部门(单位)整体绩效目标申报表" at the text's end), or a list of
+    forms ("…自评表清单 | 序号 | 项目名称"), not a form."""
+    if form.indicators or any(getattr(form, name) is not None for name in FIGURE_FIELDS):
+        return False
+    if form.unit_name or form.supervisor_name or form.project_category:
+        return False
+    return any(
+        i.form_seq == seq
+        and (
+            i.code == "project_name_from_title"
+            or i.code == "value_before_label"
+            and i.message.startswith("project_name")
+        )
+        for i in issues
+    )

@@ -28,6 +28,9 @@ _VALUE_ROLES = ("explain", "target_operator", "target_direction", "target", "tar
 # them), 单项指标得分 | 权重占比 | 折算得分 under 自评得分.
 _TARGET_PARTS = ("target_operator", "target_unit")
 _SCORE_PARTS = ("score", "weight", "weighted_score")
+# The 得分计算方法 column's boilerplate ("完成值达到指标值,记满分;未达到指标值,按B/A…该指标分值记分"),
+# printed once down the table's side: how rows are scored, never a row
+_SCORING_RULE = re.compile(r"记满分|分值[记计]分|来[记计]分|按比例[记计扣]分")
 
 
 def value_slots(roles: list[str]) -> list[str]:
@@ -68,6 +71,8 @@ class IndicatorTable:
     level2_names: bool = False
     # rows whose 一级 was lost (the national 二级 tells it)
     inferred: list[Indicator] = field(default_factory=list)
+    # 二级 | 三级 | 指标值 printed twice side by side (实施周期 | 年度): each line holds two rows
+    parallel: bool = False
 
     @classmethod
     def from_header(cls, header: list[Cell], self_eval: bool, project_columns: list[str]) -> IndicatorTable:
@@ -76,6 +81,7 @@ class IndicatorTable:
         # 三级指标 | 指标内容: a second, differently named name column describes the indicator
         # (Hunan's 专项 form); the same header again is a parallel column set (长期 | 年度)
         names = [k for k, role in enumerate(roles) if role == "name"]
+        parallel = any(header[k].key == header[names[0]].key for k in names[1:])
         if names and "target" in roles[names[0] :]:
             # an unknown head between the name and the target (Hebei's 指标分值, holding the 指标解释):
             # a column describing the row, not a value
@@ -99,6 +105,7 @@ class IndicatorTable:
             project_columns=project_columns,
             has_level1="level1" in roles,
             level2_names=level2_names,
+            parallel=parallel,
         )
 
     def projects(self) -> list[tuple[dict[str, str], list[Indicator]]]:
@@ -162,6 +169,7 @@ class IndicatorTable:
         if scrambled is not None:
             self.scrambled, (rows, self.leftover) = True, scrambled
             return rows
+        cells = _split_labels_joined(cells)
         out: list[Indicator] = []
         level1 = level2 = None
         run: list[Cell] = []
@@ -185,7 +193,7 @@ class IndicatorTable:
             if (
                 l1
                 and re.sub(r"值$", "指标", label_key(l1)) in vocab.LEVEL2 | {"成本指标"}  # 成本值: Shandong's
-                and (level1 or level2)
+                and (level1 or level2 or out or run)  # or after rows whose merged cells the page lost
                 and not _next_is_level2(cells, k)
             ):
                 l1 = None  # 成本指标 under 产出指标 (2020 template), or among 二级s whose 一级 was lost
@@ -218,6 +226,11 @@ class IndicatorTable:
                     level1, level2 = l1, None
                 elif is_level2(cell) or level1_of(cell):
                     level2 = category_text(cell)
+                elif (
+                    cell.key in vocab.EVALUATION_WRAPPED_LEVEL2
+                    and label_key(level1 or "") in vocab.EVALUATION_LEVEL1
+                ):
+                    level2 = cell.text  # 决策 > 绩效目标: the framework's 二级, not the table's wrapper
                 continue
             if level1 is None and level2 is None and not (run or _starts_a_row(cells, k)):
                 continue  # words between the header and the first category (a header cell's tail)
@@ -225,12 +238,44 @@ class IndicatorTable:
                 continue  # "(30分)": the points of a merged 一级 whose label the copy lost
             run.append(cell)
         out += self._rows(run, level1, level2)
+        out = [row for row in out if not _SCORING_RULE.search(row.name or "")]
+        if self.parallel:
+            out = _annual_of_pairs(out)
         _level1_printed_below(out)
         if self.has_level1:
             # the merged 一级 cell was lost: raw keeps what is printed (no 一级); staging maps the
             # national 二级 to its 一级 (seed indicator_category_map, 一级 '*')
             self.inferred += [r for r in out if r.level1 is None and r.level2 in vocab.NATIONAL_LEVEL1_OF]
         return out
+
+
+def _split_labels_joined(cells: list[Cell]) -> list[Cell]:
+    """A merged 二级 cell whose label wrapped is printed around its row, one cell a line:
+    "社会公众或服务" | name | target | "对象满意度指标". The two halves make the label, in the head's place."""
+    out = list(cells)
+    for k, cell in enumerate(out):
+        key = cell.key
+        if len(key) < 3 or key in vocab.LEVEL2 or is_level2(cell) or level1_of(cell):
+            continue
+        for j in range(k + 1, min(k + 5, len(out))):
+            whole = key + out[j].key
+            if out[j].key.endswith("指标") and len(out[j].key) >= 3 and whole in vocab.LEVEL2:
+                out[k] = Cell(cell.text + out[j].text, cell.line_no, cell.row)
+                del out[j]
+                break
+    return out
+
+
+def _annual_of_pairs(rows: list[Indicator]) -> list[Indicator]:
+    """A row and the next of the same name are the 实施周期 and the 年度 set's, side by side: the
+    later, the year's, stays (in pipe rows they share a line; one cell a line, they follow)."""
+    out: list[Indicator] = []
+    for row in rows:
+        if out and out[-1].name == row.name and out[-1].level2 == row.level2:
+            out[-1] = row
+        else:
+            out.append(row)
+    return out
 
 
 def _under_their_heads(header: list[Cell], roles: list[str]) -> list[str]:

@@ -7,6 +7,8 @@ project: only the words the forms print.
 
 from __future__ import annotations
 
+import re
+
 from .. import lexicon
 
 # Form titles, checked with `in` against a folded cell; the first match decides the type.
@@ -50,6 +52,7 @@ FIELDS: dict[str, str] = {
     "项目执行单位": "unit_name",
     "执行单位": "unit_name",
     "资金使用单位": "unit_name",
+    "用款单位": "unit_name",  # Guangdong's municipal target form: the unit that spends the money
     "申报单位": "unit_name",
     "申报单位名称": "unit_name",
     "填报单位": "unit_name",
@@ -80,7 +83,7 @@ FIELD_PATTERNS: tuple[tuple[str, str, int], ...] = (
 )
 # Which of two labels for the same field wins: the executing unit over the department that files.
 FIELD_PRIORITY: dict[str, int] = {
-    "省级主管部门": 1, "中央主管部门": 1, "地方主管部门": 2, "资金使用单位": 3, "实施单位": 3, "项目实施单位": 3, "项目执行单位": 3, "执行单位": 3, "部门": 0, "部门名称": 0, "预算部门": 1,
+    "省级主管部门": 1, "中央主管部门": 1, "地方主管部门": 2, "资金使用单位": 3, "用款单位": 3, "实施单位": 3, "项目实施单位": 3, "项目执行单位": 3, "执行单位": 3, "部门": 0, "部门名称": 0, "预算部门": 1,
 }  # fmt: skip
 # The continuation of a label split over two cells ("主管部门" | "及编码").
 LABEL_TAILS: frozenset[str] = frozenset(
@@ -315,10 +318,13 @@ TABLE_WRAPPERS: frozenset[str] = frozenset(
 # 一级 of the evaluation frameworks: under them a 二级 word of the other frameworks (财务管理, 产出数量)
 # followed by its points is a 三级 name.
 EVALUATION_LEVEL1: frozenset[str] = frozenset({"决策", "过程", "项目决策", "项目管理", "项目绩效"})
+# The evaluation framework's 二级 under 决策 (项目立项 / 绩效目标 / 资金投入) that is a wrapper word elsewhere.
+EVALUATION_WRAPPED_LEVEL2: frozenset[str] = frozenset({"绩效目标"})
 # With the evaluation framework (决策 / 过程 / 产出 / 效益) some provinces print on target forms too.
 LEVEL1: frozenset[str] = (
     lexicon.LEVEL1_LABELS
     | frozenset({"产出", "效益", "满意度", "成本", "投入和管理指标"})
+    | frozenset({"成效指标", "效率指标"})  # Hainan's 项目绩效目标表: 产出指标 / 成效指标 / 效率指标
     | EVALUATION_LEVEL1
 )
 LEVEL2: frozenset[str] = lexicon.LEVEL2_LABELS | frozenset(
@@ -354,12 +360,18 @@ TOTAL_SCORES = frozenset(
 # last table (a target form has no 总分 row to end it).
 TABLE_END: tuple[str, ...] = (
     *sorted(TOTAL_SCORES), "合计", "注:", "注:", "说明", "填表人", "填报人", "财政部门审核意见", "其他需要说明事项",
+    "其他需说明", "其他说明",  # 其他需说明的问题 | 其他说明事项: a note row after the table
+    "填表说明", "填报说明", "编制说明", "联系人", "联系电话", "审核人", "制表人", "经办人",  # the sheet's foot
     "评价结论", "存在问题", "附件", "单位负责人", "项目负责人", "财务负责人", "审核意见",
     "目标未完成", "改进措施",
     # the web page around the form: its footer ends any table
     "扫一扫", "打印本页", "关闭窗口", "上一篇", "下一篇", "分享到", "相关链接", "内容保障", "版权所有",
     "网站地图", "联系我们", "主办单位", "承办单位", "网站标识码", "copyright", "©", "文件下载",
+    "责任编辑",
 )  # fmt: skip
+# The page's counter ("浏览次数: 88", "阅读量:1234"): with its colon it ends a table; without, it may
+# be an indicator's name.
+PAGE_COUNTER = re.compile(r"(?:阅读|浏览|访问|点击)(?:次数|量|数)\s*[:：]")
 # Footer words that also begin indicators ("政策咨询建议完成率", "技术支持服务次数"): they end a table
 # only standing alone or before their value ("技术支持:…").
 PAGE_FOOTER_WORDS: tuple[str, ...] = ("政策咨询", "技术支持")
