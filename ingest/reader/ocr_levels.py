@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from .. import lexicon
 from .ocr_repair import best_label, is_noise, lcs, read_label_text
@@ -161,10 +162,14 @@ class Placement:
     mode: str = "centred"  # or "carried"
 
 
+_CUES = tuple((re.compile(pattern), level2) for pattern, level2 in lexicon.LEVEL2_CUES)
+
+
+@lru_cache(maxsize=1 << 14)  # pure; the same indicators recur form after form
 def cues_for(name: str, target: str | None) -> frozenset[str]:
     """二级 groups an indicator's words point to (``lexicon.LEVEL2_CUES``)."""
     text = f"{name} {target or ''}"
-    return frozenset(level2 for pattern, level2 in lexicon.LEVEL2_CUES if re.search(pattern, text))
+    return frozenset(level2 for pattern, level2 in _CUES if pattern.search(text))
 
 
 def parent_of(level2: str | None, hint: str | None = None) -> str | None:

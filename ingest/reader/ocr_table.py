@@ -40,6 +40,8 @@ from .ocr_repair import has_han, read_number, unwrap
 from .values import compose_target, target_composed_issue
 
 _UNIT_PIECE = re.compile(r"^[(（][^()（）]{1,8}[)）]$")
+# built once: the same tuple each call is what best_label's cache is keyed on
+_CATEGORY_LABELS = ocr_repair.level2_labels() + ocr_repair.level1_labels()
 
 
 @dataclass
@@ -229,10 +231,9 @@ class IndicatorTable:
             return ["".join(text.split())], []  # "1日 17小": 指标 in OCR pieces
         tokens = [token for token in text.split() if not ocr_repair.is_noise(token)]
         labels, names = [], []
-        all_labels = ocr_repair.level2_labels() + ocr_repair.level1_labels()
         for token in tokens:
             key = ocr_repair.read_label_text(token)
-            if key in ocr_levels.TAILS or ocr_repair.best_label(key, all_labels)[1] >= ocr_levels.FIT:
+            if key in ocr_levels.TAILS or ocr_repair.best_label(key, _CATEGORY_LABELS)[1] >= ocr_levels.FIT:
                 labels.append(token)
             else:
                 names.append(token)
