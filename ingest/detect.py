@@ -69,6 +69,8 @@ def labels_split_by_ocr(lines: list[str]) -> bool:
     """The text shows the OCR damage the tab-separated self-evaluation front-end repairs; a clean
     tab-separated form (an export, a converted sheet) is read by the form reader."""
     for line in lines[:300]:
+        if "\t" not in line or ("名称" not in line and "部门" not in line):
+            continue  # no two cells, or neither second word: no split label (a substring test in C)
         cells = [cell.strip() for cell in line.split("\t") if cell.strip()]
         if any(pair in _SPLIT_LABELS for pair in zip(cells, cells[1:], strict=False)):
             return True
