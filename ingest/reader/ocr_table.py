@@ -33,7 +33,7 @@ from .ocr_lines import (
     fold,
     indicator_header_roles,
     is_grade_line,
-    is_indicator_header,
+    is_indicator_header_line,
     is_total_line,
 )
 from .ocr_repair import has_han, read_number, unwrap
@@ -98,7 +98,9 @@ class IndicatorTable:
             if not any(cells):
                 pending_break = True
                 continue
-            if is_indicator_header(cells) or (i == header_at + 1 and self._is_header_continuation(cells)):
+            if is_indicator_header_line(self.lines[i]) or (
+                i == header_at + 1 and self._is_header_continuation(cells)
+            ):
                 continue
             pos += 1
             if is_total_line(cells):
