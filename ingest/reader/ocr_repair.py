@@ -243,6 +243,13 @@ def known_units() -> tuple[str, ...]:
         return tuple(row["unit_name"] for row in csv.DictReader(handle) if row.get("unit_name"))
 
 
+@cache
+def _known_unit_keys() -> tuple[str, ...]:
+    """The Han characters of each known unit name, in the order of ``known_units``: worked out once."""
+    return tuple("".join(_HAN.findall(name)) for name in known_units())
+
+
+@lru_cache(maxsize=1 << 12)  # pure; each form's two unit cells, the same units form after form
 def match_unit(raw: str, *, threshold: float = 65.0, margin: float = 8.0) -> tuple[str | None, float]:
     """The known unit an OCR'd name stands for ('位L_海市房屋管理局' → 上海市房屋管理局), or None.
 
@@ -254,14 +261,13 @@ def match_unit(raw: str, *, threshold: float = 65.0, margin: float = 8.0) -> tup
     han = "".join(_HAN.findall(raw))
     if len(han) < 3 or not known_units():
         return None, 0.0
-    choices = [(name, "".join(_HAN.findall(name))) for name in known_units()]
-    scored = process.extract(han, [key for _, key in choices], scorer=fuzz.ratio, limit=2)
+    scored = process.extract(han, _known_unit_keys(), scorer=fuzz.ratio, limit=2)
     if not scored:
         return None, 0.0
     (_, best, best_index), runner_up = scored[0], (scored[1][1] if len(scored) > 1 else 0.0)
     if best < threshold or best - runner_up < margin:
         return None, best
-    return choices[best_index][0], best
+    return known_units()[best_index], best
 
 
 def known_unit_in(text: str) -> tuple[int, str] | None:
