@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import sys
 from decimal import Decimal
+from functools import lru_cache
 
 from .. import lexicon
 from ..model import Indicator
@@ -311,6 +312,7 @@ def _continues_name(prev: Tok, tok: Tok) -> bool:
     return same_line or (not tok.in_row and not prev.in_row and len(tok.text) <= 8)
 
 
+@lru_cache(maxsize=1 << 15)  # pure: asked of every candidate name, the same texts form after form
 def _name_fit(text: str) -> float:
     text = text.strip()
     if len(text) < 2:
@@ -344,7 +346,12 @@ def _name_fit(text: str) -> float:
 
 
 def _slot_fit(tok: Tok, slot: str) -> float:
-    text = tok.text.strip()
+    return _text_fit(tok.text, tok.atom, slot)
+
+
+@lru_cache(maxsize=1 << 15)  # pure on the token's text: every row's cells are fitted to every column
+def _text_fit(printed: str, atom: bool, slot: str) -> float:
+    text = printed.strip()
     if not text:
         return _NEG
     if slot in ("target_operator", "target_direction"):
@@ -368,18 +375,18 @@ def _slot_fit(tok: Tok, slot: str) -> float:
     if v.is_operator(text) or text == "%" or text[0] in _CLAUSE_STARTS or _NAME_PREFIX.match(text):
         return _NEG  # ",预算成本明细…": the rest of a sentence, not a cell
     if slot == "target":
-        if tok.atom or v.looks_like_target(text):
+        if atom or v.looks_like_target(text):
             return 2.0
         return 0.8 if len(text) <= 30 else 0.3
     if slot in ("actual", "target_half", "prior_actual", "completion_rate"):
-        if tok.atom or v.looks_like_target(text):
+        if atom or v.looks_like_target(text):
             return 1.5
         return 0.5 if len(text) <= 30 else 0.2
     if slot == "standard":
-        return 0.6 if not tok.atom and len(text) <= 12 else 0.1
+        return 0.6 if not atom and len(text) <= 12 else 0.1
     if slot == "explain":
-        return 0.6 if not tok.atom else -1.0
-    return 0.2 if not tok.atom else _NEG  # reason, note: words
+        return 0.6 if not atom else -1.0
+    return 0.2 if not atom else _NEG  # reason, note: words
 
 
 def _points(text: str | None) -> Decimal | None:
