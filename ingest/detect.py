@@ -81,9 +81,11 @@ def _stream_kind(content: list[str]) -> str | None:
     """'flat' when a line holds a whole indicator table (header cells, category labels and rows run
     together); 'cell_lines' when the table header is printed one cell per line; else None."""
     for line in content:
-        tokens = [fold(token) for token in line.split()]
-        long_enough = len(tokens) >= _FLAT_MIN_TOKENS
-        if long_enough and _is_table_header(tokens) and any(t in lexicon.LEVEL1_LABELS for t in tokens):
+        words = line.split()
+        if len(words) < _FLAT_MIN_TOKENS:
+            continue  # too short to be flat: its words need no folding
+        tokens = [fold(token) for token in words]
+        if _is_table_header(tokens) and any(t in lexicon.LEVEL1_LABELS for t in tokens):
             return "flat"
     keys = [fold(line) for line in content]
     for k in range(len(keys) - 2):
