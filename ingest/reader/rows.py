@@ -27,6 +27,7 @@ _MISSING = {"target": -2.5, "actual": -0.3, "weight": -0.3, "score": -0.3}
 _NEG = float("-inf")
 _NATURE_CODE = re.compile(r"^\d{3}\s+(?=\S)")
 _TARGET_PARTS = ("target_operator", "target_direction", "target_unit")
+_TARGET_PART_SLOTS = frozenset(_TARGET_PARTS)
 _NATURE_WORDS = frozenset({"定性", "定量", "正向", "反向", "正向指标", "反向指标"})
 # Columns of words that describe a row: 指标内容 / 指标解释 before its target, 绩效标准 …
 DESCRIPTIONS = ("explain", "standard")
@@ -63,12 +64,13 @@ def split_rows(
         plan = _best_cut(toks, slots, self_eval)
     if unread is not None:
         taken = {k for i, end, values in plan for k in range(i, end + len(values))}
-        unread += [
-            cells[c]
-            for c in dict.fromkeys(
-                t.cell for k, t in enumerate(toks) if k not in taken and not v.is_blank(t.text.strip())
-            )
-        ]
+        if not taken.issuperset(range(len(toks))):  # nearly always every token is taken
+            unread += [
+                cells[c]
+                for c in dict.fromkeys(
+                    t.cell for k, t in enumerate(toks) if k not in taken and not v.is_blank(t.text.strip())
+                )
+            ]
     rows = []
     for i, end, values in plan:
         end = min(end, _described_from(toks, i, end) or end)
@@ -409,7 +411,7 @@ def _two_values(text: str) -> list[tuple[str, str]]:
 
 
 def indicator(name: str, values: dict[str, str], level1, level2, line_no: int) -> Indicator:
-    if {"target_operator", "target_direction", "target_unit"} & values.keys():
+    if not _TARGET_PART_SLOTS.isdisjoint(values):
         signs = [values.get(slot, "") for slot in ("target_operator", "target_direction")]
         sign = next((s for s in signs if simplified(s.replace(" ", "")) in vocab.OPERATOR_WORDS), None)
         target = v.compose_target(next((s for s in signs if v.is_operator(_NATURE_CODE.sub("", s))), None), values.get("target"),
