@@ -69,6 +69,8 @@ def labels_split_by_ocr(lines: list[str]) -> bool:
     """The text shows the OCR damage the tab-separated self-evaluation front-end repairs; a clean
     tab-separated form (an export, a converted sheet) is read by the form reader."""
     for line in lines[:300]:
+        if "\t" not in line or ("名称" not in line and "部门" not in line):
+            continue  # no two cells, or neither second word: no split label (a substring test in C)
         cells = [cell.strip() for cell in line.split("\t") if cell.strip()]
         if any(pair in _SPLIT_LABELS for pair in zip(cells, cells[1:], strict=False)):
             return True
@@ -79,9 +81,11 @@ def _stream_kind(content: list[str]) -> str | None:
     """'flat' when a line holds a whole indicator table (header cells, category labels and rows run
     together); 'cell_lines' when the table header is printed one cell per line; else None."""
     for line in content:
-        tokens = [fold(token) for token in line.split()]
-        long_enough = len(tokens) >= _FLAT_MIN_TOKENS
-        if long_enough and _is_table_header(tokens) and any(t in lexicon.LEVEL1_LABELS for t in tokens):
+        words = line.split()
+        if len(words) < _FLAT_MIN_TOKENS:
+            continue  # too short to be flat: its words need no folding
+        tokens = [fold(token) for token in words]
+        if _is_table_header(tokens) and any(t in lexicon.LEVEL1_LABELS for t in tokens):
             return "flat"
     keys = [fold(line) for line in content]
     for k in range(len(keys) - 2):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from ..text import strip_tags
 from . import vocabulary as vocab
@@ -52,35 +53,51 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
             continue
         line_no = row + 1
         first = len(cells)
-        if "\t" in text.strip():  # leading tabs kept: they are empty cells, and columns count them
-            parts, shape = text.rstrip().split("\t"), "separated"
-        elif "|" in text:
-            parts, shape = text.strip().split("|"), "separated"
-        elif wrapped_run(text):
-            parts, shape = [re.sub(r"\s+", "", text)], "spaced"
-        else:
-            parts, shape = _rejoin_labels(_words(text)), "spaced"
-        columns = [(col, part.strip()) for col, part in enumerate(parts) if part.strip()]
-        if len(columns) == 1 and _PAGE_MARKER.match(columns[0][1]) or _PAGE_MARKER.match(text.strip()):
+        shape, columns, page_marker = _line_columns(text)
+        if page_marker:
             page_markers.append(line_no)
             continue
         alone = len(columns) == 1
-        for index, (col, part) in enumerate(columns):
-            if shape == "separated" and len(part) >= 150 and holds_a_form(part):
+        for index, (col, part, pieces) in enumerate(columns):
+            if shape == "separated" and pieces is None:
                 cells.extend(
                     cut_glued(part, line_no, row, False)
                 )  # a portal's 内容概述 cell: a whole form run together
             elif shape == "separated":
-                cells.extend(Cell(piece, line_no, row, col=col) for piece in split_colon(part))
+                cells.extend([Cell(piece, line_no, row, col=col) for piece in pieces])
             else:
-                pieces = cut_glued(part, line_no, row, alone)
-                if pieces and index:
-                    pieces[0].spaced = True
-                cells.extend(pieces)
+                glued = cut_glued(part, line_no, row, alone)
+                if glued and index:
+                    glued[0].spaced = True
+                cells.extend(glued)
         if len(cells) > first:
             cells[first].after_bars, after_bars = after_bars, False
     bar_lines = sum(1 for text in texts if text and not text.replace("|", "").strip())
     return _join_wrapped_cells(_join_split_labels(_cells_one_per_line(cells, bar_lines)))
+
+
+@lru_cache(maxsize=1 << 12)  # a pure function of the line's text: a document's rows recur form after form
+def _line_columns(text: str) -> tuple[str, tuple[tuple[int, str, tuple[str, ...] | None], ...], bool]:
+    """A line's shape ("separated" or "spaced"), its columns that hold text (col, text, and for a
+    separated cell the pieces ``split_colon`` cuts it into, None for a whole form run together),
+    and whether the line is a page number alone."""
+    if "\t" in text.strip():  # leading tabs kept: they are empty cells, and columns count them
+        parts, shape = text.rstrip().split("\t"), "separated"
+    elif "|" in text:
+        parts, shape = text.strip().split("|"), "separated"
+    elif wrapped_run(text):
+        parts, shape = [re.sub(r"\s+", "", text)], "spaced"
+    else:
+        parts, shape = _rejoin_labels(_words(text)), "spaced"
+    columns = [(col, part.strip()) for col, part in enumerate(parts) if part.strip()]
+    page_marker = len(columns) == 1 and _PAGE_MARKER.match(columns[0][1]) or _PAGE_MARKER.match(text.strip())
+    cut = tuple(
+        (col, part, None if len(part) >= 150 and holds_a_form(part) else tuple(split_colon(part)))
+        if shape == "separated"
+        else (col, part, None)
+        for col, part in columns
+    )
+    return shape, cut, bool(page_marker)
 
 
 def _cells_one_per_line(cells: list[Cell], bar_lines: int = 0) -> list[Cell]:

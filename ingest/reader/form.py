@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .. import lexicon
 from ..model import FIGURE_FIELDS, Form, FormType, Issue, Severity
@@ -66,6 +67,12 @@ _TABLE_END = re.compile(
     + "|".join(re.escape(end) for end in vocab.PAGE_FOOTER_WORDS)
     + r")(?![\u3400-\u9fff])"
 )
+
+
+@lru_cache(maxsize=1 << 15)  # asked of every cell of every table: a dict hit on the key
+def _ends_a_table(key: str) -> bool:
+    key = key.lstrip("-—·*>【[ ")
+    return len(key) <= 40 and (key == "注" or _TABLE_END.match(key) is not None)
 
 
 def _name_goes_on(cell: Cell) -> bool:
@@ -314,15 +321,14 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
         return int(match.group(1)) if match else None
 
     def _ends_table(self, cell: Cell, k: int) -> bool:
-        key = cell.key.lstrip("-—·*>【[ ")
         if self.table is not None and self.table.project_columns and in_table_header(self.segment.cells, k):
             return False  # a project list's header printed again on the next page
         cells = self.segment.cells
         if vocab.PAGE_COUNTER.match(cell.text.strip()) or _starts_a_list(cells, k):
             return True
-        if _LIST_TITLE.search(key) and not _names_a_row(cells, k):
+        if _LIST_TITLE.search(cell.key.lstrip("-—·*>【[ ")) and not _names_a_row(cells, k):
             return True  # the next table's title, not a row naming one ("编制项目一览表 | 1份")
-        return len(key) <= 40 and (key == "注" or _TABLE_END.match(key) is not None)
+        return _ends_a_table(cell.key)
 
     # --- header fields and budget figures ------------------------------------------------------
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..text import PINYIN_READING as _PINYIN
 from ..traditional import simplified
@@ -239,15 +240,27 @@ def holds_a_form(part: str) -> bool:
 def cut_glued(part: str, line_no: int, row: int, alone: bool) -> list[Cell]:
     """Cut a space-free run of text before and after each label it holds. A run alone on its line
     may hold a row's values after its words ("学校满意度≥90%"): it is marked glued."""
-    part = _LINE_MARKER.sub("", part) if row else part
+    return [
+        Cell(text, line_no, row, glued=glued, after_number=after_number)
+        for text, glued, after_number in _glued_pieces(part, bool(row), alone)
+    ]
+
+
+# (text, glued, after_number) of each cell
+_Pieces = tuple[tuple[str, bool, bool], ...]
+
+
+@lru_cache(maxsize=1 << 14)  # pure on the text: the same rows and labels recur, form after form
+def _glued_pieces(part: str, not_first_row: bool, alone: bool) -> _Pieces:
+    part = _LINE_MARKER.sub("", part) if not_first_row else part
     if alone and _TITLE_LINE.match(simplified(part)):
-        return [Cell(part, line_no, row, glued=True)]  # "市级部门预算项目绩效目标表": a title, not labels
+        return ((part, True, False),)  # "市级部门预算项目绩效目标表": a title, not labels
     pieces = _split_on_labels(part, in_words=not alone)
     if len(pieces) == 1 and (total := _TOTAL_ROW.match(part)):
         pieces = [total.group(), part[total.end() :]]  # "总额5.005.00100.00%10": the fund block's total row
     if len(pieces) == 1:
         glued = alone or _NAME_THEN_TARGET.search(part) is not None
-        return [Cell(piece, line_no, row, glued=glued) for piece in split_colon(part)]
+        return tuple((piece, glued, False) for piece in split_colon(part))
     pieces = _merge_name_words(pieces)
     for k in range(len(pieces) - 1, 0, -1):
         if pieces[k - 1] in LABEL_HEADS and label_key(pieces[k]) in ALL_LABELS:
@@ -265,14 +278,13 @@ def cut_glued(part: str, line_no: int, row: int, alone: bool) -> list[Cell]:
         ):
             pieces[k - 1 : k + 1] = [pieces[k - 1] + pieces[k]]  # "立项依据充分性": a name, not a label
     if len(pieces) == 1:
-        return [Cell(pieces[0], line_no, row, glued=alone)]
+        return ((pieces[0], alone, False),)
     pieces = [word for piece in pieces for word in _header_words(piece)]
-    cells: list[Cell] = []
+    cells: list[tuple[str, bool, bool]] = []
     for k, piece in enumerate(pieces):
         for sub in split_colon(piece):
             sub = sub.lstrip(":：") if label_key(sub) in ALL_LABELS else sub.strip(":：")
             if sub:
-                cells.append(Cell(sub, line_no, row, glued=True))
                 glued_to_figure = k > 0 and pieces[k - 1][-1:].isdigit() and label_key(piece) in ALL_LABELS
-                cells[-1].after_number = glued_to_figure and sub.rstrip(":：") == piece.strip(":：")
-    return cells
+                cells.append((sub, True, glued_to_figure and sub.rstrip(":：") == piece.strip(":：")))
+    return tuple(cells)

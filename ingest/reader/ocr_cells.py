@@ -40,13 +40,11 @@ from .ocr_lines import (
     Span,
     cells_of,
     fold,
-    is_fund_header,
     is_grade_line,
-    is_indicator_header,
     is_project_line,
     is_supervisor_line,
-    is_title,
     is_year_line,
+    line_kind,
     split_forms,
 )
 from .ocr_repair import read_number
@@ -133,16 +131,17 @@ class OcrForm:
                 self.years_mentioned.append((int(match.group(1)), i + 1))
             if self.table_at is not None:
                 continue
-            if is_title(cells) or is_year_line(cells):
+            kind = line_kind(self.lines[i])  # split_forms asked first: answered once per line
+            if kind == "title" or is_year_line(cells):
                 year = _YEAR_IN_TEXT.search(fold("".join(cells)))
                 self.title_year = int(year.group(1)) if year else self.title_year
-            elif is_project_line(cells) or is_supervisor_line(cells):
+            elif kind in ("project", "supervisor"):
                 self.head.read_line(cells, i + 1)
                 self.head_lines.append(i + 1)
-            elif is_fund_header(cells):
+            elif kind == "fund":
                 self.fund_header_at = i
                 self.fund.read(i)
-            elif is_indicator_header(cells):
+            elif kind == "table":
                 self.table_at = i
         form.line_end = last_content + 1
         if self.table_at is not None:

@@ -29,7 +29,7 @@ from .ocr_lines import (
     cells_of,
     fold,
     is_fund_total,
-    is_indicator_header,
+    is_indicator_header_line,
 )
 from .ocr_repair import concat_cells, has_han, read_number
 
@@ -162,7 +162,7 @@ class FundBlock:
             self._note_unit_label(cells)
             if is_fund_total(cells) and self.form.initial_budget is None:
                 self._read_fund_total(cells, roles, i + 1)
-            if i > header_at and is_indicator_header(cells):
+            if i > header_at and is_indicator_header_line(self.lines[i]):
                 break
 
     def _note_unit_label(self, cells: list[str]) -> None:

@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from .. import lexicon
 from .ocr_repair import best_label, is_noise, lcs, read_label_text
@@ -161,10 +162,14 @@ class Placement:
     mode: str = "centred"  # or "carried"
 
 
+_CUES = tuple((re.compile(pattern), level2) for pattern, level2 in lexicon.LEVEL2_CUES)
+
+
+@lru_cache(maxsize=1 << 14)  # pure; the same indicators recur form after form
 def cues_for(name: str, target: str | None) -> frozenset[str]:
     """二级 groups an indicator's words point to (``lexicon.LEVEL2_CUES``)."""
     text = f"{name} {target or ''}"
-    return frozenset(level2 for pattern, level2 in lexicon.LEVEL2_CUES if re.search(pattern, text))
+    return frozenset(level2 for pattern, level2 in _CUES if pattern.search(text))
 
 
 def parent_of(level2: str | None, hint: str | None = None) -> str | None:
@@ -180,8 +185,9 @@ def assign(rows: list[RowPlace], labels: list[Label]) -> Placement:
     if not labels:
         return Placement([None] * n, [False] * n, [False] * n)
     fixed_to: list[int | None] = []
+    label_positions = [set(label.positions) for label in labels]
     for row in rows:
-        on_row = [k for k, label in enumerate(labels) if row.positions & set(label.positions)]
+        on_row = [k for k, positions in enumerate(label_positions) if row.positions & positions]
         starting = [k for k in on_row if labels[k].start in row.positions]
         fixed_to.append((starting or on_row)[-1] if on_row else None)
     carried = not any(label.is_multiline for label in labels) and fixed_to and fixed_to[0] is not None
@@ -211,7 +217,8 @@ def assign(rows: list[RowPlace], labels: list[Label]) -> Placement:
     best_cost: float | None = None
     best: list[int] = []
     best_split = False
-    best_by_row_label: dict[tuple[int, int], float] = {}
+    # per free row, the cheapest assignment that puts it in each label's group
+    best_by_label: dict[int, dict[int, float]] = {row_index: {} for row_index in candidates_of}
     if total <= MAX_ASSIGNMENTS:
         choice_sets = itertools.product(*options)
     else:  # too many: settle each segment on its own, the others carried down
@@ -219,17 +226,15 @@ def assign(rows: list[RowPlace], labels: list[Label]) -> Placement:
     for choices in choice_sets:
         assignment = build(choices)
         cost, split = cost_of(assignment)
-        for row_index in candidates_of:
-            key = (row_index, assignment[row_index])
-            if cost < best_by_row_label.get(key, float("inf")):
-                best_by_row_label[key] = cost
+        for row_index, by_label in best_by_label.items():
+            k = assignment[row_index]
+            if cost < by_label.get(k, float("inf")):
+                by_label[k] = cost
         if best_cost is None or cost < best_cost - 1e-9:
             best_cost, best, best_split = cost, assignment, split
     uncertain = [False] * n
-    for row_index in candidates_of:
-        others = [
-            cost for (r, k), cost in best_by_row_label.items() if r == row_index and k != best[row_index]
-        ]
+    for row_index, by_label in best_by_label.items():
+        others = [cost for k, cost in by_label.items() if k != best[row_index]]
         if others and min(others) - (best_cost or 0.0) < 0.5:
             uncertain[row_index] = True
     return Placement(best, [k is not None for k in fixed_to], uncertain, best_split)
@@ -318,33 +323,46 @@ class _Cost:
             self.row_costs.append(costs)
             self.row_parents.append(parents)
         self.weights = [row.weight for row in rows]
+        self.splits = [(split.keys(), split) for split in lexicon.LEVEL1_WEIGHT_SPLITS]
 
     def __call__(self, assignment) -> tuple[float, bool]:
+        # called for every candidate assignment: locals, no min/max calls, the same sums in the same order
         cost = 0.0
         spans: dict[int, list[int]] = {}
         weights: dict[str, Decimal] = {}
+        row_spans, row_costs, row_parents, row_weights = (
+            self.spans,
+            self.row_costs,
+            self.row_parents,
+            self.weights,
+        )
         for index, k in enumerate(assignment):
             if k is None:
                 continue
-            first, last = self.spans[index]
+            first, last = row_spans[index]
             span = spans.get(k)
             if span is None:
                 spans[k] = [first, last]
             else:
-                span[0], span[1] = min(span[0], first), max(span[1], last)
-            cost += self.row_costs[index][k]
-            parent = self.row_parents[index][k]
+                if first < span[0]:
+                    span[0] = first
+                if last > span[1]:
+                    span[1] = last
+            cost += row_costs[index][k]
+            parent = row_parents[index][k]
             if parent:
-                weights[parent] = weights.get(parent, Decimal(0)) + self.weights[index]
+                weights[parent] = (
+                    weights[parent] + row_weights[index] if parent in weights else row_weights[index]
+                )
         for k, centre in enumerate(self.centres):
-            if k not in spans:
+            span = spans.get(k)
+            if span is None:
                 cost += EMPTY_LABEL_COST
                 continue
-            first, last = spans[k]
-            cost += abs((first + last) / 2 - centre)
+            cost += abs((span[0] + span[1]) / 2 - centre)
         split = any(
-            set(weights) == set(split) and all(weights[key] == value for key, value in split.items())
-            for split in lexicon.LEVEL1_WEIGHT_SPLITS
+            weights.keys() == keys and all(weights[key] == value for key, value in split.items())
+            for keys, split in self.splits
         )
         if split:
             cost -= SPLIT_BONUS

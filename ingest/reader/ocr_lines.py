@@ -98,6 +98,29 @@ def is_indicator_header(cells: list[str]) -> bool:
     return len(roles) >= 4 and bool(roles & {"target", "actual"}) and bool(roles & {"weight", "score"})
 
 
+@lru_cache(maxsize=1 << 14)  # split_forms, OcrForm.read, the table and the fund block each ask it of a line
+def is_indicator_header_line(line: str) -> bool:
+    return is_indicator_header(_cells_of(line))
+
+
+@lru_cache(maxsize=1 << 14)  # split_forms, then OcrForm.read, ask it of every line
+def line_kind(line: str) -> str | None:
+    """What a line opens: "title", "project", "supervisor", "fund" or "table" (the first that
+    holds, in that order), None for any other line."""
+    cells = _cells_of(line)
+    if is_title(cells):
+        return "title"
+    if is_project_line(cells):
+        return "project"
+    if is_supervisor_line(cells):
+        return "supervisor"
+    if is_fund_header(cells):
+        return "fund"
+    if is_indicator_header_line(line):
+        return "table"
+    return None
+
+
 def is_year_line(cells: list[str]) -> bool:
     """'（2023年度）' printed on its own line under the title."""
     return bool(re.fullmatch(r"[(（]?\d{4}年度?[)）]?", fold("".join(cells))))
@@ -117,20 +140,9 @@ def split_forms(lines: list[str]) -> list[Span]:
     starts: list[tuple[int, bool]] = []
     seen: set[str] = set()
     for i, line in enumerate(lines):
-        cells = cells_of(line)
-        if not any(cells):
+        if not any(_cells_of(line)):
             continue
-        kind = None
-        if is_title(cells):
-            kind = "title"
-        elif is_project_line(cells):
-            kind = "project"
-        elif is_supervisor_line(cells):
-            kind = "supervisor"
-        elif is_fund_header(cells):
-            kind = "fund"
-        elif is_indicator_header(cells):
-            kind = "table"
+        kind = line_kind(line)
         if kind is None:
             continue
         opens_new = {

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from rapidfuzz.distance import LCSseq
@@ -46,15 +46,18 @@ def has_han(text: str | None) -> bool:
     return bool(text and _HAN.search(text))
 
 
+@lru_cache(maxsize=1 << 14)  # pure; every token of every row is asked, most of them again
 def is_noise(token: str) -> bool:
     """A token with no digit, letter or CJK character: '·', '//', ']', '+ /+'."""
     return not _WORDY.search(token)
 
 
+@lru_cache(maxsize=1 << 14)
 def drop_noise(text: str) -> str:
     return " ".join(token for token in text.split() if not is_noise(token))
 
 
+@lru_cache(maxsize=1 << 14)  # pure; a row's text is unwrapped again at each step of its repair
 def unwrap(text: str) -> str:
     """Undo line wraps: whitespace next to CJK text goes, other runs of whitespace become one space."""
     text = _WRAP_BEFORE_CJK.sub("", text)
@@ -129,6 +132,7 @@ class Number:
     percent: bool = False
 
 
+@lru_cache(maxsize=1 << 15)  # pure (Number is frozen); each cell is read as a number many times
 def read_number(token: str) -> Number | None:
     """'2,594.84', '629.30)', '250万', '95.00%' → Number; None for anything else."""
     printed = token
@@ -183,6 +187,7 @@ def join_split_numbers(tokens: list[str], wanted: int) -> tuple[list[str], list[
 # --- category words (一级 / 二级) ---------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 14)
 def read_label_text(text: str) -> str:
     """A category cell as matching sees it: no spaces, OCR readings of 指标 and Japanese forms undone."""
     key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
@@ -200,7 +205,8 @@ def lcs(a: str, b: str) -> int:
     return LCSseq.similarity(a, b)
 
 
-def best_label(text: str, labels: tuple[str, ...] | list[str]) -> tuple[str | None, float]:
+@lru_cache(maxsize=1 << 14)  # pure; the same pieces are matched against the same labels, form after form
+def best_label(text: str, labels: tuple[str, ...]) -> tuple[str | None, float]:
     """The canonical label that garbled category text most likely is, and how sure (share of its characters found)."""
     best, best_score = None, 0.0
     for label in labels:
@@ -214,6 +220,7 @@ def best_label(text: str, labels: tuple[str, ...] | list[str]) -> tuple[str | No
     return best, min(best_score, 1.0)
 
 
+@cache  # one tuple, so best_label's cache hashes the same labels each time
 def level2_labels() -> tuple[str, ...]:
     return tuple(lexicon.LEVEL2_PARENTS)
 
@@ -236,6 +243,13 @@ def known_units() -> tuple[str, ...]:
         return tuple(row["unit_name"] for row in csv.DictReader(handle) if row.get("unit_name"))
 
 
+@cache
+def _known_unit_keys() -> tuple[str, ...]:
+    """The Han characters of each known unit name, in the order of ``known_units``: worked out once."""
+    return tuple("".join(_HAN.findall(name)) for name in known_units())
+
+
+@lru_cache(maxsize=1 << 12)  # pure; each form's two unit cells, the same units form after form
 def match_unit(raw: str, *, threshold: float = 65.0, margin: float = 8.0) -> tuple[str | None, float]:
     """The known unit an OCR'd name stands for ('位L_海市房屋管理局' → 上海市房屋管理局), or None.
 
@@ -247,14 +261,13 @@ def match_unit(raw: str, *, threshold: float = 65.0, margin: float = 8.0) -> tup
     han = "".join(_HAN.findall(raw))
     if len(han) < 3 or not known_units():
         return None, 0.0
-    choices = [(name, "".join(_HAN.findall(name))) for name in known_units()]
-    scored = process.extract(han, [key for _, key in choices], scorer=fuzz.ratio, limit=2)
+    scored = process.extract(han, _known_unit_keys(), scorer=fuzz.ratio, limit=2)
     if not scored:
         return None, 0.0
     (_, best, best_index), runner_up = scored[0], (scored[1][1] if len(scored) > 1 else 0.0)
     if best < threshold or best - runner_up < margin:
         return None, best
-    return choices[best_index][0], best
+    return known_units()[best_index], best
 
 
 def known_unit_in(text: str) -> tuple[int, str] | None:

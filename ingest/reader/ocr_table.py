@@ -33,13 +33,15 @@ from .ocr_lines import (
     fold,
     indicator_header_roles,
     is_grade_line,
-    is_indicator_header,
+    is_indicator_header_line,
     is_total_line,
 )
 from .ocr_repair import has_han, read_number, unwrap
 from .values import compose_target, target_composed_issue
 
 _UNIT_PIECE = re.compile(r"^[(（][^()（）]{1,8}[)）]$")
+# built once: the same tuple each call is what best_label's cache is keyed on
+_CATEGORY_LABELS = ocr_repair.level2_labels() + ocr_repair.level1_labels()
 
 
 @dataclass
@@ -96,7 +98,9 @@ class IndicatorTable:
             if not any(cells):
                 pending_break = True
                 continue
-            if is_indicator_header(cells) or (i == header_at + 1 and self._is_header_continuation(cells)):
+            if is_indicator_header_line(self.lines[i]) or (
+                i == header_at + 1 and self._is_header_continuation(cells)
+            ):
                 continue
             pos += 1
             if is_total_line(cells):
@@ -229,10 +233,9 @@ class IndicatorTable:
             return ["".join(text.split())], []  # "1日 17小": 指标 in OCR pieces
         tokens = [token for token in text.split() if not ocr_repair.is_noise(token)]
         labels, names = [], []
-        all_labels = ocr_repair.level2_labels() + ocr_repair.level1_labels()
         for token in tokens:
             key = ocr_repair.read_label_text(token)
-            if key in ocr_levels.TAILS or ocr_repair.best_label(key, all_labels)[1] >= ocr_levels.FIT:
+            if key in ocr_levels.TAILS or ocr_repair.best_label(key, _CATEGORY_LABELS)[1] >= ocr_levels.FIT:
                 labels.append(token)
             else:
                 names.append(token)

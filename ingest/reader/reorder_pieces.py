@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .. import lexicon
 from ..model import Issue, Severity
@@ -40,6 +41,9 @@ _HEADER_KEYS = (
 )
 
 
+# The questions below are pure functions of a line's text, asked of every line by each step of the
+# front-end (split_forms, the field block, the budget figures, the indicator zone): answered once.
+@lru_cache(maxsize=1 << 14)
 def label_key(text: str) -> str:
     """Folded label with numbering ("一、", "（一）") and unit markers ("（元）") removed."""
     return _LINE_PREFIX.sub("", UNIT_MARK.sub("", fold(text)))
@@ -111,14 +115,18 @@ def _joins(first: str, second: str) -> bool:
     )
 
 
+_BOX_CHARS = frozenset(BOXES)
+
+
 def has_box(text: str) -> bool:
-    return any(ch in BOXES for ch in text)
+    return not _BOX_CHARS.isdisjoint(text)  # a set test in C, not a generator over every character
 
 
 def _starts_like_target(key: str) -> bool:
     return bool(key) and (key[0] in lexicon.TARGET_OPERATORS or key[0].isdigit())
 
 
+@lru_cache(maxsize=1 << 14)
 def is_target_like(text: str) -> bool:
     """A target value printed alone ("=100.00%", "0次", "规范", "无"), as opposed to an indicator name."""
     key = fold(text)
@@ -133,13 +141,21 @@ def is_target_like(text: str) -> bool:
 
 def is_layout(piece: Piece) -> bool:
     """Row/column labels, the title and its year: text that frames the form rather than fills it."""
-    tokens = piece.text.split()
+    return _is_layout(piece.text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _is_layout(text: str) -> bool:
+    tokens = text.split()
     if tokens and all(label_key(t) in _HEADER_KEYS for t in tokens):
         return True
-    key = piece.key
-    return form_title(piece.text) or bool(re.fullmatch(r"\(\d{4}年度?\)", key))
+    return form_title(text) or bool(_YEAR_ALONE.fullmatch(fold(text)))
 
 
+_YEAR_ALONE = re.compile(r"\(\d{4}年度?\)")
+
+
+@lru_cache(maxsize=1 << 14)
 def form_title(line: str) -> bool:
     """A form's title line ("上海市财政支出项目绩效目标申报表"); the form reader tells its type."""
     key = fold(line)
@@ -149,6 +165,7 @@ def form_title(line: str) -> bool:
     return any(key.endswith(title) for title in lexicon.FORM_TITLES)
 
 
+@lru_cache(maxsize=1 << 14)
 def _head_label(line: str) -> str | None:
     key = label_key(line.strip())
     for label in lexicon.FORM_HEAD_LABELS:
@@ -157,6 +174,7 @@ def _head_label(line: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 14)
 def item_line(text: str) -> tuple[str, str] | None:
     """'通讯和安全测评费 1256856' → (name, amount); indicator rows and budget figures are not items."""
     parts = text.rsplit(None, 1)
@@ -232,6 +250,12 @@ def _has_form_content(lines: list[str]) -> bool:
 
 def budget_tokens(line: str) -> list[tuple[str, str]] | None:
     """A line made only of budget labels, unit markers and numbers → [(kind, text)]; else None."""
+    tokens = _budget_tokens(line)
+    return None if tokens is None else list(tokens)
+
+
+@lru_cache(maxsize=1 << 14)
+def _budget_tokens(line: str) -> tuple[tuple[str, str], ...] | None:
     text = unicodedata.normalize("NFKC", line).strip()
     tokens: list[tuple[str, str]] = []
     pos = 0
@@ -253,7 +277,7 @@ def budget_tokens(line: str) -> list[tuple[str, str]] | None:
             pos = match.end()
             continue
         return None
-    return tokens if any(kind == "label" for kind, _ in tokens) else None
+    return tuple(tokens) if any(kind == "label" for kind, _ in tokens) else None
 
 
 # --- issues ---------------------------------------------------------------------------------------------

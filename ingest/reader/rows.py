@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import sys
 from decimal import Decimal
+from functools import lru_cache
 
 from .. import lexicon
 from ..model import Indicator
@@ -26,6 +27,7 @@ _MISSING = {"target": -2.5, "actual": -0.3, "weight": -0.3, "score": -0.3}
 _NEG = float("-inf")
 _NATURE_CODE = re.compile(r"^\d{3}\s+(?=\S)")
 _TARGET_PARTS = ("target_operator", "target_direction", "target_unit")
+_TARGET_PART_SLOTS = frozenset(_TARGET_PARTS)
 _NATURE_WORDS = frozenset({"定性", "定量", "正向", "反向", "正向指标", "反向指标"})
 # Columns of words that describe a row: 指标内容 / 指标解释 before its target, 绩效标准 …
 DESCRIPTIONS = ("explain", "standard")
@@ -62,12 +64,13 @@ def split_rows(
         plan = _best_cut(toks, slots, self_eval)
     if unread is not None:
         taken = {k for i, end, values in plan for k in range(i, end + len(values))}
-        unread += [
-            cells[c]
-            for c in dict.fromkeys(
-                t.cell for k, t in enumerate(toks) if k not in taken and not v.is_blank(t.text.strip())
-            )
-        ]
+        if not taken.issuperset(range(len(toks))):  # nearly always every token is taken
+            unread += [
+                cells[c]
+                for c in dict.fromkeys(
+                    t.cell for k, t in enumerate(toks) if k not in taken and not v.is_blank(t.text.strip())
+                )
+            ]
     rows = []
     for i, end, values in plan:
         end = min(end, _described_from(toks, i, end) or end)
@@ -311,6 +314,7 @@ def _continues_name(prev: Tok, tok: Tok) -> bool:
     return same_line or (not tok.in_row and not prev.in_row and len(tok.text) <= 8)
 
 
+@lru_cache(maxsize=1 << 15)  # pure: asked of every candidate name, the same texts form after form
 def _name_fit(text: str) -> float:
     text = text.strip()
     if len(text) < 2:
@@ -344,7 +348,12 @@ def _name_fit(text: str) -> float:
 
 
 def _slot_fit(tok: Tok, slot: str) -> float:
-    text = tok.text.strip()
+    return _text_fit(tok.text, tok.atom, slot)
+
+
+@lru_cache(maxsize=1 << 15)  # pure on the token's text: every row's cells are fitted to every column
+def _text_fit(printed: str, atom: bool, slot: str) -> float:
+    text = printed.strip()
     if not text:
         return _NEG
     if slot in ("target_operator", "target_direction"):
@@ -368,18 +377,18 @@ def _slot_fit(tok: Tok, slot: str) -> float:
     if v.is_operator(text) or text == "%" or text[0] in _CLAUSE_STARTS or _NAME_PREFIX.match(text):
         return _NEG  # ",预算成本明细…": the rest of a sentence, not a cell
     if slot == "target":
-        if tok.atom or v.looks_like_target(text):
+        if atom or v.looks_like_target(text):
             return 2.0
         return 0.8 if len(text) <= 30 else 0.3
     if slot in ("actual", "target_half", "prior_actual", "completion_rate"):
-        if tok.atom or v.looks_like_target(text):
+        if atom or v.looks_like_target(text):
             return 1.5
         return 0.5 if len(text) <= 30 else 0.2
     if slot == "standard":
-        return 0.6 if not tok.atom and len(text) <= 12 else 0.1
+        return 0.6 if not atom and len(text) <= 12 else 0.1
     if slot == "explain":
-        return 0.6 if not tok.atom else -1.0
-    return 0.2 if not tok.atom else _NEG  # reason, note: words
+        return 0.6 if not atom else -1.0
+    return 0.2 if not atom else _NEG  # reason, note: words
 
 
 def _points(text: str | None) -> Decimal | None:
@@ -402,7 +411,7 @@ def _two_values(text: str) -> list[tuple[str, str]]:
 
 
 def indicator(name: str, values: dict[str, str], level1, level2, line_no: int) -> Indicator:
-    if {"target_operator", "target_direction", "target_unit"} & values.keys():
+    if not _TARGET_PART_SLOTS.isdisjoint(values):
         signs = [values.get(slot, "") for slot in ("target_operator", "target_direction")]
         sign = next((s for s in signs if simplified(s.replace(" ", "")) in vocab.OPERATOR_WORDS), None)
         target = v.compose_target(next((s for s in signs if v.is_operator(_NATURE_CODE.sub("", s))), None), values.get("target"),

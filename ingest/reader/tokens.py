@@ -15,7 +15,7 @@ from . import vocabulary as vocab
 from .cell import Cell
 
 
-@dataclass
+@dataclass(slots=True)  # made for every cell of every row: no per-token __dict__
 class Tok:
     text: str
     atom: bool  # a printed value (sign, number, unit) or qualitative target word
@@ -71,7 +71,7 @@ def tokens_of(cells: list[Cell]) -> list[Tok]:
         if position < len(folded):
             toks.append(Tok(folded[position:], False, k, start, glued=True))
     gaps = {k for k, cell in enumerate(cells) if cell.after_bars}
-    for tok in toks:
+    for tok in toks if gaps else ():
         if tok.cell in gaps:
             tok.after_gap = True
             gaps.discard(tok.cell)
