@@ -7,7 +7,7 @@ DB ?= warehouse.duckdb
 OUT ?= out
 TEST_DB := build/test.duckdb
 
-.PHONY: run test setup ingest build export report chromium lint test-python test-dbt test-spark docs clean fuzz check-real check-heldback
+.PHONY: run test setup ingest build export report chromium lint test-python test-dbt test-spark docs clean fuzz check-real check-heldback check-shapes
 
 $(BIN)/jixiao: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -110,6 +110,17 @@ check-heldback: setup
 	@$(BIN)/jixiao ingest $(HELDBACK_DOCS) --db $(HELDBACK_DB) > build/real-heldback-ingest.log || [ $$? -eq 1 ]
 	@head -n 3 build/real-heldback-ingest.log; echo "(ingest log: build/real-heldback-ingest.log)"; echo
 	@$(BIN)/jixiao check --db $(HELDBACK_DB) --expected $(HELDBACK_GOLD)
+
+# The development pages printed again in other text shapes (tabs, bars, one cell a line, spaces):
+# how much of the score is the reader's and how much the shape the page happened to be stored in.
+check-shapes: setup
+	mkdir -p build && $(BIN)/python tests/real/reshape.py build/shapes
+	@for folder in build/shapes/*/; do shape=$$(basename $$folder); \
+		rm -f build/shapes/$$shape.duckdb; \
+		$(BIN)/jixiao ingest build/shapes/$$shape/*.txt --db build/shapes/$$shape.duckdb > build/shapes/$$shape.log || [ $$? -eq 1 ]; \
+		echo "== $$shape"; \
+		$(BIN)/jixiao check --db build/shapes/$$shape.duckdb --expected build/shapes/$$shape | grep -A5 '^forms found'; \
+	done
 
 # A long fuzzing campaign of every parser: 50,000 random examples per parser and property
 # (`make test` runs a fixed 2,000). Failures are kept in .hypothesis/ and replayed first next time.

@@ -1,0 +1,86 @@
+"""Print every development page again in another text shape, to measure how much the reader's
+score depends on the shape a page happened to be stored in rather than on the form.
+
+    python tests/real/reshape.py OUT        # writes OUT/<shape>/<id>.txt and its .gold.json
+
+`make check-shapes` runs it and scores each shape with `jixiao check`. The cells of a line are its
+tab-, bar- or run-of-spaces-separated parts (a line with none is one cell); each shape prints the
+same cells another way. The held-back pages are left out, like everywhere in development.
+
+What the shapes cannot keep says as much as what they do: a tree shown only by indentation, or a
+project list whose rows only the line breaks part, loses its structure in `one_per_line`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+REAL = Path(__file__).resolve().parent
+_SPACES = re.compile(r"\s{2,}")
+
+
+def cells(line: str) -> list[str]:
+    text = line.rstrip("\r\n")
+    if "\t" in text.strip():
+        return [c.strip() for c in text.split("\t")]
+    if "|" in text:
+        inner = text.strip().removeprefix("|").removesuffix("|")
+        return [c.strip() for c in inner.split("|")]
+    if re.search(r"\S\s{2,}\S", text.strip()):
+        return _SPACES.split(text.strip())
+    return [text.strip()]
+
+
+def _filled(row: list[str]) -> list[str]:
+    return [c for c in row if c]
+
+
+# each shape prints one line's cells as lines; None keeps the page as it was stored
+SHAPES: dict[str, Callable[[list[str]], list[str]] | None] = {
+    "as_stored": None,
+    "tabs": lambda row: ["\t".join(row)],
+    "pipes": lambda row: ["| " + " | ".join(row) + " |"] if len(row) > 1 else row,
+    "pipes_dropping_empty": lambda row: (
+        ["| " + " | ".join(_filled(row)) + " |"] if len(_filled(row)) > 1 else _filled(row) or [""]
+    ),
+    "one_per_line": lambda row: [*_filled(row), ""],
+    "spaces": lambda row: ["   ".join(_filled(row))],
+}
+
+
+def development_pages() -> list[tuple[Path, Path]]:
+    pages = []
+    for gold in sorted(REAL.rglob("*.gold.json")):
+        if "heldback" in gold.relative_to(REAL).parts[0]:
+            continue
+        name = json.loads(gold.read_text(encoding="utf-8")).get("file") or gold.name.replace(
+            ".gold.json", ".txt"
+        )
+        text = gold.with_name(name)
+        if text.exists():
+            pages.append((text, gold))
+    return pages
+
+
+def reshape(out: Path) -> int:
+    pages = development_pages()
+    for shape, render in SHAPES.items():
+        folder = out / shape
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        for text, gold in pages:
+            lines = text.read_text(encoding="utf-8").split("\n")
+            if render is not None:
+                lines = [printed for line in lines for printed in render(cells(line))]
+            (folder / text.name).write_text("\n".join(lines), encoding="utf-8")
+            shutil.copy(gold, folder / gold.name)
+    return len(pages)
+
+
+if __name__ == "__main__":
+    print(f"{reshape(Path(sys.argv[1]))} pages in {len(SHAPES)} shapes under {sys.argv[1]}")
