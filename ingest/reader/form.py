@@ -69,9 +69,12 @@ _TABLE_END = re.compile(
 )
 
 
+_BULLETS = "-—·*>【[ "  # what a note or title may start with before its words ("【注】", "* 说明")
+
+
 @lru_cache(maxsize=1 << 15)  # asked of every cell of every table: a dict hit on the key
 def _ends_a_table(key: str) -> bool:
-    key = key.lstrip("-—·*>【[ ")
+    key = key.lstrip(_BULLETS)
     return len(key) <= 40 and (key == "注" or _TABLE_END.match(key) is not None)
 
 
@@ -188,7 +191,7 @@ def _starts_a_list(cells: list[Cell], k: int) -> bool:
         cells[k].key == "序号"
         and k + 1 < len(cells)
         and cells[k + 1].row == cells[k].row
-        and (is_project_name_label(cells[k + 1]))
+        and is_project_name_label(cells[k + 1])
     )
 
 
@@ -326,7 +329,7 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
         cells = self.segment.cells
         if vocab.PAGE_COUNTER.match(cell.text.strip()) or _starts_a_list(cells, k):
             return True
-        if _LIST_TITLE.search(cell.key.lstrip("-—·*>【[ ")) and not _names_a_row(cells, k):
+        if _LIST_TITLE.search(cell.key.lstrip(_BULLETS)) and not _names_a_row(cells, k):
             return True  # the next table's title, not a row naming one ("编制项目一览表 | 1份")
         return _ends_a_table(cell.key)
 
