@@ -38,9 +38,10 @@ run: ingest build export report
 lint: setup
 	$(BIN)/ruff check ingest tests bench deploy sqlfluff_libs
 	$(BIN)/ruff format --check ingest tests bench deploy sqlfluff_libs
-	$(BIN)/sqlfluff lint models macros analyses tests/dbt
+	$(BIN)/sqlfluff lint --processes 0 models macros analyses tests/dbt
 
-# dbt build on the bundled samples: every model, seed, data test and unit test.
+# dbt build on the bundled samples: every model, seed, data test and unit test. `make test` does the
+# same build as pytest's first fixture (tests/conftest.py sample_warehouse), so it needs no step of its own.
 test-dbt: setup
 	mkdir -p build && rm -f $(TEST_DB)
 	$(BIN)/jixiao ingest data/samples --db $(TEST_DB) > /dev/null
@@ -77,7 +78,7 @@ chromium:
 		echo "!!! WARNING: chromium is not installed and cannot be (not root, or no apt-get): the report's browser test will be SKIPPED"; \
 	fi
 
-test: lint test-dbt test-python
+test: lint test-python
 
 # The same ingest and dbt project on local Spark (README "Scaling out"): the Spark ingest into a
 # Parquet lake, dbt build --target spark with every data and unit test, and the equivalence of every

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -78,12 +79,28 @@ def samples_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The samples ingested and built once per session, through the real CLI. Read it only."""
-    db = tmp_path_factory.mktemp("samples") / "warehouse.duckdb"
-    for command in (["ingest", str(SAMPLES)], ["build"]):
-        result = subprocess.run(
-            [sys.executable, "-m", "ingest.cli", *command, "--db", str(db)],
-            capture_output=True, text=True, timeout=600,
-        )  # fmt: skip
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    """The samples ingested and built once per run, through the real CLI: `make test`'s dbt build of
+    the samples (every model, seed, data test and unit test must pass). Read it only.
+
+    The parallel workers share it: the first to ask builds it under a lock in the run's temp folder
+    and the others wait for it, since a build costs half a minute and DuckDB lets any number of
+    processes read one file.
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # popen-gwN's parent: the run's own folder, shared by its workers
+    folder = root / "sample_warehouse"
+    folder.mkdir(exist_ok=True)
+    db, built = folder / "warehouse.duckdb", folder / "built"
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if the build fails
+        if not built.exists():
+            db.unlink(missing_ok=True)  # a build that failed in another worker starts again
+            for command in (["ingest", str(SAMPLES)], ["build"]):
+                result = subprocess.run(
+                    [sys.executable, "-m", "ingest.cli", *command, "--db", str(db)],
+                    capture_output=True, text=True, timeout=600,
+                )  # fmt: skip
+                assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+            built.touch()
     return db

@@ -774,18 +774,20 @@ def jixiao(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def two_builds(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, Path]]:
-    """The samples into two fresh warehouses — the folder at once, then one file at a time in reverse
-    order — each built with dbt and exported by `jixiao export`: (warehouse, out folder) twice."""
+def two_builds(sample_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, Path]]:
+    """The samples in two warehouses — the folder at once (conftest's), then one file at a time in
+    reverse order into a fresh one — each built with dbt and exported by `jixiao export`:
+    (warehouse, out folder) twice."""
+    tmp = tmp_path_factory.mktemp("one_at_a_time")
+    one_at_a_time = tmp / "warehouse.duckdb"
+    for path in sorted(SAMPLES.glob("*.txt"), reverse=True):
+        ingest = jixiao("ingest", str(path), "--db", str(one_at_a_time))
+        assert ingest.returncode in (0, 1), ingest.stderr
+    build = jixiao("build", "--db", str(one_at_a_time))
+    assert build.returncode == 0, build.stdout[-3000:]
     builds = []
-    for n, batches in enumerate([[SAMPLES], sorted(SAMPLES.glob("*.txt"), reverse=True)]):
-        tmp = tmp_path_factory.mktemp(f"build{n}")
-        db, out = tmp / "warehouse.duckdb", tmp / "out"
-        for batch in batches:
-            ingest = jixiao("ingest", str(batch), "--db", str(db))
-            assert ingest.returncode in (0, 1), ingest.stderr
-        build = jixiao("build", "--db", str(db))
-        assert build.returncode == 0, build.stdout[-3000:]
+    for n, db in enumerate([sample_warehouse, one_at_a_time]):
+        out = tmp_path_factory.mktemp(f"out{n}")
         export = jixiao("export", "--db", str(db), "--out", str(out))
         assert export.returncode == 0, export.stderr
         builds.append((db, out))

@@ -35,7 +35,7 @@ WORKSPACE_FOLDERS = ("data/samples", "tests/expected", "models", "seeds", "macro
 COMMAND_PREFIXES = (".venv/bin/", "make ")
 # README commands not run here, and why.
 NOT_RUN = {
-    "make test": "it is this test suite (and ruff, sqlfluff and the dbt build of `make test-dbt`)",
+    "make test": "it is this test suite (and ruff and sqlfluff); its dbt build of the samples is conftest's sample_warehouse",
     "make test-spark": "it is the Spark test suite (tests/test_spark_*.py), which .ci/run runs after `make test`",
     ".venv/bin/dbt docs generate && .venv/bin/dbt docs serve": "`docs serve` is a web server that runs until stopped",
     ".venv/bin/duckdb -readonly warehouse.duckdb": "an interactive shell; tests/test_readme_questions.py feeds it SQL",

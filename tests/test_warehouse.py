@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import MARTS, RAW_TABLES, SAMPLES
+from tests.conftest import MARTS, RAW_TABLES
 
 
 def jixiao(*args: str) -> subprocess.CompletedProcess:
@@ -24,13 +24,8 @@ def jixiao(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
-    ingest = jixiao("ingest", str(SAMPLES), "--db", str(db))
-    assert ingest.returncode == 0, ingest.stderr  # 000 is partial: a warning
-    build = jixiao("build", "--db", str(db))
-    assert build.returncode == 0, build.stdout[-3000:]
-    return db
+def warehouse(sample_warehouse: Path) -> Path:
+    return sample_warehouse  # ingested (000 is partial: a warning, exit 0) and built by conftest
 
 
 @pytest.fixture(scope="module")
