@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 import pyarrow as pa
@@ -230,7 +231,7 @@ def read_and_parse(path: Path) -> list[Read]:
     """One file's results: its document (or unchanged, or skipped), or an archive's members'."""
     try:
         with open(path, "rb") as f:
-            data = f.read(_max_file_bytes + 1)  # never more than the limit in memory
+            data = f.read(_read_size(f, _max_file_bytes))  # never more than the limit in memory
             too_large = len(data) > _max_file_bytes
             if too_large:
                 digest, size = _hash_rest(f, data)
@@ -317,7 +318,22 @@ def parse_all(
     max_file_bytes: int = MAX_FILE_BYTES,
     ocr: bool = True,
 ) -> Iterator[Result]:
-    """Parse results in the order of ``files``, however the work is scheduled."""
+    """Results for ``files``: first the files whose content is loaded already, then the others
+    parsed, in the order of ``files`` however the work is scheduled.
+
+    The known files are found here, by hash, before any worker starts: a re-ingest of unchanged
+    files starts no pool, and their paths reach the loader's first batch, before a new document
+    can take over a path that a moved one held (the old one would be collected as orphaned).
+    """
+    if known_ids:
+        new = []
+        for path in files:
+            unchanged = _unchanged(path, known_ids, max_file_bytes)
+            if unchanged is None:
+                new.append(path)
+            else:
+                yield unchanged
+        files = new
     if jobs <= 1 or len(files) < SERIAL_BELOW:
         _init_worker(known_ids, max_file_bytes, ocr)
         for path in files:  # one file at a time, its rows built as soon as it is read
@@ -340,6 +356,26 @@ def parse_all(
         finally:
             for future in pending:
                 future.cancel()
+
+
+def _read_size(f: BinaryIO, max_file_bytes: int) -> int:
+    """Bytes to ask for to read the whole file, or to learn it is over the limit: its size and
+    one more (it may have grown). Not the limit itself: read(n) allocates n bytes, 16 MB a file."""
+    return min(os.fstat(f.fileno()).st_size, max_file_bytes) + 1
+
+
+def _unchanged(path: Path, known_ids: frozenset[str], max_file_bytes: int) -> Unchanged | None:
+    """The file as Unchanged when its content is loaded already; None for the workers to read
+    (also when it cannot be read or is over the limit: they record why)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(_read_size(f, max_file_bytes))
+    except OSError:
+        return None
+    if len(data) > max_file_bytes:
+        return None
+    document_id = hashlib.sha256(data).hexdigest()
+    return Unchanged(document_id, str(path)) if document_id in known_ids else None
 
 
 def _read_and_parse_chunk(paths: list[Path]) -> list[Result]:

@@ -286,6 +286,40 @@ def test_changing_one_of_two_copies_keeps_the_other_and_moves_only_that_path(tmp
     assert leftovers == 0
 
 
+def test_a_renamed_file_keeps_its_document_when_a_new_file_takes_its_old_name(tmp_path: Path) -> None:
+    """a.txt renamed to z.txt and a new a.txt written: the old content is still held (by z.txt),
+    even when the new a.txt is loaded in a transaction before z.txt is looked at (one document a
+    transaction, a.txt first in the run's order)."""
+    docs, db = tmp_path / "docs", tmp_path / "w.duckdb"
+    docs.mkdir()
+    (docs / "a.txt").write_bytes(sample("001").read_bytes())
+
+    def ingest() -> str:
+        args = ["ingest", str(docs), "--db", str(db), "--batch-size", "1", "--jobs", "1"]
+        result = subprocess.run(
+            [sys.executable, "-m", "ingest.cli", *args], capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    def documents() -> dict[str, list[str]]:
+        with duckdb.connect(str(db), read_only=True) as con:
+            rows = con.execute(
+                "select d.source_path, list(p.source_path order by p.source_path) from raw.documents d "
+                "join raw.document_paths p using (document_id) group by all order by 1"
+            ).fetchall()
+        return dict(rows)
+
+    ingest()
+    (docs / "a.txt").rename(docs / "z.txt")
+    (docs / "a.txt").write_bytes(sample("004").read_bytes())
+    second = ingest()
+    assert "1 documents parsed" in second and "1 unchanged" in second
+    a, z = str(docs / "a.txt"), str(docs / "z.txt")
+    assert documents() == {a: [a], z: [z]}
+    assert "2 unchanged" in ingest()
+
+
 def test_a_first_ingest_killed_while_creating_the_warehouse_leaves_none_or_a_whole_one(
     tmp_path: Path,
 ) -> None:
