@@ -231,7 +231,7 @@ def read_and_parse(path: Path) -> list[Read]:
     """One file's results: its document (or unchanged, or skipped), or an archive's members'."""
     try:
         with open(path, "rb") as f:
-            data = f.read(_read_size(f, _max_file_bytes))  # never more than the limit in memory
+            data = _read_up_to(f, _max_file_bytes)  # never more than the limit in memory
             too_large = len(data) > _max_file_bytes
             if too_large:
                 digest, size = _hash_rest(f, data)
@@ -358,10 +358,14 @@ def parse_all(
                 future.cancel()
 
 
-def _read_size(f: BinaryIO, max_file_bytes: int) -> int:
-    """Bytes to ask for to read the whole file, or to learn it is over the limit: its size and
-    one more (it may have grown). Not the limit itself: read(n) allocates n bytes, 16 MB a file."""
-    return min(os.fstat(f.fileno()).st_size, max_file_bytes) + 1
+def _read_up_to(f: BinaryIO, max_file_bytes: int) -> bytes:
+    """The file's bytes, at most ``max_file_bytes`` + 1 (that one more says it is over the limit).
+    Asks for its size first: read(n) allocates n bytes, and the limit is 16 MB, for every file."""
+    size = os.fstat(f.fileno()).st_size
+    data = f.read(min(size, max_file_bytes) + 1)
+    if size < len(data) <= max_file_bytes:  # it grew while read: the rest, up to the limit
+        data += f.read(max_file_bytes + 1 - len(data))
+    return data
 
 
 def _unchanged(path: Path, known_ids: frozenset[str], max_file_bytes: int) -> Unchanged | None:
@@ -369,7 +373,7 @@ def _unchanged(path: Path, known_ids: frozenset[str], max_file_bytes: int) -> Un
     (also when it cannot be read or is over the limit: they record why)."""
     try:
         with open(path, "rb") as f:
-            data = f.read(_read_size(f, max_file_bytes))
+            data = _read_up_to(f, max_file_bytes)
     except OSError:
         return None
     if len(data) > max_file_bytes:
