@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 from collections import Counter
@@ -61,6 +62,8 @@ class BuildResult:
     warned: list[str] = field(default_factory=list)  # nodes that ended WARN
     failed: list[str] = field(default_factory=list)  # nodes that ended ERROR
     seconds: float = 0.0
+    # test_failures tables a whole build dropped: no data test of the project owns them any more
+    dropped_failures: list[str] = field(default_factory=list)
     # every seed, seed-only data test and unit test that ran ended PASS (and at least one ran)
     known_results_passed: bool = False
     # the seeds, their tests and the unit tests were left out: the project is as at the last whole build
@@ -80,6 +83,11 @@ class BuildResult:
         counts = " ".join(f"{name}={self.statuses[name]}" for name in names)
         what = ", ".join(plural(self.kinds[kind], label) for kind, label in _KINDS if self.kinds[kind])
         line = f"dbt build: {counts} TOTAL={total} ({what}) in {self.seconds:.1f} s"
+        if self.dropped_failures:
+            line += (
+                f"; dropped {plural(len(self.dropped_failures), 'test_failures table')} of data tests"
+                " the project no longer has"
+            )
         if self.left_out_known:
             line += (
                 "; seeds, their tests and unit tests not run: the project is unchanged since the last"
@@ -113,7 +121,36 @@ def build(db_path: Path, dbt_args: list[str], colours: bool = True) -> BuildResu
     result.left_out_known = leave_out
     if whole and not leave_out and result.error is None:
         record_whole_build(db_path, fingerprint if result.known_results_passed else None)
+    if whole and result.error is None:
+        result.dropped_failures = drop_stale_failures(db_path)
     return result
+
+
+def drop_stale_failures(db_path: Path) -> list[str]:
+    """Drop the test_failures tables (and views) that no data test of the project writes any more:
+    a renamed or removed test's table keeps its last rows for ever otherwise, and the report lists
+    every table there that holds rows. The project's tests are read from the manifest the build
+    just wrote. Returns the names dropped."""
+    import duckdb
+
+    target = PROJECT_DIR / os.environ.get("DBT_TARGET_PATH", "target")  # dbt's own resolution
+    try:
+        nodes = json.loads((target / "manifest.json").read_text(encoding="utf-8"))["nodes"].values()
+    except (OSError, ValueError, KeyError):
+        return []  # no manifest to go by: keep everything
+    owned = {node["alias"] for node in nodes if node.get("resource_type") == "test"}
+    try:
+        with duckdb.connect(str(db_path)) as con:
+            relations = con.execute(
+                "select table_name, table_type from information_schema.tables where table_schema = 'test_failures'"
+            ).fetchall()
+            stale = sorted((name, kind) for name, kind in relations if name not in owned)
+            for name, kind in stale:
+                quoted = name.replace('"', '""')
+                con.execute(f'drop {"view" if kind == "VIEW" else "table"} test_failures."{quoted}"')
+    except duckdb.Error:  # another process took the warehouse the moment dbt let it go: next time
+        return []
+    return [name for name, _ in stale]
 
 
 def project_fingerprint() -> str:

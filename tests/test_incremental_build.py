@@ -152,16 +152,29 @@ def test_incremental_and_full_builds_give_the_same_warehouse(tmp_path: Path) -> 
 
 
 def test_a_build_of_an_unchanged_project_leaves_out_the_seeds_and_unit_tests(tmp_path: Path) -> None:
-    """Their results depend on the project's files only: run once per project, not per build."""
+    """Their results depend on the project's files only: run once per project, not per build. A
+    whole build also drops the test_failures tables of tests the project no longer has."""
     db = tmp_path / "warehouse.duckdb"
     jixiao("ingest", str(sample("001")), "--db", str(db))
     first = jixiao("build", "--db", str(db))
     assert "6 seeds" in first and "10 unit tests" in first and "not run" not in first
+    assert "dropped" not in first
+    # a renamed test's table, left with the rows it found: the next whole build drops it
+    with duckdb.connect(str(db)) as con:
+        owned = failure_tables(con)
+        con.execute("create table test_failures.not_null_a_renamed_model as select 1 as n")
     second = jixiao("build", "--db", str(db))
     assert "seeds" not in second.split(";")[0] and "unit test" not in second.split(";")[0]
     assert "seeds, their tests and unit tests not run: the project is unchanged" in second
+    assert "dropped 1 test_failures table of data tests the project no longer has" in second
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select count(*) from marts.fct_indicators").fetchone()[0] > 0
+        assert failure_tables(con) == owned and len(owned) > 100
+
+
+def failure_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    query = "select table_name from information_schema.tables where table_schema = 'test_failures'"
+    return {name for (name,) in con.execute(query).fetchall()}
 
 
 def test_the_project_fingerprint_follows_every_project_file(tmp_path: Path, monkeypatch) -> None:
