@@ -446,6 +446,26 @@ def test_a_project_list_whose_categories_are_columns():
     assert "pivoted_layout" in codes(document)
 
 
+def test_a_project_list_whose_categories_are_columns_reads_the_same_in_bar_rows():
+    """The same list printed "| 1 | 庙岗集村… | 10 | … |": a project's row opens with a bar, not its
+    序号, and was not taken for a row (0 of 3 forms)."""
+    lines = text_of(FRESH5 / "ah_huoshan_2023_tgt_farmmachinery_x3.txt").split("\n")
+    barred = [
+        "| " + " | ".join(c.strip() for c in line.strip().removesuffix("|").split("|")) + " |"
+        if "|" in line
+        else line
+        for line in lines
+    ]
+    assert barred[8].startswith("| 1 | 庙岗集村农机专业化合作社项目 |")
+    document = parse_text("\n".join(barred))
+    assert [(f.project_name, f.budget_current) for f in document.forms] == [
+        ("庙岗集村农机专业化合作社项目", Decimal("100")),
+        ("庙岗集村农业机械化服务项目", Decimal("83")),
+        ("三尖铺村农机作业服务队项目", Decimal("30")),
+    ]
+    assert len(document.forms[0].indicators) == 3
+
+
 def test_split_targets_with_coded_natures_units_of_a_block_and_wrapped_labels():
     # 保山: 指标性质 printed with its code ("004 >=" | "20" | "次"): kept as printed, the row still fits
     (baoshan,) = _read(FRESH5 / "yn_baoshan_2023_se_energy.txt").forms

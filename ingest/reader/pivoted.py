@@ -37,6 +37,12 @@ def _is_row(line: str) -> bool:
     return len([cell for cell in _cells(line) if cell]) >= 2
 
 
+def _is_numbered_row(line: str) -> bool:
+    """A project's row: its first cell is its 序号, in any separator (a bar row opens with "|")."""
+    filled = [cell for cell in _cells(line) if cell]
+    return len(filled) >= 2 and filled[0].isdigit()
+
+
 def _category_columns(lines: list[str], header_at: int) -> list[str]:
     """The category words of the header's lines (产出指标, 效益指标 …) in printed order."""
     found = []
@@ -92,7 +98,7 @@ def pivoted_rows(lines: list[str]) -> list[str]:
     categories = _category_columns(lines, header_at)
     if len(categories) < 2:
         return lines
-    rows = [k for k in range(header_at + 1, len(lines)) if re.match(r"^\s*\d+(?:\s*[|\t]|\s{2,})", lines[k])]
+    rows = [k for k in range(header_at + 1, len(lines)) if _is_numbered_row(lines[k])]
     if not rows:
         return lines
     first = [c for c in _cells(lines[header_at]) if c]
