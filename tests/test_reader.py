@@ -407,6 +407,7 @@ def test_a_form_republished_in_traditional_characters_with_pinyin_readings():
 
 
 FRESH5 = REAL / "fresh5"
+FRESH3 = REAL / "fresh3"
 
 
 def test_a_project_list_in_blocks_with_bracketed_categories():
@@ -464,6 +465,23 @@ def test_a_project_list_whose_categories_are_columns_reads_the_same_in_bar_rows(
         ("三尖铺村农机作业服务队项目", Decimal("30")),
     ]
     assert len(document.forms[0].indicators) == 3
+
+
+@pytest.mark.parametrize("separator", ["\t", " | "])
+def test_a_separated_cell_holding_a_label_and_its_value_parted_by_a_space(separator: str):
+    """A copy that turned only wide gaps into separators leaves "主管部门 裕安区文化和旅游局" or
+    "项目总预算(万元) 75.00" in one cell (pdftotext lines of 裕安 and 芜湖 with their runs of spaces
+    made tabs or bars): the label starts the cell, the value after the space is its value."""
+    page = text_of(FRESH3 / "ah_yuan_2022_se_relics.txt")
+    printed = "主管部门 裕安区文化和旅游局   实施单位 裕安区文化和旅游局  "
+    assert printed in page
+    (form,) = parse_text(page.replace(printed, printed.strip().replace("   ", separator))).forms
+    assert (form.supervisor_name, form.unit_name) == ("裕安区文化和旅游局", "裕安区文化和旅游局")
+    page = text_of(SHARED / "ah_wuhu_2019_tgt_screening.txt")
+    printed = "项目总预算(万元) 75.00      项目当年预算(万元) 25.00 "
+    assert printed in page
+    (form,) = parse_text(page.replace(printed, printed.strip().replace("      ", separator))).forms
+    assert (form.budget_total, form.budget_current) == (Decimal("75.00"), Decimal("25.00"))
 
 
 def test_split_targets_with_coded_natures_units_of_a_block_and_wrapped_labels():

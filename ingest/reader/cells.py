@@ -92,7 +92,13 @@ def _line_columns(text: str) -> tuple[str, tuple[tuple[int, str, tuple[str, ...]
     columns = [(col, part.strip()) for col, part in enumerate(parts) if part.strip()]
     page_marker = len(columns) == 1 and _PAGE_MARKER.match(columns[0][1]) or _PAGE_MARKER.match(text.strip())
     cut = tuple(
-        (col, part, None if len(part) >= 150 and holds_a_form(part) else tuple(split_colon(part)))
+        (
+            col,
+            part,
+            None
+            if len(part) >= 150 and holds_a_form(part)
+            else tuple(piece for whole in split_colon(part) for piece in _cut_spaced_labels(whole)),
+        )
         if shape == "separated"
         else (col, part, None)
         for col, part in columns
@@ -254,6 +260,30 @@ def _words(text: str) -> list[str]:
     if not _CODED_SIGN.search(text):
         return text.split()
     return [word.replace("\ue000", " ") for word in _CODED_SIGN.sub("\\1\ue000", text).split()]
+
+
+_UNIT_MARK = re.compile(r"^[(（](?:万元|元)[)）]$")
+
+
+def _cut_spaced_labels(part: str) -> list[str]:
+    """A separated cell holding words a single space parts, the first a label ("主管部门 某局",
+    "项目总预算(万元) 75.00", "上年度安排资金 本年度申请资金", "(万元) 年度资金总额: 1125"): a copy that
+    turned only wide gaps into separators. Cut before and after each label word, as a spaced line
+    is; the other words stay one value ("1 月 1日")."""
+    if " " not in part:
+        return [part]
+    words = _rejoin_labels(_words(part))
+    first = 1 if len(words) > 2 and _UNIT_MARK.match(words[0]) else 0
+    if len(words) < 2 or label_key(words[first]) not in ALL_LABELS:
+        return [part]
+    labelled = [label_key(word) in ALL_LABELS for word in words]
+    out: list[str] = []
+    for k, word in enumerate(words):
+        if k > first and not labelled[k] and not labelled[k - 1]:
+            out[-1] += " " + word
+        else:
+            out.append(word)
+    return out
 
 
 _FILL_HINT = re.compile(r"^[(（][^()（）]{0,6}填[^()（）]{0,6}[)）]$")  # (必填) (选填) (必填硬性指标)
