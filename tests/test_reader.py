@@ -484,6 +484,20 @@ def test_a_separated_cell_holding_a_label_and_its_value_parted_by_a_space(separa
     assert (form.budget_total, form.budget_current) == (Decimal("75.00"), Decimal("25.00"))
 
 
+@pytest.mark.parametrize("separator", ["\t", " | "])
+def test_a_separated_cell_of_labels_run_together_is_cut_on_its_labels(separator: str):
+    """海淀's page runs its form together, its title parted from the rest by a wide gap; that gap a
+    tab or a bar, the cell "项目名称【体制】…经费主管部门及代码北京市…实施单位:…" was one value and
+    the form had no name, unit or figures."""
+    page = text_of(COLLECTED / "bj_haidian_2016_se_streetcleaning.txt")
+    title = "1、项目支出绩效自评表(2016年度)           项目名称"
+    assert title in page
+    (form,) = parse_text(page.replace(title, title.replace("           ", separator))).forms
+    assert (form.project_name, form.supervisor_name, form.executed) == (
+        "【体制】自管道路清扫保洁外包工作经费", "北京市海淀区人民政府学院路街道办事处", Decimal("154.74")
+    )  # fmt: skip
+
+
 def test_split_targets_with_coded_natures_units_of_a_block_and_wrapped_labels():
     # 保山: 指标性质 printed with its code ("004 >=" | "20" | "次"): kept as printed, the row still fits
     (baoshan,) = _read(FRESH5 / "yn_baoshan_2023_se_energy.txt").forms

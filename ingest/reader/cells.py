@@ -96,7 +96,7 @@ def _line_columns(text: str) -> tuple[str, tuple[tuple[int, str, tuple[str, ...]
             col,
             part,
             None
-            if len(part) >= 150 and holds_a_form(part)
+            if holds_a_form(part)
             else tuple(piece for whole in split_colon(part) for piece in _cut_spaced_labels(whole)),
         )
         if shape == "separated"

@@ -232,9 +232,19 @@ _TITLE_LINE = re.compile(r"^[^,，。;；:：|]{0,30}绩效[^,，。;；:：|]{0
 
 
 def holds_a_form(part: str) -> bool:
-    """A long cell holding a form's title and its labels run together (a page's summary box)."""
-    text = simplified(_PINYIN.sub("", part[:400]))
-    return re.search(r"绩效(?:目标)?(?:自评|申报)?表", text) is not None and "名称" in text
+    """A separated cell that is run-together text itself: a long one holding a form's title and its
+    labels (a page's summary box), or one opening with a field label run into its value, more
+    labels after it ("项目名称【体制】…经费主管部门及代码北京市…实施单位:…", a run-together page whose
+    title a wide gap parted from the rest)."""
+    if len(part) >= 150:
+        text = simplified(_PINYIN.sub("", part[:400]))
+        if re.search(r"绩效(?:目标)?(?:自评|申报)?表", text) is not None and "名称" in text:
+            return True
+    if len(part) < 40 or not (first := _GLUED_LABEL.match(simplified(part[:12]))):
+        return False
+    if label_key(first.group()) not in vocab.FIELDS:
+        return False
+    return sum(1 for _ in itertools.islice(_GLUED_LABEL.finditer(simplified(part[:400])), 3)) >= 3
 
 
 def cut_glued(part: str, line_no: int, row: int, alone: bool) -> list[Cell]:
