@@ -498,6 +498,15 @@ def test_a_separated_cell_of_labels_run_together_is_cut_on_its_labels(separator:
     )  # fmt: skip
 
 
+def test_a_year_whose_digits_a_gap_parted_is_the_forms_year():
+    """岳阳楼区 prints its year "(20 17 年度)"; as tab rows the year came from a 2016 document the
+    form cites."""
+    lines = text_of(FRESH5 / "hn_yueyanglou_2017_tgt_migrantpop.txt").split("\n")
+    assert "(20 17 年度)" in lines
+    (form,) = parse_text("\n".join(re.sub(r"\s{2,}", "\t", line.strip()) for line in lines)).forms
+    assert (form.project_name, form.fiscal_year) == ("流动人口公卫经费", 2017)
+
+
 def test_split_targets_with_coded_natures_units_of_a_block_and_wrapped_labels():
     # 保山: 指标性质 printed with its code ("004 >=" | "20" | "次"): kept as printed, the row still fits
     (baoshan,) = _read(FRESH5 / "yn_baoshan_2023_se_energy.txt").forms

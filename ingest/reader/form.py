@@ -49,7 +49,8 @@ from .settle import (
 from .table import HEADERLESS_SLOTS, IndicatorTable, header_length, headerless_table_at
 
 # not after a digit: "12020年" is no year (a code or a figure run into it)
-_YEAR_OF_FORM = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*度")
+# "(2017年度)", and "(20 17 年度)": pdftotext may part a year's digits, never a year from its 年度
+_YEAR_OF_FORM = re.compile(r"(?<!\d)((?:19|20) ?\d{2})\s*年\s*度")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 # The project's period within one year ("项目起止时间 | 2016 年 1 月起至 2016 年 12 月止"): the form's
 # year when nothing else states one (an evaluation's own period is no project's year).
@@ -319,7 +320,7 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
             for pattern in (_YEAR_OF_FORM, _YEAR):
                 match = pattern.search(v.nfkc(window))
                 if match:
-                    return int(match.group(1))
+                    return int(match.group(1).replace(" ", ""))
         match = _PERIOD_IN_A_YEAR.search(simplified(v.nfkc(" ".join(c.text for c in cells[:120]))))
         return int(match.group(1)) if match else None
 
