@@ -507,6 +507,28 @@ def test_a_year_whose_digits_a_gap_parted_is_the_forms_year():
     assert (form.project_name, form.fiscal_year) == ("流动人口公卫经费", 2017)
 
 
+@pytest.mark.parametrize("shape", ["one cell a line", "tabs"])
+def test_names_closed_by_their_unit_with_blank_targets_stay_names(shape: str):
+    """陈仓's sheet lists five names, "…补助面积(万亩)", each with its target left blank ("name |",
+    "||||"). One cell a line those blank cells are gone: the next name was read as a target, the
+    label 实施单位 inside "天保工程实施单位保险参保人数(人)" cut it, and the last name was taken for a
+    cut-off one. As tabs, a line of tabs alone is the row's empty cells, as "||||" is."""
+    lines = text_of(REAL / "fresh9" / "sn_chencang_2021_tgt_forestrestore.txt").split("\n")
+    assert "新一轮退耕还林(草)第二次补助面积(万亩) |" in lines and "||||" in lines
+    if shape == "tabs":
+        printed = [
+            "\t" * (line.count("|") - 1) if not line.strip("| ") else line.strip(" |") for line in lines
+        ]
+    else:
+        printed = [line.strip(" |") for line in lines]
+    (form,) = parse_text("\n".join(printed)).forms
+    assert [(r.name, r.target) for r in form.indicators] == [
+        ("天保工程实施单位保险参保人数(人)", None), ("上一轮退耕还林补助面积(万亩)", None),
+        ("新一轮退耕还林(草)第二次补助面积(万亩)", None), ("新一轮退耕还林(草)第三次补助面积(万亩)", None),
+        ("草原有害生物防治面积(万亩)", None),
+    ]  # fmt: skip
+
+
 def test_split_targets_with_coded_natures_units_of_a_block_and_wrapped_labels():
     # 保山: 指标性质 printed with its code ("004 >=" | "20" | "次"): kept as printed, the row still fits
     (baoshan,) = _read(FRESH5 / "yn_baoshan_2023_se_energy.txt").forms

@@ -46,10 +46,9 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
     texts = join_vertical_labels(join_wrapped_pipe_cells(texts), is_category_label)
     after_bars = False
     for row, text in enumerate(texts):
-        if not text.strip():
-            continue
         if not text.replace("|", "").strip():
-            after_bars = after_bars or text.count("|") >= 2  # one bar alone only separates cells
+            # a row of empty cells: "||", or tabs alone; one bar alone only separates cells
+            after_bars = after_bars or text.count("|") >= 2 or "\t" in text
             continue
         line_no = row + 1
         first = len(cells)

@@ -15,6 +15,7 @@ from ..traditional import simplified
 from . import vocabulary as vocab
 from .cell import Cell, label_key
 from .lines import has_han as _has_han
+from .values import is_name_with_unit
 
 # A label may carry a unit marker or a column letter: "项目总预算(万元)", "全年预算数(A)", "执行率(B/A)".
 _LABEL_SUFFIX = r"(?:\((?:万元|元|[A-Z/×*%\d]{1,12}|\d+分)\))?"
@@ -155,8 +156,11 @@ def _split_on_labels(part: str, in_words: bool = False) -> list[str]:
         for reading in reversed(list(_PINYIN.finditer(text))):  # "項(xiàng)目": the reading is not text
             del folded[reading.start() : reading.end()], origin[reading.start() : reading.end()]
         text = simplified("".join(folded))
+    matches = list(_GLUED_LABEL.finditer(text))
+    if not in_words and len(matches) == 1 and _inside_a_name(text, matches[0]):
+        return [part]
     cuts = set()
-    for match in _GLUED_LABEL.finditer(text):
+    for match in matches:
         before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
         if before == "的" or after in _PROSE_AFTER or text[match.end() : match.end() + 2] in _PROSE_IN:
             continue
@@ -179,6 +183,12 @@ def _split_on_labels(part: str, in_words: bool = False) -> list[str]:
             end = origin[b] if b < len(origin) else len(part)
             pieces.append(part[origin[a] : end].strip())
     return [p for p in pieces if p]
+
+
+def _inside_a_name(text: str, match: re.Match[str]) -> bool:
+    """A line's one field label inside an indicator's name, the name closed by its unit in brackets
+    ("天保工程实施单位保险参保人数(人)", one cell a line): a word of the name, not a label."""
+    return match.start() > 0 and match.end() < len(text) and is_name_with_unit(text)
 
 
 def _is_category_shaped(part: str) -> bool:

@@ -212,8 +212,9 @@ _DEPARTMENT_WIDE = re.compile(r"(?:部门|单位)(?:\((?:部门|单位)\))?整�
 def name_cut_by_the_end(form: Form, lines: list[str]) -> bool:
     """The text stops inside the last row's name cell ("…质量指标 | 一审案件改", no separator after
     it): the name is cut and its row's values lost. A row whose cells are closed ("name |", "||||"
-    after it) was printed whole, its target blank."""
-    last = next((line.strip() for line in reversed(lines) if line.strip()), "")
+    or a line of tabs after it), or whose name closes with its unit ("…面积(万亩)"), was printed
+    whole, its target blank."""
+    last = next((line.strip(" \r\n") for line in reversed(lines) if line.strip(" \r\n")), "")
     row = form.indicators[-1] if form.indicators else None
     return (
         row is not None
@@ -223,6 +224,7 @@ def name_cut_by_the_end(form: Form, lines: list[str]) -> bool:
         and all(x is None for x in (row.actual, row.weight, row.score))
         and last.endswith(row.name)
         and not last.endswith(("|", "\t"))
+        and not v.is_name_with_unit(row.name)
     )
 
 

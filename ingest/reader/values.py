@@ -119,6 +119,20 @@ def is_unit(text: str) -> bool:
     return len(text) <= 3 and not re.search(r"\d", text) and bool(_HAN.search(text))
 
 
+# Words closed by their measure's unit in brackets: "补助面积(万亩)", "参保人数(人)"
+_NAME_WITH_UNIT = re.compile(r"[\u4e00-\u9fff][(（]([^()（）\d]{1,4})[)）]$")
+
+
+def is_name_with_unit(text: str) -> bool:
+    """An indicator's name as a sheet's name column prints it, its unit in brackets and no figure
+    anywhere: a name, never a value (a target states its figure: "≥5万亩")."""
+    folded = nfkc(text).strip()
+    unit = _NAME_WITH_UNIT.search(folded)
+    if unit is None or re.search(r"\d", folded):
+        return False
+    return is_known_unit(unit[1]) or unit[1][:1] in "万千百" and is_known_unit(unit[1][1:])
+
+
 @lru_cache(maxsize=1 << 15)
 def looks_like_target(text: str) -> bool:
     """A target or result value: a sign, a number, a percentage, a date, or a known qualitative word."""
