@@ -529,6 +529,17 @@ def test_names_closed_by_their_unit_with_blank_targets_stay_names(shape: str):
     ]  # fmt: skip
 
 
+def test_a_header_one_label_a_line_between_blank_lines_says_the_rows_are_one_cell_a_line():
+    """保山's self-evaluation prints one cell a line with "|" lines between; with blank lines there
+    instead, 三级指标 | 年初目标值(A) | 实际完成值(B) | 得分 no longer followed each other and its cells
+    were taken for run-together text: "按时限完成" was cut into a name's tail and the target 完成."""
+    lines = text_of(FRESH3 / "yn_baoshan_2022_se_veteranvisit.txt").split("\n")
+    assert lines.count("|") > 20
+    (form,) = parse_text("\n".join("" if line == "|" else line for line in lines)).forms
+    rows = {row.name: row.target for row in form.indicators}
+    assert rows["春节前完成走访慰问"] == "按时限完成"
+
+
 def test_split_targets_with_coded_natures_units_of_a_block_and_wrapped_labels():
     # 保山: 指标性质 printed with its code ("004 >=" | "20" | "次"): kept as printed, the row still fits
     (baoshan,) = _read(FRESH5 / "yn_baoshan_2023_se_energy.txt").forms

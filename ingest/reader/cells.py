@@ -118,7 +118,7 @@ def _cells_one_per_line(cells: list[Cell], bar_lines: int = 0) -> list[Cell]:
     if figures >= 0.25 * len(lone) or bar_lines >= 0.5 * len(lone):
         for cell in lone:
             cell.glued = False
-    elif _header_one_per_line(lone) and not any(_ENDS_IN_TARGET.search(cell.text) for cell in lone):
+    elif _header_one_per_line(lone, per_row) and not any(_ENDS_IN_TARGET.search(cell.text) for cell in lone):
         # the header says so, unless a line ends in a name's target ("覆盖率100%"): then they run together
         for cell in lone:
             cell.glued = False
@@ -128,12 +128,13 @@ def _cells_one_per_line(cells: list[Cell], bar_lines: int = 0) -> list[Cell]:
 _ENDS_IN_TARGET = re.compile(r"[\u4e00-\u9fff](?:[=≥≤<>＝≧≦]+\d|[\d.]+%$)")
 
 
-def _header_one_per_line(lone: list[Cell]) -> bool:
+def _header_one_per_line(lone: list[Cell], per_row: Counter) -> bool:
     """The indicator table's header printed one label a line (一级指标 | 二级指标 | 三级指标 | 指标值, each
-    alone): its rows are printed so too."""
+    alone, blank lines between or not): its rows are printed so too."""
+    rank = {row: k for k, row in enumerate(sorted(per_row))}  # rows that hold cells, in order
     run = 0
     for before, cell in zip([None, *lone], lone, strict=False):
-        follows = before is not None and cell.row == before.row + 1
+        follows = before is not None and rank[cell.row] == rank[before.row] + 1
         run = (
             run + 1
             if cell.key in vocab.INDICATOR_HEADER and follows
