@@ -540,6 +540,15 @@ def test_a_header_one_label_a_line_between_blank_lines_says_the_rows_are_one_cel
     assert rows["春节前完成走访慰问"] == "按时限完成"
 
 
+def test_a_goals_number_after_its_label_is_no_figure():
+    """施甸's "年度绩效目标1 (80分)" on a line of its own (its closing bar gone): the 1 was cut off as a
+    figure, and the 执行数 94 gave way to it (1 / 650 agrees with the 执行率 printed as 0.1)."""
+    page = text_of(REAL / "fresh2" / "yn_shidian_nd_se_agrientities.txt")
+    assert "年度绩效目标1 (80分) |" in page
+    (form,) = parse_text(page.replace("年度绩效目标1 (80分) |", "年度绩效目标1 (80分)")).forms
+    assert (form.full_year_budget, form.executed) == (Decimal("650"), Decimal("94"))
+
+
 def test_split_targets_with_coded_natures_units_of_a_block_and_wrapped_labels():
     # 保山: 指标性质 printed with its code ("004 >=" | "20" | "次"): kept as printed, the row still fits
     (baoshan,) = _read(FRESH5 / "yn_baoshan_2023_se_energy.txt").forms
