@@ -549,6 +549,25 @@ def test_a_goals_number_after_its_label_is_no_figure():
     assert (form.full_year_budget, form.executed) == (Decimal("650"), Decimal("94"))
 
 
+@pytest.mark.parametrize("shape", ["tabs", "spaces"])
+def test_words_alone_after_a_row_of_cells_are_a_row_with_only_a_name(shape: str):
+    """黄石's "社会效益 | 使读者… | 独有数据资源查询… | 独有数据资源查询…" then "促进黄石文化经济发展,丰富市民
+    文化活动" alone: a row printed with only its name. As tabs its line ends in empty cells, and
+    "\t" only after the text was no separated line; in runs of spaces the lone line is a run of
+    words. Either way it became the row above's target, its 实际完成值 shifted."""
+    lines = text_of(FRESH / "hb_huangshi_2022_se_libraryshare.txt").split("\n")
+    assert "促进黄石文化经济发展,丰富市民文化活动 | |||||||||" in lines
+    cells = [[c.strip() for c in line.strip().removesuffix("|").split("|")] for line in lines]
+    if shape == "tabs":
+        printed = ["\t".join(row) for row in cells]
+    else:
+        printed = ["   ".join(c for c in row if c) for row in cells]
+    (form,) = parse_text("\n".join(printed)).forms
+    rows = {row.name: (row.target, row.actual) for row in form.indicators}
+    assert rows["使读者更方便快捷查找检阅"] == ("独有数据资源查询,查询范围可扩展到省图",) * 2
+    assert rows["促进黄石文化经济发展,丰富市民文化活动"] == (None, None)
+
+
 def test_split_targets_with_coded_natures_units_of_a_block_and_wrapped_labels():
     # 保山: 指标性质 printed with its code ("004 >=" | "20" | "次"): kept as printed, the row still fits
     (baoshan,) = _read(FRESH5 / "yn_baoshan_2023_se_energy.txt").forms

@@ -125,13 +125,14 @@ def _said_twice(text: str) -> int:
 
 def _alone_after_a_full_row(toks: list[Tok], j: int) -> bool:
     """Token j is words alone on its line, right after a line of several cells ("社会效益 | 使读者… |
-    独有数据资源查询… | 独有数据资源查询…" then "促进黄石文化经济发展,丰富市民文化活动")."""
+    独有数据资源查询… | 独有数据资源查询…" then "促进黄石文化经济发展,丰富市民文化活动"), whether
+    separated or a whole run-together cell (a spaced copy's lone line)."""
     tok = toks[j]
     return (
         j > 0
         and not tok.atom
         and not tok.in_row
-        and not tok.glued
+        and not tok.row_start
         and toks[j - 1].in_row
         and toks[j - 1].row != tok.row
         and tok.row >= 0

@@ -58,8 +58,8 @@ def tokens_of(cells: list[Cell]) -> list[Tok]:
         lone = {k for k in range(len(atoms)) if _lone(folded, bounds[2 * k], bounds[2 * k + 1])
                 or _lone(folded, bounds[2 * k + 2], bounds[2 * k + 3])}  # fmt: skip
         atoms = [a for k, a in enumerate(atoms) if k not in lone]
-        if not atoms:
-            toks.append(Tok(text, v.looks_like_target(text), k, start, glued=True))
+        if not atoms:  # the whole cell one token: its row is known
+            toks.append(Tok(text, v.looks_like_target(text), k, start, glued=True, row=cell.row))
             continue
         for match in atoms:
             if match.start() > position:
