@@ -568,6 +568,34 @@ def test_words_alone_after_a_row_of_cells_are_a_row_with_only_a_name(shape: str)
     assert rows["促进黄石文化经济发展,丰富市民文化活动"] == (None, None)
 
 
+def _one_cell_a_line_rows_parted_by_blank_lines(page: str) -> str:
+    rows = [[c.strip() for c in line.split("|") if c.strip()] for line in page.split("\n")]
+    return "\n".join(line for row in rows for line in [*row, ""])
+
+
+def test_one_cell_a_line_with_a_blank_line_after_each_row_keeps_its_rows():
+    """A web table's text may print each cell on a line and close each row with a blank line. A
+    project list needs its rows (井研's 单位名称 | 项目名称 | 预算数 | … | 一级指标 …, the project's
+    cells first, 0 of 2 forms), and so does a list whose 一级 are columns (霍山, 0 of 3)."""
+    page = _one_cell_a_line_rows_parted_by_blank_lines(
+        text_of(COLLECTED / "sc_jingyan_2023_tgt_mataxiang.txt")
+    )
+    assert "\n村组干部报酬\n3,309,840.00\n" in page
+    forms = parse_text(page).forms
+    assert [(f.project_name, f.budget_current, len(f.indicators)) for f in forms] == [
+        ("村组干部报酬", Decimal("3309840.00"), 8), ("基层组织活动经费", Decimal("660000.00"), 5)
+    ]  # fmt: skip
+    page = _one_cell_a_line_rows_parted_by_blank_lines(
+        text_of(FRESH5 / "ah_huoshan_2023_tgt_farmmachinery_x3.txt")
+    )
+    forms = parse_text(page).forms
+    assert [(f.project_name, f.budget_current) for f in forms] == [
+        ("庙岗集村农机专业化合作社项目", Decimal("100")),
+        ("庙岗集村农业机械化服务项目", Decimal("83")),
+        ("三尖铺村农机作业服务队项目", Decimal("30")),
+    ]
+
+
 def test_split_targets_with_coded_natures_units_of_a_block_and_wrapped_labels():
     # 保山: 指标性质 printed with its code ("004 >=" | "20" | "次"): kept as printed, the row still fits
     (baoshan,) = _read(FRESH5 / "yn_baoshan_2023_se_energy.txt").forms

@@ -34,7 +34,7 @@ from .glued import (
 )
 from .lines import PAGE_MARKER as _PAGE_MARKER
 from .lines import has_han as _has_han
-from .lines import join_vertical_labels, join_wrapped_pipe_cells
+from .lines import join_vertical_labels, join_wrapped_pipe_cells, line_blocks
 
 
 def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Cell]:
@@ -72,7 +72,19 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
         if len(cells) > first:
             cells[first].after_bars, after_bars = after_bars, False
     bar_lines = sum(1 for text in texts if text and not text.replace("|", "").strip())
-    return _join_wrapped_cells(_join_split_labels(_cells_one_per_line(cells, bar_lines)))
+    cells = _join_wrapped_cells(_join_split_labels(_cells_one_per_line(cells, bar_lines)))
+    return _rows_of_blocks(cells, texts)
+
+
+def _rows_of_blocks(cells: list[Cell], texts: list[str]) -> list[Cell]:
+    """One cell a line with blank lines parting the rows (``line_blocks``): the cells of a block are
+    one row, where the cells are the lines as they stand (none run together)."""
+    if not cells or any(cell.col >= 0 or cell.spaced or cell.glued for cell in cells):
+        return cells
+    block_of = line_blocks(texts)
+    for cell in cells if block_of else ():
+        cell.row = block_of[cell.row]
+    return cells
 
 
 @lru_cache(maxsize=1 << 12)  # a pure function of the line's text: a document's rows recur form after form

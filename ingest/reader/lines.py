@@ -4,6 +4,7 @@ over several lines that only the lines around it show."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -79,4 +80,36 @@ def _join_wrapped_labels(texts: list[str], is_label: Callable[[str], bool]) -> l
                     out[k] = ""
                 out[j] = "".join(pieces) + text
                 break
+    return out
+
+
+def line_blocks(texts: list[str]) -> dict[int, int] | None:
+    """One cell a line with blank lines parting the rows (a web table's text: a line per cell, a
+    blank line after each row): each line's block, by its first line. None unless the text has no
+    separators or runs of spaces and most of its five or more blocks hold several lines."""
+    block_of: dict[int, int] = {}
+    block, sizes = -1, Counter()
+    for row, text in enumerate(texts):
+        text = text.strip()
+        if not text:
+            block = -1
+            continue
+        if "\t" in text or "|" in text or "  " in text:
+            return None
+        block = row if block < 0 else block
+        block_of[row] = block
+        sizes[block] += 1
+    if len(sizes) < 5 or sum(1 for size in sizes.values() if size >= 2) < 0.5 * len(sizes):
+        return None
+    return block_of
+
+
+def block_rows(lines: list[str]) -> list[str] | None:
+    """The lines with each block of ``line_blocks`` as one tab-separated row on its first line."""
+    block_of = line_blocks(lines)
+    if block_of is None:
+        return None
+    out = [""] * len(lines)
+    for row, block in block_of.items():
+        out[block] = (out[block] + "\t" if out[block] else "") + lines[row].strip()
     return out

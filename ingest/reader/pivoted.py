@@ -12,10 +12,12 @@ in a run after its own columns, under a header.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from .categories import header_role, level1_of
 from .cell import Cell, label_key
+from .lines import block_rows
 
 HEADER = "单位名称\t项目名称\t{amount}\t一级指标\t三级指标\t指标值"
 _PIECE_CUT = re.compile(r"[,，;；]")
@@ -44,9 +46,9 @@ def _is_numbered_row(line: str) -> bool:
 
 
 def _category_columns(lines: list[str], header_at: int) -> list[str]:
-    """The category words of the header's lines (产出指标, 效益指标 …) in printed order."""
+    """The category words of the header and the lines printed after it (产出指标, 效益指标 …), in order."""
     found = []
-    for line in lines[header_at : header_at + 6]:
+    for line in itertools.islice((line for line in lines[header_at:] if line.strip()), 6):
         for part in _cells(line):
             category = level1_of(Cell(part.replace(" ", ""), 0, 0)) if part else None
             if category and len(part.replace(" ", "")) <= 8:
@@ -84,7 +86,15 @@ def _items(text: str) -> list[tuple[str, str]]:
 
 def pivoted_rows(lines: list[str]) -> list[str]:
     """The lines with a project list of category columns, if they hold one, as project-list rows;
-    else as given."""
+    else as given. Printed one cell a line, its rows parted by blank lines, each block is a row."""
+    rows = _pivoted_rows(lines)
+    if rows is lines and (blocks := block_rows(lines)) is not None:
+        rows = _pivoted_rows(blocks)
+        return lines if rows is blocks else rows
+    return rows
+
+
+def _pivoted_rows(lines: list[str]) -> list[str]:
     header_at = next(
         (
             k
