@@ -549,7 +549,7 @@ def test_a_goals_number_after_its_label_is_no_figure():
     assert (form.full_year_budget, form.executed) == (Decimal("650"), Decimal("94"))
 
 
-@pytest.mark.parametrize("shape", ["tabs", "spaces"])
+@pytest.mark.parametrize("shape", ["tabs", "spaces", "one cell a line"])
 def test_words_alone_after_a_row_of_cells_are_a_row_with_only_a_name(shape: str):
     """黄石's "社会效益 | 使读者… | 独有数据资源查询… | 独有数据资源查询…" then "促进黄石文化经济发展,丰富市民
     文化活动" alone: a row printed with only its name. As tabs its line ends in empty cells, and
@@ -560,8 +560,10 @@ def test_words_alone_after_a_row_of_cells_are_a_row_with_only_a_name(shape: str)
     cells = [[c.strip() for c in line.strip().removesuffix("|").split("|")] for line in lines]
     if shape == "tabs":
         printed = ["\t".join(row) for row in cells]
-    else:
+    elif shape == "spaces":
         printed = ["   ".join(c for c in row if c) for row in cells]
+    else:  # a line per cell, a blank line after each row: the lines of a block are a row
+        printed = [_one_cell_a_line_rows_parted_by_blank_lines("\n".join(lines))]
     (form,) = parse_text("\n".join(printed)).forms
     rows = {row.name: (row.target, row.actual) for row in form.indicators}
     assert rows["使读者更方便快捷查找检阅"] == ("独有数据资源查询,查询范围可扩展到省图",) * 2

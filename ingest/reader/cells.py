@@ -78,8 +78,9 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
 
 def _rows_of_blocks(cells: list[Cell], texts: list[str]) -> list[Cell]:
     """One cell a line with blank lines parting the rows (``line_blocks``): the cells of a block are
-    one row, where the cells are the lines as they stand (none run together)."""
-    if not cells or any(cell.col >= 0 or cell.spaced or cell.glued for cell in cells):
+    one row, where the cells are the lines as they stand (a few lines cut on their labels, no run
+    of a row's values read together)."""
+    if not cells or sum(1 for cell in cells if cell.glued) > 0.1 * len(cells):
         return cells
     block_of = line_blocks(texts)
     for cell in cells if block_of else ():
