@@ -598,6 +598,17 @@ def test_one_cell_a_line_with_a_blank_line_after_each_row_keeps_its_rows():
     ]
 
 
+def test_a_level1_printed_one_character_a_line_between_blank_lines():
+    """汉阴 prints its merged 一级 cell "产" | "出" | "指" | "标", one character a line; with a blank line
+    after each line the characters were not put together and the 产出 rows had no 一级."""
+    page = text_of(FRESH5 / "sn_hanyin_2022_tgt_inclusivefinance.txt")
+    assert "\n产\n出\n指\n标\n" in page
+    (form,) = parse_text(_one_cell_a_line_rows_parted_by_blank_lines(page)).forms
+    assert [(r.level1, r.level2) for r in form.indicators][:4] == [("产出指标", "数量指标")] + [
+        ("产出指标", "质量指标")
+    ] * 3
+
+
 def test_split_targets_with_coded_natures_units_of_a_block_and_wrapped_labels():
     # 保山: 指标性质 printed with its code ("004 >=" | "20" | "次"): kept as printed, the row still fits
     (baoshan,) = _read(FRESH5 / "yn_baoshan_2023_se_energy.txt").forms
