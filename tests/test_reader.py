@@ -598,6 +598,25 @@ def test_one_cell_a_line_with_a_blank_line_after_each_row_keeps_its_rows():
     ]
 
 
+def test_rows_parted_by_blank_lines_say_a_page_is_one_cell_a_line():
+    """大英's page opens inside its table ("城乡居民医保参保工作经费发放及时率 | = | 100 | % | 5"). One cell a
+    line with a blank line after each row, its lines were taken for run-together text and the rows
+    before the first 一级 label were lost; the blank lines part rows, so each line is a cell. A
+    pdftotext page whose blank lines part rows of "name ≥120个" is no such page."""
+    page = text_of(REAL / "fresh4" / "sc_daying_2023_se_medinsurance_x2.txt")
+    first, _ = parse_text(_one_cell_a_line_rows_parted_by_blank_lines(page)).forms
+    assert [(r.level2, r.name, r.target) for r in first.indicators][:3] == [
+        (None, "城乡居民医保参保工作经费发放及时率", "=100%"),
+        ("成本指标", "城乡居民参保网络宣传成本预算", "≤101400元"),
+        ("成本指标", "城乡居民医保参保工作经费发放成本预", "=1元/人"),
+    ]
+    pdftotext = REAL.parent / "documents" / "constructed_pdftext_national.txt"
+    form = _read(pdftotext).forms[0]  # "…验收合" | "格率 =100%": one name, wrapped
+    assert ("新建住宅小区配套道路及公用管线工程验收合格率", "=100%") in [
+        (r.name, r.target) for r in form.indicators
+    ]
+
+
 def test_a_level1_printed_one_character_a_line_between_blank_lines():
     """汉阴 prints its merged 一级 cell "产" | "出" | "指" | "标", one character a line; with a blank line
     after each line the characters were not put together and the 产出 rows had no 一级."""

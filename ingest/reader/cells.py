@@ -72,18 +72,19 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
         if len(cells) > first:
             cells[first].after_bars, after_bars = after_bars, False
     bar_lines = sum(1 for text in texts if text and not text.replace("|", "").strip())
-    cells = _join_wrapped_cells(_join_split_labels(_cells_one_per_line(cells, bar_lines)))
-    return _rows_of_blocks(cells, texts)
+    blocks = line_blocks(texts)
+    cells = _join_wrapped_cells(_join_split_labels(_cells_one_per_line(cells, bar_lines, blocks)))
+    return _rows_of_blocks(cells, blocks)
 
 
-def _rows_of_blocks(cells: list[Cell], texts: list[str]) -> list[Cell]:
+def _rows_of_blocks(cells: list[Cell], block_of: dict[int, int] | None) -> list[Cell]:
     """One cell a line with blank lines parting the rows (``line_blocks``): the cells of a block are
-    one row, where the cells are the lines as they stand (a few lines cut on their labels, no run
-    of a row's values read together)."""
-    if not cells or sum(1 for cell in cells if cell.glued) > 0.1 * len(cells):
+    one row, where the lines are cells as they stand (``_cells_one_per_line`` said so; a line cut
+    on its labels is still one line)."""
+    per_row = Counter(cell.row for cell in cells)
+    if not block_of or any(cell.glued and per_row[cell.row] == 1 for cell in cells):
         return cells
-    block_of = line_blocks(texts)
-    for cell in cells if block_of else ():
+    for cell in cells:
         cell.row = block_of[cell.row]
     return cells
 
@@ -118,17 +119,20 @@ def _line_columns(text: str) -> tuple[str, tuple[tuple[int, str, tuple[str, ...]
     return shape, cut, bool(page_marker)
 
 
-def _cells_one_per_line(cells: list[Cell], bar_lines: int = 0) -> list[Cell]:
+def _cells_one_per_line(
+    cells: list[Cell], bar_lines: int = 0, blocks: dict[int, int] | None = None
+) -> list[Cell]:
     """In a document printed one cell per line, figures stand on lines of their own: a line is
     then one cell, not run-together text whose values follow its words ("本年预算安排800万元" is
-    a name). Judged over the document: a quarter or more of its lone lines are figures, or lines
-    of bars alone ("|", "|||||") separate them as often as not."""
+    a name). Judged over the document: a quarter or more of its lone lines are figures, lines of
+    bars alone ("|", "|||||") separate them as often as not, or blank lines part them in rows
+    (``line_blocks``)."""
     per_row = Counter(cell.row for cell in cells)
     lone = [cell for cell in cells if per_row[cell.row] == 1 and cell.col < 0]
     figures = sum(1 for cell in lone if _LONE_FIGURE.match(cell.text))
     if len(lone) < 20:
         return cells
-    if figures >= 0.25 * len(lone) or bar_lines >= 0.5 * len(lone):
+    if figures >= 0.25 * len(lone) or bar_lines >= 0.5 * len(lone) or blocks:
         for cell in lone:
             cell.glued = False
     elif _header_one_per_line(lone, per_row) and not any(_ENDS_IN_TARGET.search(cell.text) for cell in lone):

@@ -12,6 +12,9 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 PAGE_MARKER = re.compile(r"^(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)$")
 
 
+_SPACED_TARGET = re.compile(r"\s[=≥≤<>＝＜＞≧≦]+\s?\d")
+
+
 def has_han(text: str) -> bool:
     return _HAN.search(text) is not None
 
@@ -92,7 +95,8 @@ def _join_wrapped_labels(texts: list[str], is_label: Callable[[str], bool]) -> l
 def line_blocks(texts: list[str]) -> dict[int, int] | None:
     """One cell a line with blank lines parting the rows (a web table's text: a line per cell, a
     blank line after each row): each line's block, by its first line. None unless the text has no
-    separators or runs of spaces and most of its five or more blocks hold several lines."""
+    separators or runs of spaces, no line holds a target after a space (pdftotext's row, "…小区数
+    ≥120个", its name wrapped over lines) and most of its five or more blocks hold several lines."""
     block_of: dict[int, int] = {}
     block, sizes = -1, Counter()
     for row, text in enumerate(texts):
@@ -100,7 +104,7 @@ def line_blocks(texts: list[str]) -> dict[int, int] | None:
         if not text:
             block = -1
             continue
-        if "\t" in text or "|" in text or "  " in text:
+        if "\t" in text or "|" in text or "  " in text or _SPACED_TARGET.search(text):
             return None
         block = row if block < 0 else block
         block_of[row] = block
