@@ -617,6 +617,18 @@ def test_rows_parted_by_blank_lines_say_a_page_is_one_cell_a_line():
     ]
 
 
+def test_a_column_head_that_lost_its_closing_bracket_stays_one_label():
+    """黄石三中 prints "年初目标值(A" and "实际完成值(B" (their brackets cut). Cut into a label and "(A",
+    the header no longer stood one label a line, so a copy whose heading line was parted into lines
+    was read as run-together text: "本年预算安排800万元" lost its 800万元 as a target."""
+    assert [c.text for c in cells_of(["年初目标值(A"])] == ["年初目标值(A"]
+    page = text_of(FRESH / "hb_huangshi_2023_se_schoolrepair.txt")
+    assert "\n年初目标值(A\n" in page
+    lines = [part for line in page.split("\n") for part in re.split(r"\s{2,}", line.strip())]
+    (form,) = parse_text("\n".join(lines)).forms
+    assert ("本年预算安排800万元", "100%") in [(r.name, r.target) for r in form.indicators]
+
+
 def test_a_level1_printed_one_character_a_line_between_blank_lines():
     """汉阴 prints its merged 一级 cell "产" | "出" | "指" | "标", one character a line; with a blank line
     after each line the characters were not put together and the 产出 rows had no 一级."""

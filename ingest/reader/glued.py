@@ -17,8 +17,9 @@ from .cell import Cell, label_key
 from .lines import has_han as _has_han
 from .values import is_name_with_unit
 
-# A label may carry a unit marker or a column letter: "项目总预算(万元)", "全年预算数(A)", "执行率(B/A)".
-_LABEL_SUFFIX = r"(?:\((?:万元|元|[A-Z/×*%\d]{1,12}|\d+分)\))?"
+# A label may carry a unit marker or a column letter: "项目总预算(万元)", "全年预算数(A)", "执行率(B/A)",
+# its closing bracket lost where the cell ends ("年初目标值(A", as label_key reads it).
+_LABEL_SUFFIX = r"(?:\((?:万元|元|[A-Z/×*%\d]{1,12}|\d+分)(?:\)|$))?"
 _COLON = re.compile(r"[:：]")
 _LINE_MARKER = re.compile(r"^\d{1,2}、(?=\S)")
 # A two-character total row label starting a run of figures (longer ones cut run-together text anyway)
