@@ -629,6 +629,15 @@ def test_a_column_head_that_lost_its_closing_bracket_stays_one_label():
     assert ("本年预算安排800万元", "100%") in [(r.name, r.target) for r in form.indicators]
 
 
+def test_hunans_first_and_second_level_project_labels():
+    """Hunan's 项目绩效年度表 heads 一级项目名称 | 二级项目名称 | the project. One cell a line, 项目名称 was
+    cut out of both, started a form of its own and the title's (2024年度) was left behind."""
+    page = text_of(FRESH5 / "hn_nanxian_2024_tgt_assetrent.txt")
+    assert "一级项目名称 | 二级项目名称 | 国有资产出租收入应交税费 | |||||" in page
+    form = parse_text(_one_cell_a_line_rows_parted_by_blank_lines(page)).forms[0]
+    assert (form.project_name, form.fiscal_year) == ("国有资产出租收入应交税费", 2024)
+
+
 def test_a_level1_printed_one_character_a_line_between_blank_lines():
     """汉阴 prints its merged 一级 cell "产" | "出" | "指" | "标", one character a line; with a blank line
     after each line the characters were not put together and the 产出 rows had no 一级."""

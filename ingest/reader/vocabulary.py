@@ -36,6 +36,7 @@ FIELDS: dict[str, str] = {
     "转移支付(项目)名称": "project_name",
     "转移支付名称": "project_name",
     "项目(资金)名称": "project_name",
+    "二级项目名称": "project_name",  # Hunan's 项目绩效年度表: the project, under its 一级项目
     "主管部门": "supervisor_name",
     "项目主管部门": "supervisor_name",
     "县级主管部门": "supervisor_name",
@@ -423,7 +424,7 @@ STOP_LABELS: frozenset[str] = frozenset(
         "项目代码", "预算级次", "资金来源", "填报日期", "申报日期", "项目资金情况",
         "项目资金来源", "资金投入情况", "预算执行情况", "绩效目标完成情况", "归口业务科室", "是否政府采购",
         # Hunan's 预算一体化 项目绩效年度表 prints these labels, mostly left blank
-        "项目分类", "申报属性", "资金用途", "项目开始日期", "项目完成日期", "基本情况", "项目立项必要性",
+        "一级项目名称", "项目分类", "申报属性", "资金用途", "项目开始日期", "项目完成日期", "基本情况", "项目立项必要性",
         "保障项目实施的制度措施", "项目实施计划", "组织实施单位", "监督管理单位", "政策依据", "其他依据", "需要说明的其他情况",
     }
 )  # fmt: skip
