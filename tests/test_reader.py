@@ -570,6 +570,21 @@ def test_words_alone_after_a_row_of_cells_are_a_row_with_only_a_name(shape: str)
     assert rows["促进黄石文化经济发展,丰富市民文化活动"] == (None, None)
 
 
+def test_a_tab_only_at_the_ends_of_lines_leaves_run_together_text_run_together():
+    """A copy may end every line with a tab. Taken for a separated row of one cell, 宁晋's run-together
+    table was no longer cut on its labels and the form was lost; the tabs that trail a line part
+    no cells (a row of one filled cell reads as words alone on their line, as in runs of spaces)."""
+    page = text_of(COLLECTED / "he_ningjin_2019_tgt_hsgrant.txt")
+    assert "\n产出数量指标享受资助人数达到预计值210010\n" in page
+    tabbed = "\n".join(line + "\t" if line.strip() else line for line in page.split("\n"))
+    reading = [(f.project_name, [(r.name, r.target) for r in f.indicators]) for f in parse_text(page).forms]
+    assert (
+        reading
+        and [(f.project_name, [(r.name, r.target) for r in f.indicators]) for f in parse_text(tabbed).forms]
+        == reading
+    )
+
+
 def _one_cell_a_line_rows_parted_by_blank_lines(page: str) -> str:
     rows = [[c.strip() for c in line.split("|") if c.strip()] for line in page.split("\n")]
     return "\n".join(line for row in rows for line in [*row, ""])

@@ -94,7 +94,7 @@ def _line_columns(text: str) -> tuple[str, tuple[tuple[int, str, tuple[str, ...]
     """A line's shape ("separated" or "spaced"), its columns that hold text (col, text, and for a
     separated cell the pieces ``split_colon`` cuts it into, None for a whole form run together),
     and whether the line is a page number alone."""
-    if "\t" in text:  # leading and trailing tabs kept: they are empty cells, and columns count them
+    if "\t" in text.strip():  # leading tabs kept: they are empty cells, and columns count them
         parts, shape = text.rstrip().split("\t"), "separated"
     elif "|" in text:
         parts, shape = text.strip().split("|"), "separated"
