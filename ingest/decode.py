@@ -128,5 +128,6 @@ def _damaged(data: bytes, encoding: str) -> _Damaged:
 
 
 def split_lines(text: str) -> list[str]:
-    """Lines without their terminators; CRLF, CR and LF all end a line."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    """Lines without their terminators; CRLF, CR and LF all end a line. A full-width bar (｜, a
+    table typed with a Chinese input method) separates cells as | does: it is read as one."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("｜", "|").split("\n")

@@ -585,6 +585,22 @@ def test_a_tab_only_at_the_ends_of_lines_leaves_run_together_text_run_together()
     )
 
 
+def test_full_width_bars_separate_cells_as_bars_do():
+    """A table typed with a Chinese input method parts its cells with ｜ (U+FF5C): it was one long
+    cell a row, and 淮北's form lost its figures and rows."""
+    page = text_of(COLLECTED / "ah_huaibei_2025_tgt_villageopera.txt")
+    assert page.count("|") > 50
+    reading = [
+        (f.project_name, f.budget_current, [(r.name, r.target) for r in f.indicators])
+        for f in parse_text(page).forms
+    ]
+    wide = page.replace("|", "｜")
+    assert [
+        (f.project_name, f.budget_current, [(r.name, r.target) for r in f.indicators])
+        for f in parse_text(wide).forms
+    ] == reading
+
+
 def _one_cell_a_line_rows_parted_by_blank_lines(page: str) -> str:
     rows = [[c.strip() for c in line.split("|") if c.strip()] for line in page.split("\n")]
     return "\n".join(line for row in rows for line in [*row, ""])
