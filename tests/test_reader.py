@@ -601,6 +601,38 @@ def test_full_width_bars_separate_cells_as_bars_do():
     ] == reading
 
 
+@pytest.mark.parametrize(
+    "path",
+    [COLLECTED / "sc_jingyan_2023_tgt_mataxiang.txt", COLLECTED / "ah_huaibei_2025_tgt_villageopera.txt"],
+)
+def test_a_sheet_saved_as_csv_reads_as_its_rows(path: Path):
+    """A budget system's sheet saved as CSV: every row as wide as the sheet, figures with thousands
+    commas quoted ("3,309,840.00"). Its commas were read as text: 井研's list lost both forms."""
+    import csv
+    import io
+
+    page = text_of(path)
+    rows = [
+        [c.strip() for c in line.strip().removesuffix("|").split("|")] if "|" in line else [line]
+        for line in page.split("\n")
+    ]
+    width = max(len(row) for row in rows)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(row + [""] * (width - len(row)) for row in rows)
+    sheet = out.getvalue()
+    assert '"3,309,840.00"' in sheet or path.stem.startswith("ah_huaibei")
+
+    def reading(text: str) -> list:
+        forms = parse_text(text).forms
+        return [
+            (f.project_name, f.budget_current, [(r.level2, r.name, r.target) for r in f.indicators])
+            for f in forms
+        ]
+
+    assert reading(sheet) == reading(page) != []
+    assert "csv_layout" in codes(parse_text(sheet))
+
+
 def _one_cell_a_line_rows_parted_by_blank_lines(page: str) -> str:
     rows = [[c.strip() for c in line.split("|") if c.strip()] for line in page.split("\n")]
     return "\n".join(line for row in rows for line in [*row, ""])

@@ -34,6 +34,7 @@ from .finish import FinishedForm
 from .fund_block import FundBlock
 from .items import item_header_at, read_items
 from .labels import MAX_LABEL, field_for, is_label, is_project_name_label, title_type, unit_statement
+from .lines import csv_rows
 from .ocr_cells import ocr_rows
 from .outline import bracketed_rows, outline_rows
 from .pivoted import pivoted_rows
@@ -105,6 +106,11 @@ def read_forms(
     file may stop mid-cell (a page stored up to a size); ``text=False``: a binary file's, never."""
     page_markers: list[int] = []
     issues: list[Issue] = []
+    if (rows := csv_rows(lines)) is not None:
+        lines = rows
+        issues.append(
+            Issue(Severity.INFO, "csv_layout", "a sheet saved as CSV: its rows read as cells", None, 1)
+        )
     ocr = ocr_rows(lines) if repair_ocr else None
     if ocr is not None:
         rows, repairs = ocr  # OCR'd text: its cells put back together, each repair an issue

@@ -1,8 +1,10 @@
 """Repairs of whole lines before they are cut into cells: two ways a copy breaks one table cell
-over several lines that only the lines around it show."""
+over several lines that only the lines around it show; rows a blank line parts; a sheet saved as
+CSV."""
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -122,4 +124,36 @@ def block_rows(lines: list[str]) -> list[str] | None:
     out = [""] * len(lines)
     for row, block in block_of.items():
         out[block] = (out[block] + "\t" if out[block] else "") + lines[row].strip()
+    return out
+
+
+def csv_rows(lines: list[str]) -> list[str] | None:
+    """A sheet saved as CSV ("序号,项目名称,预算数,…" | "1,村组干部报酬,\"3,309,840.00\",,"): each row as
+    tab-separated cells on the line it starts on (a quoted cell may go on over lines). None unless
+    the text reads as a sheet's CSV: no tabs, hardly a bar, commas on most lines, and most rows of
+    several cells as wide as one another (three or more)."""
+    content = [line for line in lines if line.strip()]
+    if len(content) < 5 or any("\t" in line for line in content):
+        return None
+    if sum("," in line for line in content) < 0.6 * len(content) or sum(
+        "|" in line for line in content
+    ) > 0.1 * len(content):
+        return None
+    reader = csv.reader(lines)
+    rows, start = [], 0
+    try:
+        for row in reader:
+            rows.append((start, row))
+            start = reader.line_num
+    except csv.Error:
+        return None
+    widths = Counter(len(row) for _, row in rows if len(row) >= 2)
+    if not widths:
+        return None
+    width, count = widths.most_common(1)[0]
+    if width < 3 or count < 0.5 * sum(widths.values()):
+        return None
+    out = [""] * len(lines)
+    for at, row in rows:
+        out[at] = "\t".join(cell.strip() for cell in row)  # one cell: the line, its quotes read
     return out
