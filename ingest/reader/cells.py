@@ -81,8 +81,10 @@ def _rows_of_blocks(cells: list[Cell], block_of: dict[int, int] | None) -> list[
     """One cell a line with blank lines parting the rows (``line_blocks``): the cells of a block are
     one row, where the lines are cells as they stand (``_cells_one_per_line`` said so; a line cut
     on its labels is still one line)."""
+    if not block_of:
+        return cells
     per_row = Counter(cell.row for cell in cells)
-    if not block_of or any(cell.glued and per_row[cell.row] == 1 for cell in cells):
+    if any(cell.glued and per_row[cell.row] == 1 for cell in cells):
         return cells
     for cell in cells:
         cell.row = block_of[cell.row]

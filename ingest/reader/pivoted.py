@@ -88,7 +88,11 @@ def pivoted_rows(lines: list[str]) -> list[str]:
     """The lines with a project list of category columns, if they hold one, as project-list rows;
     else as given. Printed one cell a line, its rows parted by blank lines, each block is a row."""
     rows = _pivoted_rows(lines)
-    if rows is lines and (blocks := block_rows(lines)) is not None:
+    if (
+        rows is lines
+        and any("项目名称" in line for line in lines)
+        and (blocks := block_rows(lines)) is not None
+    ):
         rows = _pivoted_rows(blocks)
         return lines if rows is blocks else rows
     return rows
