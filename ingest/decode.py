@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 
 from .model import Issue, Severity
@@ -127,7 +128,15 @@ def _damaged(data: bytes, encoding: str) -> _Damaged:
     return _Damaged(text, f"{encoding} (damaged)", [issue], n_bad)
 
 
+# A Markdown table's rule under its head: "|---|:---:|", "--- | ---"
+_TABLE_RULE = re.compile(
+    r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?$|^\s*:?-{3,}:?(?:\s*\|\s*:?-{3,}:?)+\s*$"
+)
+
+
 def split_lines(text: str) -> list[str]:
     """Lines without their terminators; CRLF, CR and LF all end a line. A full-width bar (｜, a
-    table typed with a Chinese input method) separates cells as | does: it is read as one."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("｜", "|").split("\n")
+    table typed with a Chinese input method) separates cells as | does: it is read as one. A
+    Markdown table's rule line is no row: left empty."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("｜", "|").split("\n")
+    return ["" if "---" in line and _TABLE_RULE.match(line) else line for line in lines]

@@ -633,6 +633,33 @@ def test_a_sheet_saved_as_csv_reads_as_its_rows(path: Path):
     assert "csv_layout" in codes(parse_text(sheet))
 
 
+@pytest.mark.parametrize(
+    "path",
+    [FRESH5 / "ah_huoshan_2023_tgt_farmmachinery_x3.txt", COLLECTED / "ah_huaibei_2025_tgt_villageopera.txt"],
+)
+def test_a_markdown_tables_rule_line_is_no_row(path: Path):
+    """A page converted to Markdown prints a rule under each table's first row ("|---|---|"). Its
+    dashes were cells: 霍山's list of projects lost its header's columns and all three forms."""
+    lines = text_of(path).split("\n")
+    marked, before = [], False
+    for line in lines:
+        barred = line.count("|") >= 2
+        marked.append(line)
+        if barred and not before:
+            marked.append("|" + "---|" * line.count("|"))
+        before = barred
+    assert any(line.startswith("|---|") for line in marked)
+
+    def reading(text: str) -> list:
+        forms = parse_text(text).forms
+        return [
+            (f.project_name, f.budget_current, [(r.level1, r.name, r.target) for r in f.indicators])
+            for f in forms
+        ]
+
+    assert reading("\n".join(marked)) == reading("\n".join(lines)) != []
+
+
 def _one_cell_a_line_rows_parted_by_blank_lines(page: str) -> str:
     rows = [[c.strip() for c in line.split("|") if c.strip()] for line in page.split("\n")]
     return "\n".join(line for row in rows for line in [*row, ""])
