@@ -660,6 +660,15 @@ def test_a_markdown_tables_rule_line_is_no_row(path: Path):
     assert reading("\n".join(marked)) == reading("\n".join(lines)) != []
 
 
+def test_the_web_pages_own_line_is_no_fields_value():
+    """芜湖's 申报单位名称:(盖章) is left blank; the words before it, the page's "发布时间:… 信息来源: …
+    阅读次数:" line, were taken for a value printed before its label."""
+    page = text_of(SHARED / "ah_wuhu_2019_tgt_screening.txt")
+    assert "申报单位名称:(盖章)" in page and "阅读次数:" in page
+    (form,) = parse_text(page).forms
+    assert (form.project_name, form.unit_name) == ("特殊人群病种筛查经费", None)
+
+
 def _one_cell_a_line_rows_parted_by_blank_lines(page: str) -> str:
     rows = [[c.strip() for c in line.split("|") if c.strip()] for line in page.split("\n")]
     return "\n".join(line for row in rows for line in [*row, ""])
