@@ -660,13 +660,18 @@ def test_a_markdown_tables_rule_line_is_no_row(path: Path):
     assert reading("\n".join(marked)) == reading("\n".join(lines)) != []
 
 
-def test_the_web_pages_own_line_is_no_fields_value():
+def test_the_web_pages_own_line_or_a_ticked_option_is_no_name():
     """芜湖's 申报单位名称:(盖章) is left blank; the words before it, the page's "发布时间:… 信息来源: …
-    阅读次数:" line, were taken for a value printed before its label."""
+    阅读次数:" line, were taken for a value printed before its label. 湘阴's 主管部门 is blank too, after
+    项目属性 新增项目□ 延续项目√: the ticked option became the 主管部门."""
     page = text_of(SHARED / "ah_wuhu_2019_tgt_screening.txt")
     assert "申报单位名称:(盖章)" in page and "阅读次数:" in page
     (form,) = parse_text(page).forms
     assert (form.project_name, form.unit_name) == ("特殊人群病种筛查经费", None)
+    page = text_of(FRESH / "hn_xiangyin_2022_tgt_kindergarten.txt")
+    assert "延续项目√" in page
+    (form,) = parse_text(page).forms
+    assert (form.unit_name, form.supervisor_name) == ("湘阴县教育局", None)
 
 
 def _one_cell_a_line_rows_parted_by_blank_lines(page: str) -> str:

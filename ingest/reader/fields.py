@@ -45,8 +45,8 @@ class HeaderFields:
             for c in self.orphans_before_label
             if v.has_han(c.text) and "年度" not in c.key and len(c.key) <= 40
         ]
-        if any(vocab.PAGE_COUNTER.search(c.text) for c in words):
-            words = []  # the web page's own line ("发布时间:… 阅读次数:"): no field's value
+        if any(vocab.PAGE_COUNTER.search(c.text) or _BOX.search(c.text) for c in words):
+            words = []  # the web page's own line ("发布时间:… 阅读次数:"), a ticked option: no name
         if self.pending_field[0] in ("project_name", "unit_name", "supervisor_name") and words:
             text = "".join(re.sub(r"\s+", "", c.text) for c in words)  # as printed, not the folded key
             attr = self.pending_field[0]
