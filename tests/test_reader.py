@@ -674,6 +674,15 @@ def test_the_web_pages_own_line_or_a_ticked_option_is_no_name():
     assert (form.unit_name, form.supervisor_name) == ("湘阴县教育局", None)
 
 
+def test_another_labels_field_is_no_name():
+    """南岳's "填报单位(盖章): 单位负责人:谭呈祥" leaves the unit blank and names the person in charge; 南湖
+    prints "评价方式:部门(单位)绩效自评" where its 主管部门 has no value. Each was read as the name."""
+    (form,) = _read(THIRD / "hn_nanyue_2023_tgt_yulu.txt").forms
+    assert (form.unit_name, form.supervisor_name) == (None, "南岳区乡村振兴局")
+    (form,) = _read(REAL / "fresh6" / "hn_nanhu_2016_se_dibao.txt").forms
+    assert (form.unit_name, form.supervisor_name) == ("南湖新区民政局", None)
+
+
 def _one_cell_a_line_rows_parted_by_blank_lines(page: str) -> str:
     rows = [[c.strip() for c in line.split("|") if c.strip()] for line in page.split("\n")]
     return "\n".join(line for row in rows for line in [*row, ""])

@@ -22,6 +22,7 @@ _TO_FORM_UNIT = {("万元", "元"): Decimal(10000), ("元", "万元"): Decimal("
 
 
 # A check box, ticked or not: options and boxes printed in one cell are cut on it (kept).
+_LABELLED = re.compile(r"^[\u4e00-\u9fff]{2,6}[:：]")
 _BOX = re.compile(f"([{re.escape(CHECKBOX_TICKED + CHECKBOX_EMPTY)}])")
 
 
@@ -70,6 +71,8 @@ class HeaderFields:
             return
         if attr.endswith("_name") and len(re.findall(r"[\u3400-\u9fff]", value)) < 2:
             return  # a figure, a date or a stray sign is never a name ("2019年…工程" is)
+        if attr.endswith("_name") and _LABELLED.match(value):
+            return  # "单位负责人:谭呈祥", "评价方式:…": another label's field, not this one's value
         if attr == "grade" and value not in vocab.GRADES:
             return
         if attr == "project_category" and re.fullmatch(r"(?:新增|延续|新|续)项目?", value):
