@@ -751,12 +751,21 @@ def test_hunans_first_and_second_level_project_labels():
     assert (form.project_name, form.fiscal_year) == ("国有资产出租收入应交税费", 2024)
 
 
-def test_a_level1_printed_one_character_a_line_between_blank_lines():
+@pytest.mark.parametrize(
+    "copy", ["blank lines between", "each line closed by a bar", "each line ending in a tab"]
+)
+def test_a_level1_printed_one_character_a_line_between_blank_lines(copy: str):
     """汉阴 prints its merged 一级 cell "产" | "出" | "指" | "标", one character a line; with a blank line
-    after each line the characters were not put together and the 产出 rows had no 一级."""
+    after each line, or each line closed by " |" or a tab, the characters were not put together and
+    the 产出 rows had no 一级."""
     page = text_of(FRESH5 / "sn_hanyin_2022_tgt_inclusivefinance.txt")
     assert "\n产\n出\n指\n标\n" in page
-    (form,) = parse_text(_one_cell_a_line_rows_parted_by_blank_lines(page)).forms
+    if copy == "blank lines between":
+        page = _one_cell_a_line_rows_parted_by_blank_lines(page)
+    else:
+        end = " |" if "bar" in copy else "\t"
+        page = "\n".join(line + end if line.strip() else line for line in page.split("\n"))
+    (form,) = parse_text(page).forms
     assert [(r.level1, r.level2) for r in form.indicators][:4] == [("产出指标", "数量指标")] + [
         ("产出指标", "质量指标")
     ] * 3

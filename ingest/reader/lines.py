@@ -47,26 +47,28 @@ def join_wrapped_pipe_cells(texts: list[str]) -> list[str]:
 
 def join_vertical_labels(texts: list[str], is_label: Callable[[str], bool]) -> list[str]:
     """A merged cell printed one character a line ("产" | "出" | "指" | "标 数量指标 维护…", blank
-    lines between or not): the characters are put back in front of the line they end on, where
-    together they make a label."""
+    lines between or not, each maybe closed by a bar or a tab): the characters are put back in
+    front of the line they end on, where together they make a label."""
     out = list(texts)
     k = 0
     while k < len(out):
         run, j = [], k  # the lines of single characters from k, and the line after them
-        while j < len(out) and (len(out[j]) == 1 and has_han(out[j]) or not out[j] and run):
+        while j < len(out) and (len(out[j].rstrip("\t |")) == 1 and has_han(out[j]) or not out[j] and run):
             run += [j] if out[j] else []
             j += 1
         j = run[-1] + 1 if run else j
         while run and j < len(out) and not out[j]:
             j += 1
         if len(run) >= 2 and j < len(out) and out[j]:
-            chars = "".join(out[r] for r in run)
+            chars = "".join(out[r].rstrip("\t |") for r in run)
             words = out[j].replace("|", " ").split()
             head = words[0] if words else ""
             if any(is_label(chars + head[:n]) for n in range(len(head) + 1)):
                 for r in run:
                     out[r] = ""
-                out[j] = chars + out[j]
+                # a whole label before a row of cells is a cell of its own ("产出指标 | 数量指标 |")
+                cut = next((sep for sep in ("\t", "|") if sep in out[j] and is_label(chars)), "")
+                out[j] = chars + cut + out[j]
         k = max(j, k + 1)
     return _join_wrapped_labels(out, is_label)
 
