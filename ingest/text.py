@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from functools import lru_cache
@@ -14,8 +15,10 @@ _SPACE = re.compile(r"\s+")
 
 
 def strip_tags(text: str) -> str:
-    """Remove HTML paragraph/format tags (<p>…</p>) that web exports leave in cells."""
-    return _TAG.sub("", text)
+    """Remove HTML paragraph/format tags (<p>…</p>) that web exports leave in cells, and read the
+    entities they leave with them ("&ge;90%", "&nbsp;")."""
+    text = _TAG.sub("", text)
+    return html.unescape(text).replace("\xa0", " ") if "&" in text else text
 
 
 def clean_cell(text: str) -> str:

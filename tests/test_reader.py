@@ -683,6 +683,19 @@ def test_another_labels_field_is_no_name():
     assert (form.unit_name, form.supervisor_name) == ("南湖新区民政局", None)
 
 
+def test_html_entities_a_web_export_leaves_in_cells_are_read():
+    """A web export leaves <p> tags in its cells (samples 000, 004), and with them entities: "&ge;90%",
+    "&nbsp;". The targets lost their signs and the rows their fit."""
+    page = text_of(COLLECTED / "ah_huaibei_2025_tgt_villageopera.txt")
+    assert "≥" in page
+    escaped = page.replace("≥", "&ge;").replace("≤", "&le;").replace(" ", "&nbsp;")
+
+    def reading(text: str) -> list:
+        return [(f.project_name, [(r.name, r.target) for r in f.indicators]) for f in parse_text(text).forms]
+
+    assert reading(escaped) == reading(page) != []
+
+
 def _one_cell_a_line_rows_parted_by_blank_lines(page: str) -> str:
     rows = [[c.strip() for c in line.split("|") if c.strip()] for line in page.split("\n")]
     return "\n".join(line for row in rows for line in [*row, ""])
