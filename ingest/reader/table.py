@@ -249,17 +249,22 @@ class IndicatorTable:
         return out
 
 
+# The first halves a wrapped 二级 label may be cut into (three characters or more): a cell that is
+# none of them starts no split label, which spares the look-ahead for nearly every cell.
+_LEVEL2_HEADS = frozenset(label[:n] for label in vocab.LEVEL2 for n in range(3, len(label)))
+
+
 def _split_labels_joined(cells: list[Cell]) -> list[Cell]:
     """A merged 二级 cell whose label wrapped is printed around its row, one cell a line:
     "社会公众或服务" | name | target | "对象满意度指标". The two halves make the label, in the head's place."""
     out = list(cells)
     for k, cell in enumerate(out):
         key = cell.key
-        if len(key) < 3 or key in vocab.LEVEL2 or is_level2(cell) or level1_of(cell):
+        if key not in _LEVEL2_HEADS or key in vocab.LEVEL2 or is_level2(cell) or level1_of(cell):
             continue
         for j in range(k + 1, min(k + 5, len(out))):
-            whole = key + out[j].key
-            if out[j].key.endswith("指标") and len(out[j].key) >= 3 and whole in vocab.LEVEL2:
+            tail = out[j].key
+            if len(tail) >= 3 and tail.endswith("指标") and key + tail in vocab.LEVEL2:
                 out[k] = Cell(cell.text + out[j].text, cell.line_no, cell.row)
                 del out[j]
                 break

@@ -4,7 +4,6 @@ qualitative target words) cut out of run-together cells where they can only be v
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,8 +29,11 @@ class Tok:
 
 def tokens_of(cells: list[Cell]) -> list[Tok]:
     toks: list[Tok] = []
-    per_row = Counter(c.row for c in cells)
-    rows_with_many = {row for row, count in per_row.items() if count > 1}
+    rows, rows_with_many = set(), set()  # sets, not a Counter: this runs for every run of every table
+    for cell in cells:
+        if cell.row in rows:
+            rows_with_many.add(cell.row)
+        rows.add(cell.row)
     seen_rows: set[int] = set()
     for k, cell in enumerate(cells):
         start = cell.row in rows_with_many and cell.row not in seen_rows
