@@ -223,12 +223,13 @@ def assign(rows: list[RowPlace], labels: list[Label]) -> Placement:
         choice_sets = itertools.product(*options)
     else:  # too many: settle each segment on its own, the others carried down
         choice_sets = _segment_by_segment(options, segments, base, cost_of)
+    inf = float("inf")
     for choices in choice_sets:
         assignment = build(choices)
         cost, split = cost_of(assignment)
         for row_index, by_label in best_by_label.items():
             k = assignment[row_index]
-            if cost < by_label.get(k, float("inf")):
+            if cost < by_label.get(k, inf):
                 by_label[k] = cost
         if best_cost is None or cost < best_cost - 1e-9:
             best_cost, best, best_split = cost, assignment, split
@@ -323,7 +324,10 @@ class _Cost:
             self.row_costs.append(costs)
             self.row_parents.append(parents)
         self.weights = [row.weight for row in rows]
-        self.splits = [(split.keys(), split) for split in lexicon.LEVEL1_WEIGHT_SPLITS]
+        # in Decimal, as the weights are summed: a dict compare, Decimal to Decimal, per assignment
+        self.splits = [
+            {key: Decimal(value) for key, value in split.items()} for split in lexicon.LEVEL1_WEIGHT_SPLITS
+        ]
 
     def __call__(self, assignment) -> tuple[float, bool]:
         # called for every candidate assignment: locals, no min/max calls, the same sums in the same order
@@ -360,10 +364,7 @@ class _Cost:
                 cost += EMPTY_LABEL_COST
                 continue
             cost += abs((span[0] + span[1]) / 2 - centre)
-        split = any(
-            weights.keys() == keys and all(weights[key] == value for key, value in split.items())
-            for keys, split in self.splits
-        )
+        split = weights in self.splits  # the same keys and every weight equal: a standard split
         if split:
             cost -= SPLIT_BONUS
         return cost, split
