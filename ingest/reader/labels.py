@@ -10,7 +10,7 @@ from ..model import FormType
 from ..traditional import simplified
 from . import values as v
 from . import vocabulary as vocab
-from .categories import header_role, level1_of
+from .categories import _level1_of, header_role
 from .cell import Cell, label_key
 
 MAX_LABEL = 24
@@ -58,7 +58,11 @@ def field_for(key: str) -> tuple[str, int] | None:
 
 
 def is_label(cell: Cell) -> bool:
-    key = cell.key
+    return _is_label(cell.key, cell.text)
+
+
+@lru_cache(maxsize=1 << 15)  # asked of nearly every cell, by several passes: one dict hit on (key, text)
+def _is_label(key: str, printed: str) -> bool:
     if len(key) > MAX_LABEL:
         return False
     return (
@@ -71,8 +75,8 @@ def is_label(cell: Cell) -> bool:
         or key == "其中"
         or key in vocab.TOTAL_SCORES
         or header_role(key) is not None
-        or level1_of(cell) is not None
-        or title_type(cell) is not None
+        or _level1_of(printed) is not None
+        or _title_type(key) is not None
     )
 
 
