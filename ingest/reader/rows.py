@@ -62,9 +62,9 @@ def split_rows(
     plan = _whole_rows(toks, slots)
     if plan is None:
         plan = _best_cut(toks, slots, self_eval)
-    if unread is not None:
+    if unread is not None and not _takes_all(plan, len(toks)):
         taken = {k for i, end, values in plan for k in range(i, end + len(values))}
-        if not taken.issuperset(range(len(toks))):  # nearly always every token is taken
+        if not taken.issuperset(range(len(toks))):
             unread += [
                 cells[c]
                 for c in dict.fromkeys(
@@ -79,12 +79,23 @@ def split_rows(
             continue  # the template's unfilled row: "指标2:" or "……" and empty cells
         name = "" if v.is_blank(name) else name  # a row whose name cell is printed blank
         rows.append(indicator(name, dict(values), level1, level2, cells[toks[i].cell].line_no))
-        if len({t.cell for t in toks[i:end]}) > 1 and guesses is not None:
+        if guesses is not None and end - i > 1 and len({t.cell for t in toks[i:end]}) > 1:
             guesses.append(rows[-1])
         parts = [text for slot, text in values if slot in _TARGET_PARTS]
         if parts and composed is not None and rows[-1].target is not None:
             composed.append((rows[-1], " | ".join([*parts, dict(values).get("target", "")])))
     return rows
+
+
+def _takes_all(plan: list, count: int) -> bool:
+    """The plan's rows follow each other without a gap and end with the last token: nearly always,
+    and so a set of every token taken is only made when they do not."""
+    at = 0
+    for i, end, values in plan:
+        if i != at:
+            return False
+        at = end + len(values)
+    return at == count
 
 
 def _description_cuts(toks: list[Tok]) -> list[Tok]:
@@ -155,20 +166,24 @@ def _whole_rows(toks: list[Tok], slots: list[str]) -> list | None:
     and exactly one value per column, each fitting it. None when any row does not."""
     if not toks or any(t.glued or t.row < 0 for t in toks):
         return None
+    # a row's last cells, when empty, were dropped with their separators: only trailing word columns
+    fewest = max((k + 1 for k, slot in enumerate(slots) if slot not in _TRAILING_WORDS), default=0)
     plan, i = [], 0
     while i < len(toks):
         end = i + 1
         while end < len(toks) and toks[end].row == toks[i].row:
             end += 1
-        given = end - i - 1  # a row's last cells, when empty, were dropped with their separators
-        if given > len(slots) or any(slot not in _TRAILING_WORDS for slot in slots[given:]):
+        given = end - i - 1
+        if given > len(slots) or given < fewest:
             return None
         blank_name = v.is_blank(toks[i].text) and given > 0  # "-" | ≥2个 | …: no name printed
         if not blank_name and (toks[i].atom or _name_fit(toks[i].text) <= 0):
             return None
-        values = [(slot, t.text) for slot, t in zip(slots, toks[i + 1 : end], strict=False)]
-        if any(_slot_fit(t, slot) == _NEG for slot, t in zip(slots, toks[i + 1 : end], strict=False)):
-            return None
+        values = []
+        for slot, t in zip(slots, toks[i + 1 : end], strict=False):
+            if _text_fit(t.text, t.atom, slot) == _NEG:
+                return None
+            values.append((slot, t.text))
         plan.append((i, i + 1, values))
         i = end
     return plan
@@ -281,6 +296,8 @@ def _described_from(toks: list[Tok], i: int, end: int) -> int | None:
 
 
 def _name_text(toks: list[Tok]) -> str:
+    if len(toks) == 1:  # most names: one token, printed as it is
+        return toks[0].text
     return "".join((" " if k and t.spaced and not t.glued else "") + t.text for k, t in enumerate(toks))
 
 

@@ -35,22 +35,16 @@ def tokens_of(cells: list[Cell]) -> list[Tok]:
             rows_with_many.add(cell.row)
         rows.add(cell.row)
     seen_rows: set[int] = set()
+    gaps: list[int] = []  # the first token of each cell after a line of empty cells
     for k, cell in enumerate(cells):
         start = cell.row in rows_with_many and cell.row not in seen_rows
         seen_rows.add(cell.row)
+        if cell.after_bars:
+            gaps.append(len(toks))
         text = cell.text.strip()
         if not cell.glued:
-            toks.append(
-                Tok(
-                    text,
-                    v.looks_like_target(text),
-                    k,
-                    start,
-                    cell.row in rows_with_many,
-                    spaced=cell.spaced,
-                    row=cell.row,
-                )
-            )
+            atom = v.looks_like_target(text)
+            toks.append(Tok(text, atom, k, start, cell.row in rows_with_many, False, cell.spaced, cell.row))
             continue
         position = 0
         folded = v.nfkc(text)
@@ -72,11 +66,8 @@ def tokens_of(cells: list[Cell]) -> list[Tok]:
             position = match.end()
         if position < len(folded):
             toks.append(Tok(folded[position:], False, k, start, glued=True))
-    gaps = {k for k, cell in enumerate(cells) if cell.after_bars}
-    for tok in toks if gaps else ():
-        if tok.cell in gaps:
-            tok.after_gap = True
-            gaps.discard(tok.cell)
+    for first in gaps:  # every cell gives one token or more
+        toks[first].after_gap = True
     return toks
 
 
