@@ -198,15 +198,7 @@ def assign(rows: list[RowPlace], labels: list[Label]) -> Placement:
     total = 1
     for choice in options:
         total *= max(1, len(choice))
-    base = list(fixed_to)
-
-    def build(choices: Sequence[tuple[int, ...]]) -> list[int]:
-        assignment = list(base)
-        for (members, _, _), values in zip(segments, choices, strict=True):
-            for row_index, value in zip(members, values, strict=True):
-                assignment[row_index] = value
-        return assignment  # type: ignore[return-value]
-
+    build = _builder(fixed_to, segments)
     candidates_of = {}
     for members, lo, hi in segments:
         families = frozenset(labels[k].canonical or labels[k].key for k in range(lo, hi + 1))
@@ -222,7 +214,7 @@ def assign(rows: list[RowPlace], labels: list[Label]) -> Placement:
     if total <= MAX_ASSIGNMENTS:
         choice_sets = itertools.product(*options)
     else:  # too many: settle each segment on its own, the others carried down
-        choice_sets = _segment_by_segment(options, segments, base, cost_of)
+        choice_sets = _segment_by_segment(options, build, cost_of)
     inf = float("inf")
     for choices in choice_sets:
         assignment = build(choices)
@@ -278,18 +270,34 @@ def _monotone(lo: int, hi: int, length: int):
     return itertools.combinations_with_replacement(range(lo, hi + 1), length)
 
 
-def _segment_by_segment(options, segments, base, cost_of):
+def _builder(fixed_to: list[int | None], segments: list[tuple[list[int], int, int]]):
+    """The assignment for one choice per free segment. Segments are runs of consecutive rows in
+    order, so the fixed rows between them are cut out once and a candidate is a few list extends."""
+    fixed_runs, at = [], 0
+    for members, _, _ in segments:
+        fixed_runs.append(fixed_to[at : members[0]])
+        at = members[-1] + 1
+    tail = fixed_to[at:]
+
+    def build(choices: Sequence[tuple[int, ...]]) -> list[int]:
+        assignment: list = []
+        for run, values in zip(fixed_runs, choices, strict=True):
+            assignment += run
+            assignment += values
+        assignment += tail
+        return assignment
+
+    return build
+
+
+def _segment_by_segment(options, build, cost_of):
     chosen = [choice[0] for choice in options]
     for index, choice_list in enumerate(options):
         best, best_cost = chosen[index], None
         for choice in choice_list:
             trial = list(chosen)
             trial[index] = choice
-            assignment = list(base)
-            for (members, _, _), values in zip(segments, trial, strict=True):
-                for row_index, value in zip(members, values, strict=True):
-                    assignment[row_index] = value
-            cost, _ = cost_of(assignment)
+            cost, _ = cost_of(build(trial))
             if best_cost is None or cost < best_cost:
                 best, best_cost = choice, cost
         chosen[index] = best
