@@ -224,7 +224,8 @@ def _join_split_labels(cells: list[Cell]) -> list[Cell]:
             if cell.key in ("指标", "目标", "指标等") or name_tail or (known and prev.key not in ALL_LABELS):
                 out[-1] = Cell(prev.text + cell.text, prev.line_no, prev.row, prev.glued)
                 continue
-        if prev and _continues_cell(prev, cell):  # one value: its words are not cut into values
+        # one value: its words are not cut into values (glued: asked first, as most cells are not)
+        if prev and cell.glued and _continues_cell(prev, cell):
             out[-1] = Cell(prev.text + cell.text, prev.line_no, prev.row, joined=True)
             continue
         out.append(cell)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import Indicator
 from . import values as v
@@ -30,6 +31,18 @@ _TARGET_PARTS = ("target_operator", "target_unit")
 _SCORE_PARTS = ("score", "weight", "weighted_score")
 # The 得分计算方法 column's boilerplate ("完成值达到指标值,记满分;未达到指标值,按B/A…该指标分值记分"),
 # printed once down the table's side: how rows are scored, never a row
+_CATEGORY_LABELS = vocab.LEVEL1 | vocab.LEVEL2
+_LEVEL2_OR_COST = vocab.LEVEL2 | {"成本指标"}
+_VALUE_TAIL = re.compile(r"值$")
+_ROW_NUMBER = re.compile(r"\d{1,3}")
+
+
+@lru_cache(maxsize=1 << 12)
+def _names_a_level2(level1: str) -> bool:
+    """A 一级 reading that names a 二级 (成本指标, and 成本值: Shandong's)."""
+    return _VALUE_TAIL.sub("指标", label_key(level1)) in _LEVEL2_OR_COST
+
+
 _SCORING_RULE = re.compile(r"记满分|分值[记计]分|来[记计]分|按比例[记计扣]分")
 
 
@@ -183,16 +196,14 @@ class IndicatorTable:
             if outer and (l1 or is_level2(cell)):
                 out += self._rows(run, level1, level2)
                 run = []
-                if cell.key in outer or (
-                    l1 and label_key(category_text(cell)) not in vocab.LEVEL1 | vocab.LEVEL2
-                ):
+                if cell.key in outer or (l1 and label_key(category_text(cell)) not in _CATEGORY_LABELS):
                     level1, level2 = l1, None
                 else:
                     level2 = category_text(cell)
                 continue
             if (
                 l1
-                and re.sub(r"值$", "指标", label_key(l1)) in vocab.LEVEL2 | {"成本指标"}  # 成本值: Shandong's
+                and _names_a_level2(l1)
                 and (level1 or level2 or out or run)  # or after rows whose merged cells the page lost
                 and not _next_is_level2(cells, k)
             ):
@@ -318,7 +329,7 @@ def _outer_levels(cells: list[Cell]) -> frozenset[str]:
             and level1_of(cell)
             and level1_of(after)
             and after.key != cell.key
-            and label_key(category_text(after)) not in vocab.LEVEL2 | {"成本指标"}
+            and label_key(category_text(after)) not in _LEVEL2_OR_COST
         ):
             outer.add(cell.key)
     return frozenset(outer)
@@ -374,7 +385,7 @@ def _without_row_numbers(cells: list[Cell]) -> list[Cell]:
     numbered = [
         row[0]
         for row in _physical_rows(cells)
-        if len(row) >= 2 and re.fullmatch(r"\d{1,3}", row[0].text.strip())
+        if len(row) >= 2 and _ROW_NUMBER.fullmatch(row[0].text.strip())
     ]
     runs = sum(1 for a, b in itertools.pairwise(numbered) if int(b.text) == int(a.text) + 1)
     if len(numbered) < 3 or runs < 0.8 * (len(numbered) - 1):
