@@ -10,7 +10,7 @@ from ..model import FormType
 from ..traditional import simplified
 from . import values as v
 from . import vocabulary as vocab
-from .categories import _level1_of, header_role
+from .categories import header_role, level1_of_text
 from .cell import Cell, label_key
 
 MAX_LABEL = 24
@@ -75,7 +75,7 @@ def _is_label(key: str, printed: str) -> bool:
         or key == "其中"
         or key in vocab.TOTAL_SCORES
         or header_role(key) is not None
-        or _level1_of(printed) is not None
+        or level1_of_text(printed) is not None
         or _title_type(key) is not None
     )
 
