@@ -105,11 +105,14 @@ def _cells_one_per_line(cells: list[Cell], bar_lines: int = 0) -> list[Cell]:
     then one cell, not run-together text whose values follow its words ("本年预算安排800万元" is
     a name). Judged over the document: a quarter or more of its lone lines are figures, or lines
     of bars alone ("|", "|||||") separate them as often as not."""
+    unseparated = [cell for cell in cells if cell.col < 0]
+    if len(unseparated) < 20:
+        return cells  # too few to be lone lines (tab-separated text): no count of rows needed
     per_row = Counter(cell.row for cell in cells)
-    lone = [cell for cell in cells if per_row[cell.row] == 1 and cell.col < 0]
-    figures = sum(1 for cell in lone if _LONE_FIGURE.match(cell.text))
+    lone = [cell for cell in unseparated if per_row[cell.row] == 1]
     if len(lone) < 20:
         return cells
+    figures = sum(1 for cell in lone if _LONE_FIGURE.match(cell.text))
     if figures >= 0.25 * len(lone) or bar_lines >= 0.5 * len(lone):
         for cell in lone:
             cell.glued = False
@@ -172,10 +175,10 @@ def _wrap_width(cells: list[Cell]) -> int | None:
 def _join_wrapped_cells(cells: list[Cell]) -> list[Cell]:
     """pdftotext wraps a long cell at its column's width: a cell that fills the width goes on in a
     short fragment alone on the next line ("…管理制度均已" | "建立并执行", "…完整性与 100%" | "准确率")."""
-    per_row = Counter(cell.row for cell in cells)
     spaced_rows = {cell.row for cell in cells if cell.spaced}
-    if len(spaced_rows) < 0.2 * len(per_row):
+    if not spaced_rows or len(spaced_rows) < 0.2 * len({cell.row for cell in cells}):
         return cells  # not pdftotext's layout: one cell per line, or separated cells
+    per_row = Counter(cell.row for cell in cells)
     wrap = _wrap_width(cells)
     if wrap is None:
         return cells

@@ -188,12 +188,14 @@ class IndicatorTable:
         run: list[Cell] = []
         outer = _outer_levels(cells)
         for k, cell in enumerate(cells):
-            l1 = level1_of(cell)
-            if self.level2_names and (l1 or is_level2(cell)) and self._names_its_row(cells, k):
+            l1 = printed_l1 = level1_of(cell)  # l1: the 一级 it is read as, which the tests below may undo
+            l2 = is_level2(cell)
+            category = bool(l1) or l2
+            if self.level2_names and category and self._names_its_row(cells, k):
                 out += self._rows(run, level1, level2)
                 level2, run = category_text(cell), [cell]
                 continue
-            if outer and (l1 or is_level2(cell)):
+            if outer and category:
                 out += self._rows(run, level1, level2)
                 run = []
                 if cell.key in outer or (l1 and label_key(category_text(cell)) not in _CATEGORY_LABELS):
@@ -210,13 +212,13 @@ class IndicatorTable:
                 l1 = None  # 成本指标 under 产出指标 (2020 template), or among 二级s whose 一级 was lost
             if l1 and l1 == level1 and level2 is None and not run:
                 l1 = None  # the 一级 printed again in the 二级 column: 满意度指标 | 满意度指标
-            if not l1 and level2 and not run and is_level2(cell) and _bare_word(cell):
+            if not l1 and level2 and not run and l2 and _bare_word(cell):
                 run.append(cell)  # a bare word (满意度) right after a 二级 label is the row's name
                 continue
             if (
                 level2
                 and label_key(level1 or "") in vocab.EVALUATION_LEVEL1
-                and is_level2(cell)
+                and l2
                 and _bare_word(cell)
                 and k + 2 < len(cells)
                 and v.number(cells[k + 1].text) is not None
@@ -226,16 +228,16 @@ class IndicatorTable:
                     cell
                 )  # 财务管理 | 3 | 3 under 项目管理 / 资金管理: a 三级 name, its 分值, its 得分
                 continue
-            if _names_a_row(cells, k):
+            if category and _names_a_row(cells, k):
                 self.category_names.append(cell)
                 run.append(cell)  # "满意度 ≥90%": a category word with a value and no name is the name
                 continue
-            if l1 or is_level2(cell) or (l1 is None and level1_of(cell)) or header_role(cell.key):
+            if l1 or l2 or (l1 is None and printed_l1) or header_role(cell.key):
                 out += self._rows(run, level1, level2)
                 run = []
                 if l1:
                     level1, level2 = l1, None
-                elif is_level2(cell) or level1_of(cell):
+                elif l2 or printed_l1:
                     level2 = category_text(cell)
                 elif (
                     cell.key in vocab.EVALUATION_WRAPPED_LEVEL2
