@@ -206,12 +206,18 @@ def _number_columns(table: str) -> dict[str, pa.DataType]:
 # The raw column type of every number a parser returns (decimal precision and scale, int32).
 NUMBER_COLUMNS = {table: _number_columns(table) for table in ("projects", "indicators", "budget_items")}
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
-# Per number column type: the step its values are rounded to, None for an integer column (worked
-# out once: _fit runs for every figure of every row).
-_QUANTUM = {
-    column_type: None if pa.types.is_integer(column_type) else Decimal(1).scaleb(-column_type.scale)
-    for columns in NUMBER_COLUMNS.values()
-    for column_type in columns.values()
+# Per table, its number columns with the step their values are rounded to (None: an integer
+# column), worked out once: _fit runs for every figure of every row.
+_COLUMN_FITS = {
+    table: [
+        (
+            name,
+            column_type,
+            None if pa.types.is_integer(column_type) else Decimal(1).scaleb(-column_type.scale),
+        )
+        for name, column_type in columns.items()
+    ]
+    for table, columns in NUMBER_COLUMNS.items()
 }
 
 
@@ -229,11 +235,11 @@ def fit_to_raw(document: Document) -> None:
         rows += [("indicators", indicator, "indicator", k) for k, indicator in enumerate(form.indicators, 1)]
         rows += [("budget_items", item, "budget line", k) for k, item in enumerate(form.budget_items, 1)]
         for table, row, called, k in rows:
-            for name, column_type in NUMBER_COLUMNS[table].items():
+            for name, column_type, quantum in _COLUMN_FITS[table]:
                 value = getattr(row, name, None)
                 if value is None:
                     continue
-                fitted = _fit(value, column_type)
+                fitted = _fit(value, column_type, quantum)
                 if fitted == value and type(fitted) is type(value):
                     continue
                 where = f"{called} {k} " if called else ""
@@ -278,8 +284,7 @@ def _keep_wan_decimals(form: Form, seq: int, document: Document) -> None:
     )
 
 
-def _fit(value: object, column_type: pa.DataType) -> Decimal | int | None:
-    quantum = _QUANTUM[column_type]
+def _fit(value: object, column_type: pa.DataType, quantum: Decimal | None) -> Decimal | int | None:
     if quantum is None:  # an integer column
         return value if isinstance(value, int) and INT32_MIN <= value <= INT32_MAX else None
     try:
