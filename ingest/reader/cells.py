@@ -53,34 +53,51 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
             continue
         line_no = row + 1
         first = len(cells)
-        shape, columns, page_marker = _line_columns(text)
+        shape, columns, page_marker, separated = _line_columns(text)
         if page_marker:
             page_markers.append(line_no)
             continue
-        alone = len(columns) == 1
-        for index, (col, part, pieces) in enumerate(columns):
-            if shape == "separated" and pieces is None:
-                cells.extend(
-                    cut_glued(part, line_no, row, False)
-                )  # a portal's 内容概述 cell: a whole form run together
-            elif shape == "separated":
-                cells.extend([Cell(piece, line_no, row, col=col) for piece in pieces])
-            else:
-                glued = cut_glued(part, line_no, row, alone)
-                if glued and index:
-                    glued[0].spaced = True
-                cells.extend(glued)
+        if separated is not None:  # the common line: one cell per piece, made in one go
+            cells += [Cell(piece, line_no, row, col=col) for col, piece in separated]
+        else:
+            _add_columns(cells, shape, columns, line_no, row)
         if len(cells) > first:
             cells[first].after_bars, after_bars = after_bars, False
     bar_lines = sum(1 for text in texts if text and not text.replace("|", "").strip())
     return _join_wrapped_cells(_join_split_labels(_cells_one_per_line(cells, bar_lines)))
 
 
+def _add_columns(
+    cells: list[Cell],
+    shape: str,
+    columns: tuple[tuple[int, str, tuple[str, ...] | None], ...],
+    line_no: int,
+    row: int,
+) -> None:
+    """The cells of a line that is spaced, or separated with a whole form run together in a cell."""
+    alone = len(columns) == 1
+    for index, (col, part, pieces) in enumerate(columns):
+        if shape == "separated" and pieces is None:  # a portal's 内容概述 cell: a whole form run together
+            cells.extend(cut_glued(part, line_no, row, False))
+        elif shape == "separated":
+            cells.extend([Cell(piece, line_no, row, col=col) for piece in pieces])
+        else:
+            glued = cut_glued(part, line_no, row, alone)
+            if glued and index:
+                glued[0].spaced = True
+            cells.extend(glued)
+
+
 @lru_cache(maxsize=1 << 12)  # a pure function of the line's text: a document's rows recur form after form
-def _line_columns(text: str) -> tuple[str, tuple[tuple[int, str, tuple[str, ...] | None], ...], bool]:
+def _line_columns(
+    text: str,
+) -> tuple[
+    str, tuple[tuple[int, str, tuple[str, ...] | None], ...], bool, tuple[tuple[int, str], ...] | None
+]:
     """A line's shape ("separated" or "spaced"), its columns that hold text (col, text, and for a
     separated cell the pieces ``split_colon`` cuts it into, None for a whole form run together),
-    and whether the line is a page number alone."""
+    whether the line is a page number alone, and for a separated line none of whose cells is a
+    whole form, its pieces in order with their columns (else None)."""
     if "\t" in text.strip():  # leading tabs kept: they are empty cells, and columns count them
         parts, shape = text.rstrip().split("\t"), "separated"
     elif "|" in text:
@@ -97,7 +114,10 @@ def _line_columns(text: str) -> tuple[str, tuple[tuple[int, str, tuple[str, ...]
         else (col, part, None)
         for col, part in columns
     )
-    return shape, cut, bool(page_marker)
+    separated = None
+    if shape == "separated" and all(pieces is not None for _, _, pieces in cut):
+        separated = tuple((col, piece) for col, _, pieces in cut for piece in pieces)
+    return shape, cut, bool(page_marker), separated
 
 
 def _cells_one_per_line(cells: list[Cell], bar_lines: int = 0) -> list[Cell]:
