@@ -58,11 +58,12 @@ def field_for(key: str) -> tuple[str, int] | None:
 
 
 def is_label(cell: Cell) -> bool:
-    return _is_label(cell.key, cell.text)
+    return _is_label(cell.text)
 
 
-@lru_cache(maxsize=1 << 15)  # asked of nearly every cell, by several passes: one dict hit on (key, text)
-def _is_label(key: str, printed: str) -> bool:
+@lru_cache(maxsize=1 << 15)  # asked of nearly every cell, by several passes: one dict hit on its text
+def _is_label(printed: str) -> bool:
+    key = label_key(printed)  # the cell's key
     if len(key) > MAX_LABEL:
         return False
     return (
