@@ -46,6 +46,11 @@ def has_han(text: str | None) -> bool:
     return bool(text and _HAN.search(text))
 
 
+def han_count(text: str) -> int:
+    """How many CJK characters the text holds (one regex pass, not a search per character)."""
+    return len(_HAN.findall(text))
+
+
 @lru_cache(maxsize=1 << 14)  # pure; every token of every row is asked, most of them again
 def is_noise(token: str) -> bool:
     """A token with no digit, letter or CJK character: '·', '//', ']', '+ /+'."""
