@@ -75,9 +75,10 @@ def split_rows(
     for i, end, values in plan:
         end = min(end, _described_from(toks, i, end) or end)
         name = _NAME_PREFIX.sub("", _name_text(toks[i:end]).strip())
-        if v.is_blank(name) and all(v.is_blank(text) for _, text in values):
+        blank = v.is_blank(name)
+        if blank and all(v.is_blank(text) for _, text in values):
             continue  # the template's unfilled row: "指标2:" or "……" and empty cells
-        name = "" if v.is_blank(name) else name  # a row whose name cell is printed blank
+        name = "" if blank else name  # a row whose name cell is printed blank
         rows.append(indicator(name, dict(values), level1, level2, cells[toks[i].cell].line_no))
         if guesses is not None and end - i > 1 and len({t.cell for t in toks[i:end]}) > 1:
             guesses.append(rows[-1])
@@ -410,6 +411,8 @@ def _text_fit(printed: str, atom: bool, slot: str) -> float:
 
 def _points(text: str | None) -> Decimal | None:
     """A weight or score: a number, or a percentage of the 100 points ("20%" is 20)."""
+    if text is None:  # most rows of a target form: no weight, no score
+        return None
     value = v.number(text)
     return value if value is not None else v.rate(text)
 
