@@ -90,8 +90,8 @@ def _continues(key: str, piece: str, labels: Sequence[str]) -> bool:
     """The piece reads as the next characters of a label the key has begun (not merely fits somewhere)."""
     longer = key + piece
     for label in labels:
-        gained = lcs(longer, label) - lcs(key, label)
-        if lcs(longer, label) / len(longer) >= FIT and gained >= max(1, len(piece) // 2):
+        common = lcs(longer, label)
+        if common / len(longer) >= FIT and common - lcs(key, label) >= max(1, len(piece) // 2):
             return True
     return False
 
