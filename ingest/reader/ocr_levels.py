@@ -316,15 +316,18 @@ class _Cost:
         # per row, per label: the cost the row adds in that group, and the 一级 its weight counts to
         self.row_costs: list[list[float]] = []
         self.row_parents: list[list[str | None]] = []
+        parents_by_hint: dict[str | None, list[str | None]] = {}  # rows share a handful of hints
         for index, row in enumerate(rows):
             costs, parents = [], []
-            for k, label in enumerate(labels):
+            hint = row.level1_hint
+            if hint not in parents_by_hint:
+                parents_by_hint[hint] = [parent_of(label.canonical, hint) for label in labels]
+            for k, parent in enumerate(parents_by_hint[hint]):
                 cost = 0.0
                 if fixed_to[index] is None:
                     if row.cues & candidates_of[index] and families[k] not in row.cues:
                         cost += CUE_COST
                     cost += EARLIER * k
-                parent = parent_of(label.canonical, row.level1_hint)
                 if row.level1_hint and parent and parent != row.level1_hint:
                     cost += HINT_COST
                 costs.append(cost)
