@@ -379,10 +379,11 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
             if attr:
                 self._set_amount(attr, label, amount, cell)
             return
-        if title_type(cell) or len(key) > MAX_LABEL + 16:
-            if self.pending_field and not title_type(cell):
+        titled = title_type(cell)
+        if titled or len(key) > MAX_LABEL + 16:
+            if self.pending_field and not titled:
                 self._set_field(cell.text)
-            elif not title_type(cell):
+            elif not titled:
                 self.orphans.append(cell)
             else:
                 self.orphans = []  # a title ends any unlabelled run
