@@ -171,6 +171,7 @@ _WIDE = re.compile(r"[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00
                    r"\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")  # fmt: skip
 
 
+@lru_cache(maxsize=1 << 14)  # asked of the first cell of every line of pdftotext's layout
 def display_width(text: str) -> int:
     """Columns the text takes in fixed-width output: CJK and full-width characters count two."""
     return len(text) + len(_WIDE.findall(text))
