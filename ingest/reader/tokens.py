@@ -46,29 +46,41 @@ def tokens_of(cells: list[Cell]) -> list[Tok]:
             atom = v.looks_like_target(text)
             toks.append(Tok(text, atom, k, start, cell.row in rows_with_many, False, cell.spaced, cell.row))
             continue
-        position = 0
-        folded = v.nfkc(text)
-        atoms = _accepted_atoms(folded)
-        # "已完成": one word, not a name "已" and a value "完成"; so no value beside a lone character
-        bounds = [0, *(x for a in atoms for x in (a.start(), a.end())), len(folded)]
-        lone = {k for k in range(len(atoms)) if _lone(folded, bounds[2 * k], bounds[2 * k + 1])
-                or _lone(folded, bounds[2 * k + 2], bounds[2 * k + 3])}  # fmt: skip
-        atoms = [a for k, a in enumerate(atoms) if k not in lone]
-        if not atoms:
+        pieces = _value_pieces(text)
+        if pieces is None:
             toks.append(Tok(text, v.looks_like_target(text), k, start, glued=True))
             continue
-        for match in atoms:
-            if match.start() > position:
-                toks.append(Tok(folded[position : match.start()], False, k, start, glued=True))
-                start = False
-            toks.append(Tok(folded[match.start() : match.end()], True, k, start, glued=True))
+        for piece, atom in pieces:
+            toks.append(Tok(piece, atom, k, start, glued=True))
             start = False
-            position = match.end()
-        if position < len(folded):
-            toks.append(Tok(folded[position:], False, k, start, glued=True))
     for first in gaps:  # every cell gives one token or more
         toks[first].after_gap = True
     return toks
+
+
+@lru_cache(maxsize=1 << 14)  # pure on the cell's text: the same run-together rows recur form after form
+def _value_pieces(text: str) -> tuple[tuple[str, bool], ...] | None:
+    """Run-together text cut into its words and the values in it, in order, each value marked
+    True; None when no value is cut out of it."""
+    position = 0
+    folded = v.nfkc(text)
+    atoms = _accepted_atoms(folded)
+    # "已完成": one word, not a name "已" and a value "完成"; so no value beside a lone character
+    bounds = [0, *(x for a in atoms for x in (a.start(), a.end())), len(folded)]
+    lone = {k for k in range(len(atoms)) if _lone(folded, bounds[2 * k], bounds[2 * k + 1])
+            or _lone(folded, bounds[2 * k + 2], bounds[2 * k + 3])}  # fmt: skip
+    atoms = [a for k, a in enumerate(atoms) if k not in lone]
+    if not atoms:
+        return None
+    pieces = []
+    for match in atoms:
+        if match.start() > position:
+            pieces.append((folded[position : match.start()], False))
+        pieces.append((folded[match.start() : match.end()], True))
+        position = match.end()
+    if position < len(folded):
+        pieces.append((folded[position:], False))
+    return tuple(pieces)
 
 
 def _lone(text: str, start: int, end: int) -> bool:
