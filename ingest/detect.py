@@ -89,6 +89,8 @@ def _stream_kind(content: list[str]) -> str | None:
             return "flat"
     keys = [fold(line) for line in content]
     for k in range(len(keys) - 2):
+        if keys[k] not in lexicon.INDICATOR_HEADER:
+            continue  # most lines: no header cell, decided before slicing the window
         header = keys[k : k + 3]
         if not (all(key in lexicon.INDICATOR_HEADER for key in header) and _is_table_header(keys[k : k + 4])):
             continue

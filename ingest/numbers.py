@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # "26,470,288", "296.00", "2,594.84", "250万", "16万元", "-3.5", "（元）" stripped by the caller.
 _AMOUNT = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
@@ -17,15 +18,19 @@ class Amount:
     unit: str | None  # '万元' when the cell itself says 万 / 万元, '元' when it says 元, else None
 
 
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d)")
+
+
 def normalise_digits(text: str) -> str:
     """Full-width digits, signs and separators to ASCII (NFKC), thousands separators removed."""
     text = unicodedata.normalize("NFKC", text).replace("萬", "万")  # a mirror's traditional 萬元
-    return re.sub(r"(?<=\d)[,，](?=\d)", "", text).replace(" ", "").strip()
+    return _THOUSANDS.sub("", text).replace(" ", "").strip()
 
 
 _BREAKDOWN = re.compile(r"\(其中[^()]*\)$")
 
 
+@lru_cache(maxsize=1 << 14)  # pure, its Amount frozen: asked of every figure and candidate cell
 def parse_amount(text: str | None) -> Amount | None:
     """An amount cell to Decimal; None for blank cells and for anything that is not a plain number."""
     if text is None:

@@ -206,6 +206,19 @@ def _number_columns(table: str) -> dict[str, pa.DataType]:
 # The raw column type of every number a parser returns (decimal precision and scale, int32).
 NUMBER_COLUMNS = {table: _number_columns(table) for table in ("projects", "indicators", "budget_items")}
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+# Per table, its number columns with the step their values are rounded to (None: an integer
+# column), worked out once: _fit runs for every figure of every row.
+_COLUMN_FITS = {
+    table: [
+        (
+            name,
+            column_type,
+            None if pa.types.is_integer(column_type) else Decimal(1).scaleb(-column_type.scale),
+        )
+        for name, column_type in columns.items()
+    ]
+    for table, columns in NUMBER_COLUMNS.items()
+}
 
 
 def fit_to_raw(document: Document) -> None:
@@ -217,19 +230,19 @@ def fit_to_raw(document: Document) -> None:
     """
     for seq, form in enumerate(document.forms, 1):
         _keep_wan_decimals(form, seq, document)
-        rows = [("projects", form, "")]
-        rows += [
-            ("indicators", indicator, f"indicator {k} ") for k, indicator in enumerate(form.indicators, 1)
-        ]
-        rows += [("budget_items", item, f"budget line {k} ") for k, item in enumerate(form.budget_items, 1)]
-        for table, row, where in rows:
-            for name, column_type in NUMBER_COLUMNS[table].items():
+        # (table, row, what the row is called in a message, its number), the name made only if needed
+        rows = [("projects", form, "", 0)]
+        rows += [("indicators", indicator, "indicator", k) for k, indicator in enumerate(form.indicators, 1)]
+        rows += [("budget_items", item, "budget line", k) for k, item in enumerate(form.budget_items, 1)]
+        for table, row, called, k in rows:
+            for name, column_type, quantum in _COLUMN_FITS[table]:
                 value = getattr(row, name, None)
                 if value is None:
                     continue
-                fitted = _fit(value, column_type)
+                fitted = _fit(value, column_type, quantum)
                 if fitted == value and type(fitted) is type(value):
                     continue
+                where = f"{called} {k} " if called else ""
                 setattr(row, name, fitted)
                 sql_type = (
                     f"decimal({column_type.precision},{column_type.scale})"
@@ -271,14 +284,14 @@ def _keep_wan_decimals(form: Form, seq: int, document: Document) -> None:
     )
 
 
-def _fit(value: object, column_type: pa.DataType) -> Decimal | int | None:
-    if pa.types.is_integer(column_type):
+def _fit(value: object, column_type: pa.DataType, quantum: Decimal | None) -> Decimal | int | None:
+    if quantum is None:  # an integer column
         return value if isinstance(value, int) and INT32_MIN <= value <= INT32_MAX else None
     try:
         number = value if isinstance(value, Decimal) else Decimal(str(value))
         if not number.is_finite():
             return None
-        fitted = number.quantize(Decimal(1).scaleb(-column_type.scale), ROUND_HALF_UP)
+        fitted = number.quantize(quantum, ROUND_HALF_UP)
     except (InvalidOperation, ValueError):
         return None
     if len(fitted.as_tuple().digits) > column_type.precision:

@@ -17,7 +17,7 @@ _SPACE = re.compile(r"\s+")
 def strip_tags(text: str) -> str:
     """Remove HTML paragraph/format tags (<p>…</p>) that web exports leave in cells, and read the
     entities they leave with them ("&ge;90%", "&nbsp;")."""
-    text = _TAG.sub("", text)
+    text = _TAG.sub("", text) if "<" in text else text  # most lines have none: a scan in C decides
     return html.unescape(text).replace("\xa0", " ") if "&" in text else text
 
 

@@ -46,11 +46,11 @@ def _category_text(printed: str) -> str:
 
 
 def level1_of(cell: Cell) -> str | None:
-    return _level1_of(cell.text)
+    return level1_of_text(cell.text)
 
 
 @lru_cache(maxsize=1 << 14)
-def _level1_of(printed: str) -> str | None:
+def level1_of_text(printed: str) -> str | None:
     text = _category_text(printed)
     key = label_key(text)
     if _VALUE_SUFFIX.match(key) and key[:-1] + "指标" in vocab.LEVEL1:
@@ -68,11 +68,11 @@ def _level1_of(printed: str) -> str | None:
 
 
 def is_level2(cell: Cell) -> bool:
-    return _is_level2(cell.text)
+    return is_level2_text(cell.text)
 
 
 @lru_cache(maxsize=1 << 14)
-def _is_level2(printed: str) -> bool:
+def is_level2_text(printed: str) -> bool:
     key = label_key(_category_text(printed))
     if _VALUE_SUFFIX.match(key):
         return key[:-1] + "指标" not in vocab.LEVEL1

@@ -52,23 +52,14 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
             continue
         line_no = row + 1
         first = len(cells)
-        shape, columns, page_marker = _line_columns(text)
+        shape, columns, page_marker, separated = _line_columns(text)
         if page_marker:
             page_markers.append(line_no)
             continue
-        alone = len(columns) == 1
-        for index, (col, part, pieces) in enumerate(columns):
-            if shape == "separated" and pieces is None:
-                cells.extend(
-                    cut_glued(part, line_no, row, False)
-                )  # a portal's 内容概述 cell: a whole form run together
-            elif shape == "separated":
-                cells.extend([Cell(piece, line_no, row, col=col) for piece in pieces])
-            else:
-                glued = cut_glued(part, line_no, row, alone)
-                if glued and index:
-                    glued[0].spaced = True
-                cells.extend(glued)
+        if separated is not None:  # the common line: one cell per piece, made in one go
+            cells += [Cell(piece, line_no, row, col=col) for col, piece in separated]
+        else:
+            _add_columns(cells, shape, columns, line_no, row)
         if len(cells) > first:
             cells[first].after_bars, after_bars = after_bars, False
     bar_lines = sum(1 for text in texts if text and not text.replace("|", "").strip())
@@ -91,11 +82,37 @@ def _rows_of_blocks(cells: list[Cell], block_of: dict[int, int] | None) -> list[
     return cells
 
 
+def _add_columns(
+    cells: list[Cell],
+    shape: str,
+    columns: tuple[tuple[int, str, tuple[str, ...] | None], ...],
+    line_no: int,
+    row: int,
+) -> None:
+    """The cells of a line that is spaced, or separated with a whole form run together in a cell."""
+    alone = len(columns) == 1
+    for index, (col, part, pieces) in enumerate(columns):
+        if shape == "separated" and pieces is None:  # a portal's 内容概述 cell: a whole form run together
+            cells.extend(cut_glued(part, line_no, row, False))
+        elif shape == "separated":
+            cells.extend([Cell(piece, line_no, row, col=col) for piece in pieces])
+        else:
+            glued = cut_glued(part, line_no, row, alone)
+            if glued and index:
+                glued[0].spaced = True
+            cells.extend(glued)
+
+
 @lru_cache(maxsize=1 << 12)  # a pure function of the line's text: a document's rows recur form after form
-def _line_columns(text: str) -> tuple[str, tuple[tuple[int, str, tuple[str, ...] | None], ...], bool]:
+def _line_columns(
+    text: str,
+) -> tuple[
+    str, tuple[tuple[int, str, tuple[str, ...] | None], ...], bool, tuple[tuple[int, str], ...] | None
+]:
     """A line's shape ("separated" or "spaced"), its columns that hold text (col, text, and for a
     separated cell the pieces ``split_colon`` cuts it into, None for a whole form run together),
-    and whether the line is a page number alone."""
+    whether the line is a page number alone, and for a separated line none of whose cells is a
+    whole form, its pieces in order with their columns (else None)."""
     if "\t" in text.strip():  # leading tabs kept: they are empty cells, and columns count them
         parts, shape = text.rstrip().split("\t"), "separated"
     elif "|" in text:
@@ -118,7 +135,10 @@ def _line_columns(text: str) -> tuple[str, tuple[tuple[int, str, tuple[str, ...]
         else (col, part, None)
         for col, part in columns
     )
-    return shape, cut, bool(page_marker)
+    separated = None
+    if shape == "separated" and all(pieces is not None for _, _, pieces in cut):
+        separated = tuple((col, piece) for col, _, pieces in cut for piece in pieces)
+    return shape, cut, bool(page_marker), separated
 
 
 def _cells_one_per_line(
@@ -129,11 +149,14 @@ def _cells_one_per_line(
     a name). Judged over the document: a quarter or more of its lone lines are figures, lines of
     bars alone ("|", "|||||") separate them as often as not, or blank lines part them in rows
     (``line_blocks``)."""
+    unseparated = [cell for cell in cells if cell.col < 0]
+    if len(unseparated) < 20:
+        return cells  # too few to be lone lines (tab-separated text): no count of rows needed
     per_row = Counter(cell.row for cell in cells)
-    lone = [cell for cell in cells if per_row[cell.row] == 1 and cell.col < 0]
-    figures = sum(1 for cell in lone if _LONE_FIGURE.match(cell.text))
+    lone = [cell for cell in unseparated if per_row[cell.row] == 1]
     if len(lone) < 20:
         return cells
+    figures = sum(1 for cell in lone if _LONE_FIGURE.match(cell.text))
     if figures >= 0.25 * len(lone) or bar_lines >= 0.5 * len(lone) or blocks:
         for cell in lone:
             cell.glued = False
@@ -173,6 +196,7 @@ _WIDE = re.compile(r"[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00
                    r"\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")  # fmt: skip
 
 
+@lru_cache(maxsize=1 << 14)  # asked of the first cell of every line of pdftotext's layout
 def display_width(text: str) -> int:
     """Columns the text takes in fixed-width output: CJK and full-width characters count two."""
     return len(text) + len(_WIDE.findall(text))
@@ -197,10 +221,10 @@ def _wrap_width(cells: list[Cell]) -> int | None:
 def _join_wrapped_cells(cells: list[Cell]) -> list[Cell]:
     """pdftotext wraps a long cell at its column's width: a cell that fills the width goes on in a
     short fragment alone on the next line ("…管理制度均已" | "建立并执行", "…完整性与 100%" | "准确率")."""
-    per_row = Counter(cell.row for cell in cells)
     spaced_rows = {cell.row for cell in cells if cell.spaced}
-    if len(spaced_rows) < 0.2 * len(per_row):
+    if not spaced_rows or len(spaced_rows) < 0.2 * len({cell.row for cell in cells}):
         return cells  # not pdftotext's layout: one cell per line, or separated cells
+    per_row = Counter(cell.row for cell in cells)
     wrap = _wrap_width(cells)
     if wrap is None:
         return cells
@@ -249,7 +273,8 @@ def _join_split_labels(cells: list[Cell]) -> list[Cell]:
             if cell.key in ("指标", "目标", "指标等") or name_tail or (known and prev.key not in ALL_LABELS):
                 out[-1] = Cell(prev.text + cell.text, prev.line_no, prev.row, prev.glued)
                 continue
-        if prev and _continues_cell(prev, cell):  # one value: its words are not cut into values
+        # one value: its words are not cut into values (glued: asked first, as most cells are not)
+        if prev and cell.glued and _continues_cell(prev, cell):
             out[-1] = Cell(prev.text + cell.text, prev.line_no, prev.row, joined=True)
             continue
         out.append(cell)

@@ -27,7 +27,7 @@ from ..traditional import simplified
 from . import values as v
 from . import vocabulary as vocab
 from .categories import header_role
-from .cell import Cell
+from .cell import Cell, label_key
 from .cells import cells_of
 from .fields import HeaderFields
 from .finish import FinishedForm
@@ -74,10 +74,13 @@ _TABLE_END = re.compile(
 _BULLETS = "-—·*>【[ "  # what a note or title may start with before its words ("【注】", "* 说明")
 
 
-@lru_cache(maxsize=1 << 15)  # asked of every cell of every table: a dict hit on the key
-def _ends_a_table(key: str) -> bool:
-    key = key.lstrip(_BULLETS)
-    return len(key) <= 40 and (key == "注" or _TABLE_END.match(key) is not None)
+@lru_cache(maxsize=1 << 15)  # asked of every cell of every table: a dict hit on its text
+def _table_end_marks(printed: str) -> tuple[bool, bool]:
+    """Whether the cell ends a table by its own words (a note, a footer, a page's read counter),
+    and whether it reads as another table's title (which ends it unless it names a row)."""
+    key = label_key(printed).lstrip(_BULLETS)
+    ends = len(key) <= 40 and (key == "注" or _TABLE_END.match(key) is not None)
+    return ends or vocab.PAGE_COUNTER.match(printed.strip()) is not None, _LIST_TITLE.search(key) is not None
 
 
 def _name_goes_on(cell: Cell) -> bool:
@@ -334,11 +337,9 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
         if self.table is not None and self.table.project_columns and in_table_header(self.segment.cells, k):
             return False  # a project list's header printed again on the next page
         cells = self.segment.cells
-        if vocab.PAGE_COUNTER.match(cell.text.strip()) or _starts_a_list(cells, k):
-            return True
-        if _LIST_TITLE.search(cell.key.lstrip(_BULLETS)) and not _names_a_row(cells, k):
-            return True  # the next table's title, not a row naming one ("编制项目一览表 | 1份")
-        return _ends_a_table(cell.key)
+        ends, list_title = _table_end_marks(cell.text)
+        # a list title: the next table's, unless a row names it ("编制项目一览表 | 1份")
+        return ends or _starts_a_list(cells, k) or list_title and not _names_a_row(cells, k)
 
     # --- header fields and budget figures ------------------------------------------------------
 
@@ -385,10 +386,11 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
             if attr:
                 self._set_amount(attr, label, amount, cell)
             return
-        if title_type(cell) or len(key) > MAX_LABEL + 16:
-            if self.pending_field and not title_type(cell):
+        titled = title_type(cell)
+        if titled or len(key) > MAX_LABEL + 16:
+            if self.pending_field and not titled:
                 self._set_field(cell.text)
-            elif not title_type(cell):
+            elif not titled:
                 self.orphans.append(cell)
             else:
                 self.orphans = []  # a title ends any unlabelled run

@@ -195,11 +195,12 @@ def _inside_a_name(text: str, match: re.Match[str]) -> bool:
 
 
 def _is_category_shaped(part: str) -> bool:
-    from .categories import _is_level2, _level1_of  # categories reads cells: imported when first asked
+    # categories reads cells: imported when first asked
+    from .categories import is_level2_text, level1_of_text
 
     if not part.endswith(("指标", "目标")) or "指标" in part[:-2] or "目标" in part[:-2]:
         return False  # "产出指标数量指标": two labels
-    return _is_level2(part) or _level1_of(part) is not None
+    return is_level2_text(part) or level1_of_text(part) is not None
 
 
 _FUND_WORDS = frozenset(vocab.FUND_SUB_ROWS) | frozenset(vocab.AMOUNTS)

@@ -10,7 +10,7 @@ from ..model import FormType
 from ..traditional import simplified
 from . import values as v
 from . import vocabulary as vocab
-from .categories import header_role, level1_of
+from .categories import header_role, level1_of_text
 from .cell import Cell, label_key
 
 MAX_LABEL = 24
@@ -58,7 +58,12 @@ def field_for(key: str) -> tuple[str, int] | None:
 
 
 def is_label(cell: Cell) -> bool:
-    key = cell.key
+    return _is_label(cell.text)
+
+
+@lru_cache(maxsize=1 << 15)  # asked of nearly every cell, by several passes: one dict hit on its text
+def _is_label(printed: str) -> bool:
+    key = label_key(printed)  # the cell's key
     if len(key) > MAX_LABEL:
         return False
     return (
@@ -71,8 +76,8 @@ def is_label(cell: Cell) -> bool:
         or key == "其中"
         or key in vocab.TOTAL_SCORES
         or header_role(key) is not None
-        or level1_of(cell) is not None
-        or title_type(cell) is not None
+        or level1_of_text(printed) is not None
+        or _title_type(key) is not None
     )
 
 

@@ -127,7 +127,8 @@ class OcrForm:
             if not any(cells):
                 continue
             last_content = i
-            for match in _YEAR_IN_TEXT.finditer(self.lines[i]):
+            # every year ends in 年: a substring test in C spares the regex most lines
+            for match in _YEAR_IN_TEXT.finditer(self.lines[i]) if "年" in self.lines[i] else ():
                 self.years_mentioned.append((int(match.group(1)), i + 1))
             if self.table_at is not None:
                 continue

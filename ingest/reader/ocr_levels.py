@@ -90,8 +90,8 @@ def _continues(key: str, piece: str, labels: Sequence[str]) -> bool:
     """The piece reads as the next characters of a label the key has begun (not merely fits somewhere)."""
     longer = key + piece
     for label in labels:
-        gained = lcs(longer, label) - lcs(key, label)
-        if lcs(longer, label) / len(longer) >= FIT and gained >= max(1, len(piece) // 2):
+        common = lcs(longer, label)
+        if common / len(longer) >= FIT and common - lcs(key, label) >= max(1, len(piece) // 2):
             return True
     return False
 
@@ -198,15 +198,7 @@ def assign(rows: list[RowPlace], labels: list[Label]) -> Placement:
     total = 1
     for choice in options:
         total *= max(1, len(choice))
-    base = list(fixed_to)
-
-    def build(choices: Sequence[tuple[int, ...]]) -> list[int]:
-        assignment = list(base)
-        for (members, _, _), values in zip(segments, choices, strict=True):
-            for row_index, value in zip(members, values, strict=True):
-                assignment[row_index] = value
-        return assignment  # type: ignore[return-value]
-
+    build = _builder(fixed_to, segments)
     candidates_of = {}
     for members, lo, hi in segments:
         families = frozenset(labels[k].canonical or labels[k].key for k in range(lo, hi + 1))
@@ -222,13 +214,14 @@ def assign(rows: list[RowPlace], labels: list[Label]) -> Placement:
     if total <= MAX_ASSIGNMENTS:
         choice_sets = itertools.product(*options)
     else:  # too many: settle each segment on its own, the others carried down
-        choice_sets = _segment_by_segment(options, segments, base, cost_of)
+        choice_sets = _segment_by_segment(options, build, cost_of)
+    inf = float("inf")
     for choices in choice_sets:
         assignment = build(choices)
         cost, split = cost_of(assignment)
         for row_index, by_label in best_by_label.items():
             k = assignment[row_index]
-            if cost < by_label.get(k, float("inf")):
+            if cost < by_label.get(k, inf):
                 by_label[k] = cost
         if best_cost is None or cost < best_cost - 1e-9:
             best_cost, best, best_split = cost, assignment, split
@@ -277,18 +270,34 @@ def _monotone(lo: int, hi: int, length: int):
     return itertools.combinations_with_replacement(range(lo, hi + 1), length)
 
 
-def _segment_by_segment(options, segments, base, cost_of):
+def _builder(fixed_to: list[int | None], segments: list[tuple[list[int], int, int]]):
+    """The assignment for one choice per free segment. Segments are runs of consecutive rows in
+    order, so the fixed rows between them are cut out once and a candidate is a few list extends."""
+    fixed_runs, at = [], 0
+    for members, _, _ in segments:
+        fixed_runs.append(fixed_to[at : members[0]])
+        at = members[-1] + 1
+    tail = fixed_to[at:]
+
+    def build(choices: Sequence[tuple[int, ...]]) -> list[int]:
+        assignment: list = []
+        for run, values in zip(fixed_runs, choices, strict=True):
+            assignment += run
+            assignment += values
+        assignment += tail
+        return assignment
+
+    return build
+
+
+def _segment_by_segment(options, build, cost_of):
     chosen = [choice[0] for choice in options]
     for index, choice_list in enumerate(options):
         best, best_cost = chosen[index], None
         for choice in choice_list:
             trial = list(chosen)
             trial[index] = choice
-            assignment = list(base)
-            for (members, _, _), values in zip(segments, trial, strict=True):
-                for row_index, value in zip(members, values, strict=True):
-                    assignment[row_index] = value
-            cost, _ = cost_of(assignment)
+            cost, _ = cost_of(build(trial))
             if best_cost is None or cost < best_cost:
                 best, best_cost = choice, cost
         chosen[index] = best
@@ -307,15 +316,18 @@ class _Cost:
         # per row, per label: the cost the row adds in that group, and the 一级 its weight counts to
         self.row_costs: list[list[float]] = []
         self.row_parents: list[list[str | None]] = []
+        parents_by_hint: dict[str | None, list[str | None]] = {}  # rows share a handful of hints
         for index, row in enumerate(rows):
             costs, parents = [], []
-            for k, label in enumerate(labels):
+            hint = row.level1_hint
+            if hint not in parents_by_hint:
+                parents_by_hint[hint] = [parent_of(label.canonical, hint) for label in labels]
+            for k, parent in enumerate(parents_by_hint[hint]):
                 cost = 0.0
                 if fixed_to[index] is None:
                     if row.cues & candidates_of[index] and families[k] not in row.cues:
                         cost += CUE_COST
                     cost += EARLIER * k
-                parent = parent_of(label.canonical, row.level1_hint)
                 if row.level1_hint and parent and parent != row.level1_hint:
                     cost += HINT_COST
                 costs.append(cost)
@@ -323,7 +335,10 @@ class _Cost:
             self.row_costs.append(costs)
             self.row_parents.append(parents)
         self.weights = [row.weight for row in rows]
-        self.splits = [(split.keys(), split) for split in lexicon.LEVEL1_WEIGHT_SPLITS]
+        # in Decimal, as the weights are summed: a dict compare, Decimal to Decimal, per assignment
+        self.splits = [
+            {key: Decimal(value) for key, value in split.items()} for split in lexicon.LEVEL1_WEIGHT_SPLITS
+        ]
 
     def __call__(self, assignment) -> tuple[float, bool]:
         # called for every candidate assignment: locals, no min/max calls, the same sums in the same order
@@ -360,10 +375,7 @@ class _Cost:
                 cost += EMPTY_LABEL_COST
                 continue
             cost += abs((span[0] + span[1]) / 2 - centre)
-        split = any(
-            weights.keys() == keys and all(weights[key] == value for key, value in split.items())
-            for keys, split in self.splits
-        )
+        split = weights in self.splits  # the same keys and every weight equal: a standard split
         if split:
             cost -= SPLIT_BONUS
         return cost, split

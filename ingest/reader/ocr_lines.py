@@ -66,7 +66,12 @@ def is_fund_total(cells: list[str]) -> bool:
 
 
 def is_total_line(cells: list[str]) -> bool:
-    return any(lexicon.SELF_EVAL_TOTAL_LABEL in cell.split() or fold(cell) == "总分" for cell in cells)
+    return any(map(_is_total_cell, cells))
+
+
+@lru_cache(maxsize=1 << 14)  # asked of every cell of every row while rows are read
+def _is_total_cell(cell: str) -> bool:
+    return lexicon.SELF_EVAL_TOTAL_LABEL in cell.split() or fold(cell) == "总分"
 
 
 def is_grade_line(cells: list[str]) -> bool:

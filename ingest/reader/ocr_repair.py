@@ -46,6 +46,11 @@ def has_han(text: str | None) -> bool:
     return bool(text and _HAN.search(text))
 
 
+def han_count(text: str) -> int:
+    """How many CJK characters the text holds (one regex pass, not a search per character)."""
+    return len(_HAN.findall(text))
+
+
 @lru_cache(maxsize=1 << 14)  # pure; every token of every row is asked, most of them again
 def is_noise(token: str) -> bool:
     """A token with no digit, letter or CJK character: '·', '//', ']', '+ /+'."""
@@ -188,6 +193,7 @@ def join_split_numbers(tokens: list[str], wanted: int) -> tuple[list[str], list[
 
 
 @lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 14)  # pure; asked of every token of every category cell, form after form
 def read_label_text(text: str) -> str:
     """A category cell as matching sees it: no spaces, OCR readings of 指标 and Japanese forms undone."""
     key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))

@@ -205,8 +205,9 @@ def place_levels(
         return
     labels2, unread2 = ocr_levels.assemble(pieces[2], ocr_repair.level2_labels())
     labels1, _ = ocr_levels.assemble(pieces[1], ocr_repair.level1_labels())
+    positions1 = [set(label.positions) for label in labels1]
     for row in rows:
-        on_row = [label for label in labels1 if row.positions & set(label.positions)]
+        on_row = [label for label, at in zip(labels1, positions1, strict=True) if row.positions & at]
         starting = [label for label in on_row if label.start in row.positions]
         row.level1_hint = (starting or on_row or [Label()])[-1].canonical
     places = [

@@ -36,7 +36,7 @@ from .ocr_lines import (
     is_indicator_header_line,
     is_total_line,
 )
-from .ocr_repair import has_han, read_number, unwrap
+from .ocr_repair import han_count, read_number, unwrap
 from .values import compose_target, target_composed_issue
 
 _UNIT_PIECE = re.compile(r"^[(（][^()（）]{1,8}[)）]$")
@@ -239,7 +239,7 @@ class IndicatorTable:
                 labels.append(token)
             else:
                 names.append(token)
-        if lenient and not any(sum(has_han(ch) for ch in token) >= 3 for token in names):
+        if lenient and not any(han_count(token) >= 3 for token in names):
             return labels + names, []  # short unreadable bits stay with the labels (and read as none)
         return labels, names
 

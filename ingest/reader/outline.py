@@ -19,8 +19,7 @@ import re
 from collections import Counter
 
 from . import values as v
-from .categories import is_level2, level1_of
-from .cell import Cell
+from .categories import is_level2_text, level1_of_text
 
 HEADER = "单位名称\t项目名称\t预算数\t一级指标\t二级指标\t三级指标\t指标值"
 _SPACES = " \u3000\u00a0"
@@ -32,11 +31,9 @@ def _depth(line: str) -> int:
 
 def _category_depth(lines: list[str]) -> int | None:
     """The indentation of the outline's 一级 lines, when the 二级 sit one deeper: None if no outline."""
-    level1 = Counter(
-        _depth(line) for line in lines if _depth(line) >= 2 and level1_of(Cell(line.strip(), 0, 0))
-    )
+    level1 = Counter(_depth(line) for line in lines if _depth(line) >= 2 and level1_of_text(line.strip()))
     for depth, count in level1.most_common():
-        if any(_depth(line) == depth + 1 and is_level2(Cell(line.strip(), 0, 0)) for line in lines):
+        if any(_depth(line) == depth + 1 and is_level2_text(line.strip()) for line in lines):
             return depth if count >= 1 else None
     return None
 
@@ -44,7 +41,7 @@ def _category_depth(lines: list[str]) -> int | None:
 def _start(lines: list[str], top: int) -> int:
     """The outline's first line: the unit and project lines just above its first 一级."""
     first_level1 = next(
-        k for k, line in enumerate(lines) if _depth(line) == top and level1_of(Cell(line.strip(), 0, 0))
+        k for k, line in enumerate(lines) if _depth(line) == top and level1_of_text(line.strip())
     )
     start = first_level1
     for depth in (top - 1, top - 2):
@@ -147,7 +144,7 @@ def bracketed_rows(lines: list[str]) -> list[str]:
     headings = {
         k: (m[1], m[2])
         for k, t in enumerate(texts)
-        if (m := _BRACKET_HEADING.match(t)) and level1_of(Cell(m[1], 0, 0))
+        if (m := _BRACKET_HEADING.match(t)) and level1_of_text(m[1])
     }
     codes = _unit_codes(texts)
     if len(headings) < 2 or not codes or codes[0] > min(headings):

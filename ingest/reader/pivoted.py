@@ -15,8 +15,8 @@ from __future__ import annotations
 import itertools
 import re
 
-from .categories import header_role, level1_of
-from .cell import Cell, label_key
+from .categories import header_role, level1_of_text
+from .cell import label_key
 from .lines import block_rows
 
 HEADER = "单位名称\t项目名称\t{amount}\t一级指标\t三级指标\t指标值"
@@ -50,7 +50,7 @@ def _category_columns(lines: list[str], header_at: int) -> list[str]:
     found = []
     for line in itertools.islice((line for line in lines[header_at:] if line.strip()), 6):
         for part in _cells(line):
-            category = level1_of(Cell(part.replace(" ", ""), 0, 0)) if part else None
+            category = level1_of_text(part.replace(" ", "")) if part else None
             if category and len(part.replace(" ", "")) <= 8:
                 found.append(part.replace(" ", ""))
     return found

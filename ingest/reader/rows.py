@@ -56,35 +56,62 @@ def split_rows(
     Cells no row takes go to ``unread``, so the caller can say so."""
     if not cells:
         return []
+    plan = _whole_rows(cells, slots)
+    if plan is not None:  # one row per printed row, named by its first cell: no tokens needed
+        named = [(cells[i].text.strip(), i, values, False) for i, values in plan]
+    else:
+        named = _best_rows(cells, slots, self_eval, unread)
+    rows = []
+    for printed, first, values, over_cells in named:
+        name = _NAME_PREFIX.sub("", printed.strip())
+        blank = v.is_blank(name)
+        if blank and all(v.is_blank(text) for _, text in values):
+            continue  # the template's unfilled row: "指标2:" or "……" and empty cells
+        name = "" if blank else name  # a row whose name cell is printed blank
+        rows.append(indicator(name, dict(values), level1, level2, cells[first].line_no))
+        if guesses is not None and over_cells:
+            guesses.append(rows[-1])
+        parts = [text for slot, text in values if slot in _TARGET_PARTS]
+        if parts and composed is not None and rows[-1].target is not None:
+            composed.append((rows[-1], " | ".join([*parts, dict(values).get("target", "")])))
+    return rows
+
+
+def _best_rows(
+    cells: list[Cell], slots: list[str], self_eval: bool, unread: list[Cell] | None
+) -> list[tuple[str, int, list, bool]]:
+    """The rows of the best-scoring cut of the run's tokens: each row's name as printed, the cell
+    it starts in, its values, and whether its name runs over several cells (a guess)."""
     toks = tokens_of(cells)
     if slots[0] in DESCRIPTIONS:
         toks = _description_cuts(toks)
-    plan = _whole_rows(toks, slots)
-    if plan is None:
-        plan = _best_cut(toks, slots, self_eval)
-    if unread is not None:
+    plan = _best_cut(toks, slots, self_eval)
+    if unread is not None and not _takes_all(plan, len(toks)):
         taken = {k for i, end, values in plan for k in range(i, end + len(values))}
-        if not taken.issuperset(range(len(toks))):  # nearly always every token is taken
+        if not taken.issuperset(range(len(toks))):
             unread += [
                 cells[c]
                 for c in dict.fromkeys(
                     t.cell for k, t in enumerate(toks) if k not in taken and not v.is_blank(t.text.strip())
                 )
             ]
-    rows = []
+    named = []
     for i, end, values in plan:
         end = min(end, _described_from(toks, i, end) or end)
-        name = _NAME_PREFIX.sub("", _name_text(toks[i:end]).strip())
-        if v.is_blank(name) and all(v.is_blank(text) for _, text in values):
-            continue  # the template's unfilled row: "指标2:" or "……" and empty cells
-        name = "" if v.is_blank(name) else name  # a row whose name cell is printed blank
-        rows.append(indicator(name, dict(values), level1, level2, cells[toks[i].cell].line_no))
-        if len({t.cell for t in toks[i:end]}) > 1 and guesses is not None:
-            guesses.append(rows[-1])
-        parts = [text for slot, text in values if slot in _TARGET_PARTS]
-        if parts and composed is not None and rows[-1].target is not None:
-            composed.append((rows[-1], " | ".join([*parts, dict(values).get("target", "")])))
-    return rows
+        over_cells = end - i > 1 and len({t.cell for t in toks[i:end]}) > 1
+        named.append((_name_text(toks[i:end]), toks[i].cell, values, over_cells))
+    return named
+
+
+def _takes_all(plan: list, count: int) -> bool:
+    """The plan's rows follow each other without a gap and end with the last token: nearly always,
+    and so a set of every token taken is only made when they do not."""
+    at = 0
+    for i, end, values in plan:
+        if i != at:
+            return False
+        at = end + len(values)
+    return at == count
 
 
 def _description_cuts(toks: list[Tok]) -> list[Tok]:
@@ -151,26 +178,32 @@ def _words_go_on(toks: list[Tok], j: int) -> bool:
     )
 
 
-def _whole_rows(toks: list[Tok], slots: list[str]) -> list | None:
-    """The plain case, read without a search: every physical row of separated cells holds a name
-    and exactly one value per column, each fitting it. None when any row does not."""
-    if not toks or any(t.glued or t.row < 0 for t in toks):
+def _whole_rows(cells: list[Cell], slots: list[str]) -> list | None:
+    """The plain case, read without a search or tokens: every physical row of separated cells holds
+    a name and exactly one value per column, each fitting it (the rows as (first cell, values)).
+    None when any row does not, or any cell is run-together text (its values are cut out later)."""
+    if not cells or any(c.glued or c.row < 0 for c in cells):
         return None
+    texts = [c.text.strip() for c in cells]
+    # a row's last cells, when empty, were dropped with their separators: only trailing word columns
+    fewest = max((k + 1 for k, slot in enumerate(slots) if slot not in _TRAILING_WORDS), default=0)
     plan, i = [], 0
-    while i < len(toks):
+    while i < len(cells):
         end = i + 1
-        while end < len(toks) and toks[end].row == toks[i].row:
+        while end < len(cells) and cells[end].row == cells[i].row:
             end += 1
-        given = end - i - 1  # a row's last cells, when empty, were dropped with their separators
-        if given > len(slots) or any(slot not in _TRAILING_WORDS for slot in slots[given:]):
+        given = end - i - 1
+        if given > len(slots) or given < fewest:
             return None
-        blank_name = v.is_blank(toks[i].text) and given > 0  # "-" | ≥2个 | …: no name printed
-        if not blank_name and (toks[i].atom or _name_fit(toks[i].text) <= 0):
+        blank_name = v.is_blank(texts[i]) and given > 0  # "-" | ≥2个 | …: no name printed
+        if not blank_name and (v.looks_like_target(texts[i]) or _name_fit(texts[i]) <= 0):
             return None
-        values = [(slot, t.text) for slot, t in zip(slots, toks[i + 1 : end], strict=False)]
-        if any(_slot_fit(t, slot) == _NEG for slot, t in zip(slots, toks[i + 1 : end], strict=False)):
-            return None
-        plan.append((i, i + 1, values))
+        values = []
+        for slot, text in zip(slots, texts[i + 1 : end], strict=False):
+            if _text_fit(text, v.looks_like_target(text), slot) == _NEG:
+                return None
+            values.append((slot, text))
+        plan.append((i, values))
         i = end
     return plan
 
@@ -282,6 +315,8 @@ def _described_from(toks: list[Tok], i: int, end: int) -> int | None:
 
 
 def _name_text(toks: list[Tok]) -> str:
+    if len(toks) == 1:  # most names: one token, printed as it is
+        return toks[0].text
     return "".join((" " if k and t.spaced and not t.glued else "") + t.text for k, t in enumerate(toks))
 
 
@@ -396,6 +431,8 @@ def _text_fit(printed: str, atom: bool, slot: str) -> float:
 
 def _points(text: str | None) -> Decimal | None:
     """A weight or score: a number, or a percentage of the 100 points ("20%" is 20)."""
+    if text is None:  # most rows of a target form: no weight, no score
+        return None
     value = v.number(text)
     return value if value is not None else v.rate(text)
 

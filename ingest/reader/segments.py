@@ -35,7 +35,9 @@ def split_forms(cells: list[Cell]) -> list[Segment]:
     start, title, form_type = 0, None, FormType.TARGET
     has_name = has_table = has_fields = False
     for k, cell in enumerate(cells):
-        found = title_type(cell) if not _inside_sentence(cells, k) else None
+        found = title_type(cell)
+        if found and _inside_sentence(cells, k):
+            found = None
         is_name_label = (
             is_project_name_label(cell) and not item_header_at(cells, k) and not in_table_header(cells, k)
         )

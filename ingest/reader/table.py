@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import Indicator
 from . import values as v
@@ -30,6 +31,18 @@ _TARGET_PARTS = ("target_operator", "target_unit")
 _SCORE_PARTS = ("score", "weight", "weighted_score")
 # The 得分计算方法 column's boilerplate ("完成值达到指标值,记满分;未达到指标值,按B/A…该指标分值记分"),
 # printed once down the table's side: how rows are scored, never a row
+_CATEGORY_LABELS = vocab.LEVEL1 | vocab.LEVEL2
+_LEVEL2_OR_COST = vocab.LEVEL2 | {"成本指标"}
+_VALUE_TAIL = re.compile(r"值$")
+_ROW_NUMBER = re.compile(r"\d{1,3}")
+
+
+@lru_cache(maxsize=1 << 12)
+def _names_a_level2(level1: str) -> bool:
+    """A 一级 reading that names a 二级 (成本指标, and 成本值: Shandong's)."""
+    return _VALUE_TAIL.sub("指标", label_key(level1)) in _LEVEL2_OR_COST
+
+
 _SCORING_RULE = re.compile(r"记满分|分值[记计]分|来[记计]分|按比例[记计扣]分")
 
 
@@ -175,37 +188,37 @@ class IndicatorTable:
         run: list[Cell] = []
         outer = _outer_levels(cells)
         for k, cell in enumerate(cells):
-            l1 = level1_of(cell)
-            if self.level2_names and (l1 or is_level2(cell)) and self._names_its_row(cells, k):
+            l1 = printed_l1 = level1_of(cell)  # l1: the 一级 it is read as, which the tests below may undo
+            l2 = is_level2(cell)
+            category = bool(l1) or l2
+            if self.level2_names and category and self._names_its_row(cells, k):
                 out += self._rows(run, level1, level2)
                 level2, run = category_text(cell), [cell]
                 continue
-            if outer and (l1 or is_level2(cell)):
+            if outer and category:
                 out += self._rows(run, level1, level2)
                 run = []
-                if cell.key in outer or (
-                    l1 and label_key(category_text(cell)) not in vocab.LEVEL1 | vocab.LEVEL2
-                ):
+                if cell.key in outer or (l1 and label_key(category_text(cell)) not in _CATEGORY_LABELS):
                     level1, level2 = l1, None
                 else:
                     level2 = category_text(cell)
                 continue
             if (
                 l1
-                and re.sub(r"值$", "指标", label_key(l1)) in vocab.LEVEL2 | {"成本指标"}  # 成本值: Shandong's
+                and _names_a_level2(l1)
                 and (level1 or level2 or out or run)  # or after rows whose merged cells the page lost
                 and not _next_is_level2(cells, k)
             ):
                 l1 = None  # 成本指标 under 产出指标 (2020 template), or among 二级s whose 一级 was lost
             if l1 and l1 == level1 and level2 is None and not run:
                 l1 = None  # the 一级 printed again in the 二级 column: 满意度指标 | 满意度指标
-            if not l1 and level2 and not run and is_level2(cell) and _bare_word(cell):
+            if not l1 and level2 and not run and l2 and _bare_word(cell):
                 run.append(cell)  # a bare word (满意度) right after a 二级 label is the row's name
                 continue
             if (
                 level2
                 and label_key(level1 or "") in vocab.EVALUATION_LEVEL1
-                and is_level2(cell)
+                and l2
                 and _bare_word(cell)
                 and k + 2 < len(cells)
                 and v.number(cells[k + 1].text) is not None
@@ -215,16 +228,16 @@ class IndicatorTable:
                     cell
                 )  # 财务管理 | 3 | 3 under 项目管理 / 资金管理: a 三级 name, its 分值, its 得分
                 continue
-            if _names_a_row(cells, k):
+            if category and _names_a_row(cells, k):
                 self.category_names.append(cell)
                 run.append(cell)  # "满意度 ≥90%": a category word with a value and no name is the name
                 continue
-            if l1 or is_level2(cell) or (l1 is None and level1_of(cell)) or header_role(cell.key):
+            if l1 or l2 or (l1 is None and printed_l1) or header_role(cell.key):
                 out += self._rows(run, level1, level2)
                 run = []
                 if l1:
                     level1, level2 = l1, None
-                elif is_level2(cell) or level1_of(cell):
+                elif l2 or printed_l1:
                     level2 = category_text(cell)
                 elif (
                     cell.key in vocab.EVALUATION_WRAPPED_LEVEL2
@@ -249,17 +262,22 @@ class IndicatorTable:
         return out
 
 
+# The first halves a wrapped 二级 label may be cut into (three characters or more): a cell that is
+# none of them starts no split label, which spares the look-ahead for nearly every cell.
+_LEVEL2_HEADS = frozenset(label[:n] for label in vocab.LEVEL2 for n in range(3, len(label)))
+
+
 def _split_labels_joined(cells: list[Cell]) -> list[Cell]:
     """A merged 二级 cell whose label wrapped is printed around its row, one cell a line:
     "社会公众或服务" | name | target | "对象满意度指标". The two halves make the label, in the head's place."""
     out = list(cells)
     for k, cell in enumerate(out):
         key = cell.key
-        if len(key) < 3 or key in vocab.LEVEL2 or is_level2(cell) or level1_of(cell):
+        if key not in _LEVEL2_HEADS or key in vocab.LEVEL2 or is_level2(cell) or level1_of(cell):
             continue
         for j in range(k + 1, min(k + 5, len(out))):
-            whole = key + out[j].key
-            if out[j].key.endswith("指标") and len(out[j].key) >= 3 and whole in vocab.LEVEL2:
+            tail = out[j].key
+            if len(tail) >= 3 and tail.endswith("指标") and key + tail in vocab.LEVEL2:
                 out[k] = Cell(cell.text + out[j].text, cell.line_no, cell.row)
                 del out[j]
                 break
@@ -313,7 +331,7 @@ def _outer_levels(cells: list[Cell]) -> frozenset[str]:
             and level1_of(cell)
             and level1_of(after)
             and after.key != cell.key
-            and label_key(category_text(after)) not in vocab.LEVEL2 | {"成本指标"}
+            and label_key(category_text(after)) not in _LEVEL2_OR_COST
         ):
             outer.add(cell.key)
     return frozenset(outer)
@@ -369,7 +387,7 @@ def _without_row_numbers(cells: list[Cell]) -> list[Cell]:
     numbered = [
         row[0]
         for row in _physical_rows(cells)
-        if len(row) >= 2 and re.fullmatch(r"\d{1,3}", row[0].text.strip())
+        if len(row) >= 2 and _ROW_NUMBER.fullmatch(row[0].text.strip())
     ]
     runs = sum(1 for a, b in itertools.pairwise(numbered) if int(b.text) == int(a.text) + 1)
     if len(numbered) < 3 or runs < 0.8 * (len(numbered) - 1):

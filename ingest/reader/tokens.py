@@ -4,7 +4,6 @@ qualitative target words) cut out of run-together cells where they can only be v
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,52 +29,58 @@ class Tok:
 
 def tokens_of(cells: list[Cell]) -> list[Tok]:
     toks: list[Tok] = []
-    per_row = Counter(c.row for c in cells)
-    rows_with_many = {row for row, count in per_row.items() if count > 1}
+    rows, rows_with_many = set(), set()  # sets, not a Counter: this runs for every run of every table
+    for cell in cells:
+        if cell.row in rows:
+            rows_with_many.add(cell.row)
+        rows.add(cell.row)
     seen_rows: set[int] = set()
+    gaps: list[int] = []  # the first token of each cell after a line of empty cells
     for k, cell in enumerate(cells):
         start = cell.row in rows_with_many and cell.row not in seen_rows
         seen_rows.add(cell.row)
+        if cell.after_bars:
+            gaps.append(len(toks))
         text = cell.text.strip()
         if not cell.glued:
-            toks.append(
-                Tok(
-                    text,
-                    v.looks_like_target(text),
-                    k,
-                    start,
-                    cell.row in rows_with_many,
-                    spaced=cell.spaced,
-                    row=cell.row,
-                )
-            )
+            atom = v.looks_like_target(text)
+            toks.append(Tok(text, atom, k, start, cell.row in rows_with_many, False, cell.spaced, cell.row))
             continue
-        position = 0
-        folded = v.nfkc(text)
-        atoms = _accepted_atoms(folded)
-        # "已完成": one word, not a name "已" and a value "完成"; so no value beside a lone character
-        bounds = [0, *(x for a in atoms for x in (a.start(), a.end())), len(folded)]
-        lone = {k for k in range(len(atoms)) if _lone(folded, bounds[2 * k], bounds[2 * k + 1])
-                or _lone(folded, bounds[2 * k + 2], bounds[2 * k + 3])}  # fmt: skip
-        atoms = [a for k, a in enumerate(atoms) if k not in lone]
-        if not atoms:  # the whole cell one token: its row is known
+        pieces = _value_pieces(text)
+        if pieces is None:
             toks.append(Tok(text, v.looks_like_target(text), k, start, glued=True, row=cell.row))
             continue
-        for match in atoms:
-            if match.start() > position:
-                toks.append(Tok(folded[position : match.start()], False, k, start, glued=True))
-                start = False
-            toks.append(Tok(folded[match.start() : match.end()], True, k, start, glued=True))
+        for piece, atom in pieces:
+            toks.append(Tok(piece, atom, k, start, glued=True))
             start = False
-            position = match.end()
-        if position < len(folded):
-            toks.append(Tok(folded[position:], False, k, start, glued=True))
-    gaps = {k for k, cell in enumerate(cells) if cell.after_bars}
-    for tok in toks if gaps else ():
-        if tok.cell in gaps:
-            tok.after_gap = True
-            gaps.discard(tok.cell)
+    for first in gaps:  # every cell gives one token or more
+        toks[first].after_gap = True
     return toks
+
+
+@lru_cache(maxsize=1 << 14)  # pure on the cell's text: the same run-together rows recur form after form
+def _value_pieces(text: str) -> tuple[tuple[str, bool], ...] | None:
+    """Run-together text cut into its words and the values in it, in order, each value marked
+    True; None when no value is cut out of it."""
+    position = 0
+    folded = v.nfkc(text)
+    atoms = _accepted_atoms(folded)
+    # "已完成": one word, not a name "已" and a value "完成"; so no value beside a lone character
+    bounds = [0, *(x for a in atoms for x in (a.start(), a.end())), len(folded)]
+    lone = {k for k in range(len(atoms)) if _lone(folded, bounds[2 * k], bounds[2 * k + 1])
+            or _lone(folded, bounds[2 * k + 2], bounds[2 * k + 3])}  # fmt: skip
+    atoms = [a for k, a in enumerate(atoms) if k not in lone]
+    if not atoms:
+        return None
+    pieces = []
+    for match in atoms:
+        if match.start() > position:
+            pieces.append((folded[position : match.start()], False))
+        pieces.append((folded[match.start() : match.end()], True))
+        position = match.end()
+    if position < len(folded):
+        pieces.append((folded[position:], False))
+    return tuple(pieces)
 
 
 def _lone(text: str, start: int, end: int) -> bool:

@@ -92,6 +92,7 @@ def is_figure(text: str) -> bool:
     return number(text) is not None or rate(text) is not None or parse_amount(text) is not None
 
 
+@lru_cache(maxsize=1 << 15)  # asked of every candidate name and value of every row
 def is_blank(text: str | None) -> bool:
     return text is None or nfkc(text).strip() in _BLANKS
 
