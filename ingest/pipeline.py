@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 import duckdb
 import pyarrow as pa
@@ -230,18 +229,13 @@ def _init_worker(known_ids: frozenset[str], max_file_bytes: int = MAX_FILE_BYTES
 def read_and_parse(path: Path) -> list[Read]:
     """One file's results: its document (or unchanged, or skipped), or an archive's members'."""
     try:
-        with open(path, "rb") as f:
-            data = _read_up_to(f, _max_file_bytes)  # never more than the limit in memory
-            too_large = len(data) > _max_file_bytes
-            if too_large:
-                digest, size = _hash_rest(f, data)
+        data, document_id, size_over_limit = _read_file(path, _max_file_bytes)
     except OSError as exc:
         return [Skipped(str(path), f"unreadable: {exc.strerror or exc}")]
-    document_id = digest if too_large else hashlib.sha256(data).hexdigest()
     if document_id in _known_ids:
         return [Unchanged(document_id, str(path))]
-    if too_large:
-        return [too_large_document(document_id, str(path), size, _max_file_bytes)]
+    if size_over_limit is not None:
+        return [too_large_document(document_id, str(path), size_over_limit, _max_file_bytes)]
     if sniff(data, str(path)) == ZIP:
         return _unpack(data, str(path), document_id)
     return [_parse(data, str(path))]
@@ -358,27 +352,28 @@ def parse_all(
                 future.cancel()
 
 
-def _read_up_to(f: BinaryIO, max_file_bytes: int) -> bytes:
-    """The file's bytes, at most ``max_file_bytes`` + 1 (that one more says it is over the limit).
-    Asks for its size first: read(n) allocates n bytes, and the limit is 16 MB, for every file."""
-    size = os.fstat(f.fileno()).st_size
-    data = f.read(min(size, max_file_bytes) + 1)
-    if size < len(data) <= max_file_bytes:  # it grew while read: the rest, up to the limit
-        data += f.read(max_file_bytes + 1 - len(data))
-    return data
+def _read_file(path: Path, max_file_bytes: int) -> tuple[bytes, str, int | None]:
+    """The file's bytes (never more than the limit + 1 in memory), its content hash, and its size
+    when it is over the limit (hashed in chunks, not read whole); else None. Raises OSError."""
+    with open(path, "rb") as f:
+        # its size first: read(n) allocates n bytes, and the limit is 16 MB, for every file
+        size = os.fstat(f.fileno()).st_size
+        data = f.read(min(size, max_file_bytes) + 1)
+        if size < len(data) <= max_file_bytes:  # it grew while read: the rest, up to the limit
+            data += f.read(max_file_bytes + 1 - len(data))
+        if len(data) > max_file_bytes:
+            digest, size = _hash_rest(f, data)
+            return data, digest, size
+    return data, hashlib.sha256(data).hexdigest(), None
 
 
 def _unchanged(path: Path, known_ids: frozenset[str], max_file_bytes: int) -> Unchanged | None:
     """The file as Unchanged when its content is loaded already; None for the workers to read
-    (also when it cannot be read or is over the limit: they record why)."""
+    (also when it cannot be read: they record why)."""
     try:
-        with open(path, "rb") as f:
-            data = _read_up_to(f, max_file_bytes)
+        _, document_id, _ = _read_file(path, max_file_bytes)
     except OSError:
         return None
-    if len(data) > max_file_bytes:
-        return None
-    document_id = hashlib.sha256(data).hexdigest()
     return Unchanged(document_id, str(path)) if document_id in known_ids else None
 
 
