@@ -145,19 +145,40 @@ ending_keys as (
 ),
 
 -- a key most of the unit's names share (经费, 项目) says nothing: only keys that make at most
--- project_link_max_pairs_per_key pairs block
+-- project_link_max_pairs_per_key pairs block. A key's pairs are counted as starting × ending
+-- names, not by joining them: that join is the square of a common key's names (at N = 20,000 in
+-- the benchmark it took 93 of this model's 104 s; counted, the model takes 28 s).
+starting_key_counts as (
+    select
+        unit_id,
+        fiscal_year,
+        block_key,
+        count(*) as n_projects
+    from starting_keys
+    group by unit_id, fiscal_year, block_key
+),
+
+ending_key_counts as (
+    select
+        unit_id,
+        fiscal_year,
+        block_key,
+        count(*) as n_projects
+    from ending_keys
+    group by unit_id, fiscal_year, block_key
+),
+
 selective_keys as (
     select
-        starting_keys.unit_id,
-        starting_keys.fiscal_year,
-        starting_keys.block_key
-    from starting_keys
-    inner join ending_keys
-        on starting_keys.unit_id = ending_keys.unit_id
-            and starting_keys.fiscal_year = ending_keys.fiscal_year
-            and starting_keys.block_key = ending_keys.block_key
-    group by starting_keys.unit_id, starting_keys.fiscal_year, starting_keys.block_key
-    having count(*) <= {{ var('project_link_max_pairs_per_key') }}
+        starting_key_counts.unit_id,
+        starting_key_counts.fiscal_year,
+        starting_key_counts.block_key
+    from starting_key_counts
+    inner join ending_key_counts
+        on starting_key_counts.unit_id = ending_key_counts.unit_id
+            and starting_key_counts.fiscal_year = ending_key_counts.fiscal_year
+            and starting_key_counts.block_key = ending_key_counts.block_key
+    where starting_key_counts.n_projects * ending_key_counts.n_projects <= {{ var('project_link_max_pairs_per_key') }}
 ),
 
 pairs_by_key as (
