@@ -363,3 +363,25 @@ def test_header_one_word_per_line_with_name_target_rows_stays_pdftext():
     lines = ["项目支出绩效目标表", "项目名称： 某项目", "一级指标", "二级指标", "三级指标", "指标值"]
     lines += ["产出指标 数量指标 培训人次 ≥800人次", "质量指标 合格率 ≥95%", "时效指标 及时率 100%"]
     assert detect_layout(lines) == "pdftext_target"
+
+
+def test_blank_total_takes_the_figure_of_its_sub_row_named_by_prefix_or_subtotal():
+    """A blank 年度资金总额 followed by its sub-rows: "其中:中央补助" (陕西 陈仓, bar rows) and
+    "(一)财政拨款小计" (四川 昭化) are sub-rows the vocabulary does not list; the figure after them is
+    the total's, not lost when the unknown sub-row label clears the wait."""
+    bars = (
+        "绩效目标表(一般公共预算资金) | |||||\n项目名称 |\n残疾人事业发展补助资金(一般公共预算) | ||||\n"
+        "区级主管部门 |\n区残联 | ||||\n资金金额 |\n年度资金总额 |\n||||\n其中:中央补助 |\n50.29 | ||||\n"
+        "地方资金 |\n|||||\n"
+    )
+    (form,) = parse_text(bars + TSV_TABLE.replace("\t", " | ")).forms
+    assert form.budget_current == Decimal("50.29")
+    subtotal = (
+        "项目名称 特困家庭再扶助(独生子女死亡再扶助)\n预算单位 区卫生健康局\n"
+        "项目资金(万元) 年度资金总额 金额(万元)\n   (一)财政拨款小计 6.30\n       1、一般公共预算 6.30\n"
+        "       2、政府性基金 0.00\n   (二)自有资金小计 0.00\n"
+    )
+    (form,) = parse_text(
+        "项目支出绩效目标申报表\n(2021年度)\n" + subtotal + TSV_TABLE.replace("\t", " ")
+    ).forms
+    assert (form.amount_unit, form.budget_current) == ("万元", Decimal("6.30"))

@@ -454,7 +454,9 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
                 if attr:
                     self._set_amount(attr, label, amount, cell)
                 return
-            if not v.is_blank(cell.text):
+            if key.endswith("小计") or v.nfkc(cell.text).startswith("其中:"):
+                self.pending_amounts.append((None, cell))  # "其中:中央补助", "(一)财政拨款小计": a sub-row
+            elif not v.is_blank(cell.text):
                 self.pending_amounts.clear()
         if self.table is None and not self.past_fund_block and self._is_figure(cell):
             self.loose_figures.append(cell)

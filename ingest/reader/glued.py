@@ -21,6 +21,7 @@ from .values import is_name_with_unit
 # its closing bracket lost where the cell ends ("年初目标值(A", as label_key reads it).
 _LABEL_SUFFIX = r"(?:\((?:万元|元|[A-Z/×*%\d]{1,12}|\d+分)(?:\)|$))?"
 _COLON = re.compile(r"[:：]")
+_FUND_SOURCES = ("资金", "补助", "拨款", "收入")  # how a fund block's sub-row ends: "中央补助", "地方资金"
 _LINE_MARKER = re.compile(r"^\d{1,2}、(?=\S)")
 # A two-character total row label starting a run of figures (longer ones cut run-together text anyway)
 _TOTAL_ROW = re.compile(r"^(?:总额|合计)(?=\d[\d.,%]*$)")
@@ -128,6 +129,8 @@ def split_colon(part: str) -> list[str]:
         return [part]  # "金额单位:万元" states the unit; it is no field
     if head.startswith(vocab.REASON_HEADER_PREFIXES) and len(tail) > 8:
         return [part]  # "偏差原因:部分…。改进措施:…": a 偏差原因 cell's own text, no field and its value
+    if head == "其中" and tail.endswith(_FUND_SOURCES) and label_key(tail) not in ALL_LABELS:
+        return [part]  # "其中:中央补助": a fund block's sub-row named by its prefix, not in the vocabulary
     if head in ("其中",) or label_key(head) in _SHORT_LABELS:
         pieces = [head + match.group()] if head != "其中" else []  # the colon kept: it marks a label
         return pieces + (split_colon(tail) if tail else [])
