@@ -385,3 +385,13 @@ def test_blank_total_takes_the_figure_of_its_sub_row_named_by_prefix_or_subtotal
         "项目支出绩效目标申报表\n(2021年度)\n" + subtotal + TSV_TABLE.replace("\t", " ")
     ).forms
     assert (form.amount_unit, form.budget_current) == ("万元", Decimal("6.30"))
+
+
+def test_amount_with_its_parts_in_brackets_is_not_cut_as_run_together_labels():
+    """湖南 望城: "500万元(其中上级资金220万元)" alone on its line is one amount, not labels to cut."""
+    text = (
+        "区残联专项资金绩效目标申报表\n(2018年度)\n填报单位(盖章)长沙市望城区残疾人联合会\n专项名称\n残疾人就业保障金\n"
+        "部门名称\n区残联\n资金总额(万元)\n500万元(其中上级资金220万元)\n"
+    )
+    (form,) = parse_text(text + TSV_TABLE).forms
+    assert (form.amount_unit, form.budget_current or form.budget_total) == ("万元", Decimal("500"))

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from ..numbers import parse_amount
 from ..text import PINYIN_READING as _PINYIN
 from ..traditional import simplified
 from . import vocabulary as vocab
@@ -283,6 +284,8 @@ def _glued_pieces(part: str, not_first_row: bool, alone: bool) -> _Pieces:
     part = _LINE_MARKER.sub("", part) if not_first_row else part
     if alone and _TITLE_LINE.match(simplified(part)):
         return ((part, True, False),)  # "市级部门预算项目绩效目标表": a title, not labels
+    if ("(其中" in part or "（其中" in part) and parse_amount(part) is not None:
+        return ((part, alone, False),)  # "500万元(其中上级资金220万元)": one amount, its parts in brackets
     pieces = _split_on_labels(part, in_words=not alone)
     if len(pieces) == 1 and (total := _TOTAL_ROW.match(part)):
         pieces = [total.group(), part[total.end() :]]  # "总额5.005.00100.00%10": the fund block's total row
