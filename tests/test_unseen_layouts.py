@@ -395,3 +395,13 @@ def test_amount_with_its_parts_in_brackets_is_not_cut_as_run_together_labels():
     )
     (form,) = parse_text(text + TSV_TABLE).forms
     assert (form.amount_unit, form.budget_current or form.budget_total) == ("万元", Decimal("500"))
+
+
+def test_project_unit_outranks_the_filing_unit():
+    """湖南 宁乡: 填报单位 is who files (the 镇政府), 项目单位 the unit that carries the project out."""
+    text = (
+        "项目绩效目标表(2021年度)填报单位(盖章):宁乡市坝塘镇人民政府 项目名称镇域内基础设施建设"
+        "项目属性新增项目□延续项目√主管部门坝塘镇主管部门编码项目单位坝塘镇项目负责人蒋建华\n"
+    )
+    (form,) = parse_text(text + TSV_TABLE).forms
+    assert (form.unit_name, form.supervisor_name) == ("坝塘镇", "坝塘镇")

@@ -84,7 +84,7 @@ FIELD_PATTERNS: tuple[tuple[str, str, int], ...] = (
 )
 # Which of two labels for the same field wins: the executing unit over the department that files.
 FIELD_PRIORITY: dict[str, int] = {
-    "省级主管部门": 1, "中央主管部门": 1, "地方主管部门": 2, "资金使用单位": 3, "用款单位": 3, "实施单位": 3, "项目实施单位": 3, "项目执行单位": 3, "执行单位": 3, "部门": 0, "部门名称": 0, "预算部门": 1,
+    "省级主管部门": 1, "中央主管部门": 1, "地方主管部门": 2, "资金使用单位": 3, "用款单位": 3, "实施单位": 3, "项目实施单位": 3, "项目执行单位": 3, "执行单位": 3, "项目单位": 3, "部门": 0, "部门名称": 0, "预算部门": 1,
 }  # fmt: skip
 # The continuation of a label split over two cells ("主管部门" | "及编码").
 LABEL_TAILS: frozenset[str] = frozenset(
