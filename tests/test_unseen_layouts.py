@@ -405,3 +405,23 @@ def test_project_unit_outranks_the_filing_unit():
     )
     (form,) = parse_text(text + TSV_TABLE).forms
     assert (form.unit_name, form.supervisor_name) == ("坝塘镇", "坝塘镇")
+
+
+def test_year_from_the_title_head_run_into_an_attachment_number_or_from_the_notice():
+    """四川 南江: run-together text cuts "…附件22023年省级…(第一批)区域" | "绩效目标表": the year sits
+    in the title's head, after the attachment's number. 陕西 陈仓: the form prints no year; the notice
+    it is attached to hands down "2023年" funds."""
+    glued = (
+        "南江县财政局2024年6月7日附件22023年省级财政林业草原专项资金(第一批)区域绩效目标表资金名称"
+        "省级财政林业草原专项资金(天然林保护、林业草原支撑保障体系建设)主管部门南江县林业局年度金额(万元)158.18\n"
+    )
+    (form,) = parse_text(glued + TSV_TABLE).forms
+    assert form.fiscal_year == 2023
+    notice = (
+        "区残联:\n根据宝鸡市财政局《关于下达2023年中央残疾人事业发展补助资金的通知》(宝市财办社〔2022〕334号)文件精神,"
+        "现将补助资金下达给你们。\n绩效目标表(一般公共预算资金) | |||||\n项目名称 |\n"
+        "残疾人事业发展补助资金(一般公共预算) | ||||\n区级主管部门 |\n区残联 | ||||\n"
+    )
+    document = parse_text(notice + TSV_TABLE.replace("\t", " | "))
+    assert document.forms[0].fiscal_year == 2023
+    assert "fiscal_year_from_notice" in [issue.code for issue in document.issues]

@@ -49,15 +49,6 @@ from .settle import (
 )
 from .table import HEADERLESS_SLOTS, IndicatorTable, header_length, headerless_table_at
 
-# not after a digit: "12020年" is no year (a code or a figure run into it)
-# "(2017年度)", and "(20 17 年度)": pdftotext may part a year's digits, never a year from its 年度
-_YEAR_OF_FORM = re.compile(r"(?<!\d)((?:19|20) ?\d{2})\s*年\s*度")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
-# The project's period within one year ("项目起止时间 | 2016 年 1 月起至 2016 年 12 月止"): the form's
-# year when nothing else states one (an evaluation's own period is no project's year).
-_PERIOD_IN_A_YEAR = re.compile(
-    r"(?:起止时间|实施期|项目期|实施周期|执行期)[^0-9]{0,6}((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月[^年]{0,12}?(?:至|到|-|—|~)\s*(?:\1\s*年|\d{1,2}\s*月)"
-)
 _LEADING_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?(?:万元|元))(?=[\u4e00-\u9fff])")
 _LABEL_TAIL_FIGURE = re.compile(r"^[\u3400-\u9fff()]{1,8}?[:]?(\d[\d,]*(?:\.\d+)?(?:万元|万|元))$")
 # Another table's title after the form's ("项目支出绩效自评结果汇总表", "…资金分配明细表")
@@ -316,22 +307,11 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
     # --- boundaries, year and table header -----------------------------------------------------
 
     def _year(self) -> int | None:
-        """The year the title states ("(2020年度)", "2023年项目支出…"); without a title, the first
-        short cell that states one ("2020年绩效目标"), then any: prose mentions other years."""
-        cells = self.segment.cells
-        t = self.segment.title
-        windows = (
-            lambda: " ".join(c.text for c in cells[max(0, t - 2) : t + 4]) if t is not None else "",
-            lambda: " ".join(c.text for c in cells[:80] if len(c.key) <= 20),
-            lambda: " ".join(c.text for c in cells[:40]),
-        )  # built only as far as needed
-        for window in (make() for make in windows):
-            for pattern in (_YEAR_OF_FORM, _YEAR):
-                match = pattern.search(v.nfkc(window))
-                if match:
-                    return int(match.group(1).replace(" ", ""))
-        match = _PERIOD_IN_A_YEAR.search(simplified(v.nfkc(" ".join(c.text for c in cells[:120]))))
-        return int(match.group(1)) if match else None
+        year, notice = self.segment.year()
+        if notice:
+            message = f"no year on the form; {year} from the notice before it ({notice!r})"
+            self.note(Severity.INFO, "fiscal_year_from_notice", message, self.segment.preamble[0].line_no)
+        return year
 
     def _ends_table(self, cell: Cell, k: int) -> bool:
         if self.table is not None and self.table.project_columns and in_table_header(self.segment.cells, k):
