@@ -425,3 +425,15 @@ def test_year_from_the_title_head_run_into_an_attachment_number_or_from_the_noti
     document = parse_text(notice + TSV_TABLE.replace("\t", " | "))
     assert document.forms[0].fiscal_year == 2023
     assert "fiscal_year_from_notice" in [issue.code for issue in document.issues]
+
+
+def test_latest_evaluation_row_after_the_table_is_no_indicator():
+    """浙江 临海: "最近年度绩效评价情况 | 优秀□ 良好□ …" follows the indicator table: a field of the
+    form, which ends the table, not a 满意度 row."""
+    text = (
+        "项目名称: | 绿化养护经费 | 项目编号: |\n指标类型 | 指标名称 | 指标值 | 指标描述 |\n"
+        "满意度指标 | 服务对象或受益者满意度指标 | ≥95% | 服务对象对于绿化的养护及配套设施的维护满意率应该在95%以上 |\n"
+        "最近年度绩效评价情况 | 优秀□ 良好□ 合格□ 不合格□未评价□ | 附上一年度评价报告列示的主要问题 |\n"
+    )
+    (form,) = parse_text(text).forms
+    assert [row.target for row in form.indicators] == ["≥95%"]
