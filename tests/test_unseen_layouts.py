@@ -437,3 +437,23 @@ def test_latest_evaluation_row_after_the_table_is_no_indicator():
     )
     (form,) = parse_text(text).forms
     assert [row.target for row in form.indicators] == ["≥95%"]
+
+
+def test_last_row_whose_target_the_end_of_the_text_cut_is_not_read():
+    """A page stored up to a size stops inside its last target: "验收合格率 1" (of 100%, 安徽 金安)
+    and "定性 | 减" (of 减少, 湖南 南县) are cut, not targets; "社会满意度 100%" is whole."""
+    head = "项目支出绩效目标表\n(2023年度)\n项目名称 残疾人康复项目\n一级\n指标\n二级指标 三级指标 指标值\n"
+    rows = "产出指标 数量指标 签约康复人数 ≥18000人\n涉及乡镇街数量 =22个\n发放辅助器具人数 ≥4000人\n"
+    document = parse_text(head + rows + "质量指标 验收合格率 1")
+    assert [row.name for row in document.forms[0].indicators][-1] == "发放辅助器具人数"
+    assert "indicator_cut_off" in [issue.code for issue in document.issues]
+    whole = parse_text(head + rows + "满意度指标 服务对象满意度指标 社会满意度 100%")
+    assert whole.forms[0].indicators[-1].target == "100%"
+    bars = (
+        "项目名称 | 疾病预防控制经费 |\n一级指标 | 二级指标 | 三级指标 | 指标值类型 | 目标值 | 度量单位 | 指标值内容 | 备注 |\n"
+        "成本指标 | 经济成本指标 | 疾病预防控制中心经费 | ≤ | 70 | 万元 | 反映疾病预防控制中心经费。 | |\n"
+        "社会成本指标 | 实施项目对社会产生的不利影响 | 定性 | 减少 | 反映实施项目对社会产生的不利影响。 | ||\n"
+        "生态环境成本指标 | 实施项目对生态产生的不利影响 | 定性 | 减"
+    )
+    (form,) = parse_text(bars).forms
+    assert [row.target for row in form.indicators] == ["≤70万元", "减少"]

@@ -46,6 +46,7 @@ from .settle import (
     merge_sheet,
     name_cut_by_the_end,
     only_a_guessed_name,
+    target_cut_by_the_end,
 )
 from .table import HEADERLESS_SLOTS, IndicatorTable, header_length, headerless_table_at
 
@@ -153,6 +154,10 @@ def read_forms(
             f"{row.name!r} ends the text, its cell unclosed and no value after it: a name cut off, not read"
         )
         issues.append(Issue(Severity.WARNING, "indicator_cut_off", message, row.line_no, seq))
+    if text and forms and target_cut_by_the_end(forms[-1], lines):
+        row = forms[-1].indicators.pop()
+        message = f"{row.name!r} ends the text with its target cut ({row.target!r}): not read"
+        issues.append(Issue(Severity.WARNING, "indicator_cut_off", message, row.line_no, len(forms)))
     for line_no in page_markers:
         seq = next((k for k, form in enumerate(forms, 1) if form.line_start <= line_no <= form.line_end), 0)
         if seq:

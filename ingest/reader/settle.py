@@ -228,6 +228,24 @@ def name_cut_by_the_end(form: Form, lines: list[str]) -> bool:
     )
 
 
+_RATE_FIRST_DIGIT = re.compile(r"[<>=≥≤≧≦]{0,2}\d")
+
+
+def target_cut_by_the_end(form: Form, lines: list[str]) -> bool:
+    """The text stops inside the last row's target cell, the target visibly cut: one character of a
+    phrase ("定性 | 减" of 减少), or a rate's first digit ("验收合格率 | 1", "满意度 | >=9" of >=90%)."""
+    row = form.indicators[-1] if len(form.indicators) > 1 else None
+    if row is None or not row.target or not row.name:
+        return False
+    last = next((line.strip(" \r\n") for line in reversed(lines) if line.strip(" \r\n")), "")
+    if not last.endswith(row.target) or last.endswith(("|", "\t")):
+        return False
+    target = v.nfkc(row.target).replace(" ", "")
+    if len(target) == 1 and v.has_han(target):
+        return target not in vocab.TARGET_PHRASES  # "高" is a whole target
+    return _RATE_FIRST_DIGIT.fullmatch(target) is not None and ("率" in row.name or "满意" in row.name)
+
+
 def department_wide(segment: Segment, seq: int, issues: list[Issue]) -> bool:
     """A 部门(单位)整体绩效目标表 / 部门整体支出绩效自评表, named by its title alone: a department's
     whole budget, not a project (a form with a 项目名称 of its own is read whatever its title)."""
