@@ -457,3 +457,22 @@ def test_last_row_whose_target_the_end_of_the_text_cut_is_not_read():
     )
     (form,) = parse_text(bars).forms
     assert [row.target for row in form.indicators] == ["≤70万元", "减少"]
+
+
+def test_last_row_whose_sign_alone_the_end_of_the_text_left_is_not_read():
+    """安徽 蒙城, one cell a line: "0-6 岁儿童眼保健和视力检查覆盖率" | "≧" and the page stops."""
+    cells = [
+        "项目名称",
+        "基本公共卫生服务",
+        "一级 指标",
+        "二级指标",
+        "三级指标",
+        "指标值",
+        "产出 指标",
+        "数量指标",
+    ]
+    cells += ["适龄儿童国家免疫规划疫苗接种率", "≧90%", "7 岁以下儿童健康管理率", "≧85%"]
+    cells += ["0-6 岁儿童眼保健和视力检查覆盖率", "≧"]
+    document = parse_text("\n|\n".join(cells))
+    assert [row.target for row in document.forms[0].indicators] == ["≧90%", "≧85%"]
+    assert [i.code for i in document.issues if "覆盖率" in i.message] == ["indicator_cut_off"]

@@ -155,9 +155,15 @@ def read_forms(
         )
         issues.append(Issue(Severity.WARNING, "indicator_cut_off", message, row.line_no, seq))
     if text and forms and target_cut_by_the_end(forms[-1], lines):
-        row = forms[-1].indicators.pop()
-        message = f"{row.name!r} ends the text with its target cut ({row.target!r}): not read"
-        issues.append(Issue(Severity.WARNING, "indicator_cut_off", message, row.line_no, len(forms)))
+        row, seq = forms[-1].indicators.pop(), len(forms)
+        issues[:] = [
+            i
+            for i in issues
+            if (i.form_seq, i.code, i.line_no) != (seq, "indicator_without_target", row.line_no)
+        ]
+        cut = repr(row.target) if row.target else "its sign alone"
+        message = f"{row.name!r} ends the text with its target cut ({cut}): not read"
+        issues.append(Issue(Severity.WARNING, "indicator_cut_off", message, row.line_no, seq))
     for line_no in page_markers:
         seq = next((k for k, form in enumerate(forms, 1) if form.line_start <= line_no <= form.line_end), 0)
         if seq:

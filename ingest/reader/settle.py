@@ -229,15 +229,19 @@ def name_cut_by_the_end(form: Form, lines: list[str]) -> bool:
 
 
 _RATE_FIRST_DIGIT = re.compile(r"[<>=≥≤≧≦]{0,2}\d")
+_SIGN_ALONE = re.compile(r"(?:^|[\s|])[<>=≥≤≧≦]{1,2}$")
 
 
 def target_cut_by_the_end(form: Form, lines: list[str]) -> bool:
     """The text stops inside the last row's target cell, the target visibly cut: one character of a
-    phrase ("定性 | 减" of 减少), or a rate's first digit ("验收合格率 | 1", "满意度 | >=9" of >=90%)."""
+    phrase ("定性 | 减" of 减少), a rate's first digit ("验收合格率 | 1", "满意度 | >=9" of >=90%), or
+    its sign alone ("覆盖率 | ≧"), the figure lost."""
     row = form.indicators[-1] if len(form.indicators) > 1 else None
-    if row is None or not row.target or not row.name:
+    if row is None or not row.name:
         return False
     last = next((line.strip(" \r\n") for line in reversed(lines) if line.strip(" \r\n")), "")
+    if row.target is None:  # "覆盖率 | ≧": the sign printed, its figure cut
+        return row.actual is None and _SIGN_ALONE.search(last) is not None
     if not last.endswith(row.target) or last.endswith(("|", "\t")):
         return False
     target = v.nfkc(row.target).replace(" ", "")
