@@ -1186,7 +1186,7 @@ def test_hainans_older_framework_levels_are_level1_labels():
     assert "成效指标" not in rows and "效率指标" not in rows
     # the one 效率指标 row, "项目资金到位率  全", is where the stored page stops: its target cut
     assert [i.message for i in document.issues if i.code == "indicator_cut_off"] == [
-        "'项目资金到位率' ends the text with its target cut ('全'): not read"
+        "'项目资金到位率' ends the text, its last value cut ('全'): not read"
     ]
 
 

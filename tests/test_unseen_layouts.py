@@ -476,3 +476,16 @@ def test_last_row_whose_sign_alone_the_end_of_the_text_left_is_not_read():
     document = parse_text("\n|\n".join(cells))
     assert [row.target for row in document.forms[0].indicators] == ["≧90%", "≧85%"]
     assert [i.code for i in document.issues if "覆盖率" in i.message] == ["indicator_cut_off"]
+
+
+def test_last_row_whose_outcome_the_end_of_the_text_cut_is_not_read():
+    """安徽 宣城: the page stops inside the last row's 实际完成值, cut in the target's own words."""
+    text = (
+        "项目支出绩效自评表\n(2021年度)\n项目名称 禁毒工作经费\n"
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施\n"
+        "产出指标 数量指标 指标1:禁毒舞台剧宣传的场次 ≥1场 1场 12 12\n指标2:毛发检查试剂数量 ≥2400份 3200份 12 12\n"
+        "质量指标 指标1:经费支出合规性 严格执行相关财经法规制度 严格执行相关财经法"
+    )
+    document = parse_text(text)
+    assert [row.target for row in document.forms[0].indicators] == ["≥1场", "≥2400份"]
+    assert "indicator_cut_off" in [issue.code for issue in document.issues]

@@ -161,8 +161,8 @@ def read_forms(
             for i in issues
             if (i.form_seq, i.code, i.line_no) != (seq, "indicator_without_target", row.line_no)
         ]
-        cut = repr(row.target) if row.target else "its sign alone"
-        message = f"{row.name!r} ends the text with its target cut ({cut}): not read"
+        cut = repr(row.actual or row.target) if row.target else "a sign alone"
+        message = f"{row.name!r} ends the text, its last value cut ({cut}): not read"
         issues.append(Issue(Severity.WARNING, "indicator_cut_off", message, row.line_no, seq))
     for line_no in page_markers:
         seq = next((k for k, form in enumerate(forms, 1) if form.line_start <= line_no <= form.line_end), 0)

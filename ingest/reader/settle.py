@@ -235,13 +235,16 @@ _SIGN_ALONE = re.compile(r"(?:^|[\s|])[<>=≥≤≧≦]{1,2}$")
 def target_cut_by_the_end(form: Form, lines: list[str]) -> bool:
     """The text stops inside the last row's target cell, the target visibly cut: one character of a
     phrase ("定性 | 减" of 减少), a rate's first digit ("验收合格率 | 1", "满意度 | >=9" of >=90%), or
-    its sign alone ("覆盖率 | ≧"), the figure lost."""
+    its sign alone ("覆盖率 | ≧"), the figure lost; or the outcome after it, cut inside the target's words."""
     row = form.indicators[-1] if len(form.indicators) > 1 else None
     if row is None or not row.name:
         return False
     last = next((line.strip(" \r\n") for line in reversed(lines) if line.strip(" \r\n")), "")
     if row.target is None:  # "覆盖率 | ≧": the sign printed, its figure cut
         return row.actual is None and _SIGN_ALONE.search(last) is not None
+    if row.actual and last.endswith(row.actual) and row.weight is None and row.score is None:
+        # "严格执行相关财经法规制度 严格执行相关财经法": the outcome, the target's words, cut short
+        return len(row.actual) < len(row.target) and row.target.startswith(row.actual)
     if not last.endswith(row.target) or last.endswith(("|", "\t")):
         return False
     target = v.nfkc(row.target).replace(" ", "")
