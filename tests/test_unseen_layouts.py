@@ -460,22 +460,23 @@ def test_last_row_whose_target_the_end_of_the_text_cut_is_not_read():
 
 
 def test_last_row_whose_sign_alone_the_end_of_the_text_left_is_not_read():
-    """安徽 蒙城, one cell a line: "0-6 岁儿童眼保健和视力检查覆盖率" | "≧" and the page stops."""
-    cells = [
-        "项目名称",
-        "基本公共卫生服务",
-        "一级 指标",
-        "二级指标",
-        "三级指标",
-        "指标值",
-        "产出 指标",
-        "数量指标",
-    ]
-    cells += ["适龄儿童国家免疫规划疫苗接种率", "≧90%", "7 岁以下儿童健康管理率", "≧85%"]
-    cells += ["0-6 岁儿童眼保健和视力检查覆盖率", "≧"]
+    """安徽 蒙城, one cell a line, stops at a row's sign ("…覆盖率" | "≧"); its rows, cut at another."""
+    cells = ["项目名称", "基本公共卫生服务", "一级 指标", "二级指标", "三级指标", "指标值", "产出 指标"]
+    cells += ["数量指标", "7 岁以下儿童健康管理率", "≧85%", "适龄儿童国家免疫规划疫苗接种率", "≧"]
     document = parse_text("\n|\n".join(cells))
-    assert [row.target for row in document.forms[0].indicators] == ["≧90%", "≧85%"]
-    assert [i.code for i in document.issues if "覆盖率" in i.message] == ["indicator_cut_off"]
+    assert [row.target for row in document.forms[0].indicators] == ["≧85%"]
+    assert [i.code for i in document.issues if "接种率" in i.message] == ["indicator_cut_off"]
+
+
+def test_a_figure_and_the_age_or_anniversary_it_counts_stay_one_name():
+    """pdftotext parts a figure from the CJK after it: "7 岁以下儿童健康管理率" (安徽 蒙城) and
+    "举办庆祝中国共产党成立95 周年档案图片展" (海南 海口) are names, not a figure and a name."""
+    cells = ["项目名称", "基本公共卫生服务", "一级 指标", "二级指标", "三级指标", "指标值", "产出 指标"]
+    cells += ["数量指标", "适龄儿童国家免疫规划疫苗接种率", "≧90%", "7 岁以下儿童健康管理率", "≧85%"]
+    cells += ["举办庆祝中国共产党成立95 周年档案图片展", "向社会宣传中国共产党成立95周年来取得的成就"]
+    (form,) = parse_text("\n|\n".join(cells)).forms
+    names = [row.name for row in form.indicators][1:]
+    assert names == ["7 岁以下儿童健康管理率", "举办庆祝中国共产党成立95 周年档案图片展"]
 
 
 def test_last_row_whose_outcome_the_end_of_the_text_cut_is_not_read():
