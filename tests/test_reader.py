@@ -802,12 +802,15 @@ def test_split_targets_with_coded_natures_units_of_a_block_and_wrapped_labels():
 
 def test_blank_template_labels_are_never_values():
     # 南县's 项目绩效年度表: 主管部门 | 项目开始日期 | 项目完成日期 …, every field left blank
-    (form,) = [f for f in _read(FRESH5 / "hn_nanxian_2024_tgt_assetrent.txt").forms if f.indicators]
+    document = _read(FRESH5 / "hn_nanxian_2024_tgt_assetrent.txt")
+    (form,) = [f for f in document.forms if f.indicators]
+    # no label's value: the unit is the page's publisher, whom its heading names (信息来源)
     assert (form.project_name, form.unit_name, form.supervisor_name) == (
         "国有资产出租收入应交税费",
-        None,
+        "南县住房保障服务中心",
         None,
     )
+    assert "unit_name_from_page_source" in codes(document)
     assert [r.target for r in form.indicators][1:3] == ["=9间数", "保障"]  # 度量单位 "无" is no unit
 
 

@@ -490,3 +490,20 @@ def test_last_row_whose_outcome_the_end_of_the_text_cut_is_not_read():
     document = parse_text(text)
     assert [row.target for row in document.forms[0].indicators] == ["≥1场", "≥2400份"]
     assert "indicator_cut_off" in [issue.code for issue in document.issues]
+
+
+def test_unit_publishing_its_own_form_on_its_page():
+    """山东 临邑: the page's heading and its 信息来源 name the unit; the form prints only its
+    主管部门. The publisher is the unit when a heading starts with it; a bare source is not."""
+    page = (
+        "临邑县人民政府\n您所在的位置 > 临邑县师范附属小学 > 预决算信息 > 临邑县师范附属小学项目支出目标申报表 (2025年度)\n"
+        "临邑县师范附属小学项目支出目标申报表 (2025年度)\n信息来源:临邑县师范附属小学 发布时间:2025-12-25\n"
+    )
+    form_text = (
+        "项目支出目标申报表\n(2025年度)\n项目名称\n小学教育公用经费\n项目资金申请(万元)\n资金总额:\n438.768\n"
+    )
+    document = parse_text(page + form_text + TSV_TABLE)
+    assert document.forms[0].unit_name == "临邑县师范附属小学"
+    assert "unit_name_from_page_source" in [issue.code for issue in document.issues]
+    bare = parse_text("信息来源:金安区财政局\n" + form_text + TSV_TABLE)
+    assert bare.forms[0].unit_name is None

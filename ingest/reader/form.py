@@ -47,6 +47,7 @@ from .settle import (
     name_cut_by_the_end,
     only_a_guessed_name,
     target_cut_by_the_end,
+    unit_from_page_source,
 )
 from .table import HEADERLESS_SLOTS, IndicatorTable, header_length, headerless_table_at
 
@@ -123,7 +124,8 @@ def read_forms(
         issues.append(Issue(Severity.INFO, "pivoted_layout", message, None, 1))
     cells = cells_of(rows, page_markers)
     forms: list[Form] = []
-    for segment in split_forms(cells):
+    segments = split_forms(cells)
+    for segment in segments:
         found = FormReader(segment, len(forms) + 1, [])
         read = []
         for seq, form in enumerate(found.read(), found.seq):
@@ -164,6 +166,8 @@ def read_forms(
         cut = repr(row.actual or row.target) if row.target else "a sign alone"
         message = f"{row.name!r} ends the text, its last value cut ({cut}): not read"
         issues.append(Issue(Severity.WARNING, "indicator_cut_off", message, row.line_no, seq))
+    if forms and segments:
+        unit_from_page_source(forms, segments[0].preamble + segments[0].cells[:24], issues)
     for line_no in page_markers:
         seq = next((k for k, form in enumerate(forms, 1) if form.line_start <= line_no <= form.line_end), 0)
         if seq:

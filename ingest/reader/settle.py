@@ -145,6 +145,33 @@ def note_missing_fields(form: Form, note: Note, seq: int = 0, cut_at_start: bool
             note(Severity.WARNING, f"missing_{attr}", f"{label} not found on the form", form.line_start, seq)
 
 
+_PAGE_SOURCE = re.compile(r"^(?:信息)?来源[:：]\s*([\u4e00-\u9fff()（）]{4,30})$")
+
+
+def unit_from_page_source(forms: list[Form], head: list[Cell], issues: list[Issue]) -> None:
+    """A page's publisher ("信息来源:临邑县师范附属小学") that a heading of the page starts with
+    ("临邑县师范附属小学项目支出目标申报表"), both in the page's head (the text before the first
+    form and its first cells): a unit publishing its own form, the unit of each form that prints none."""
+    sources = [m.group(1) for cell in head if (m := _PAGE_SOURCE.match(cell.text.strip()))]
+    source = next(
+        (
+            source
+            for source in sources
+            for cell in head
+            if cell.text.startswith(source)
+            and len(cell.text) > len(source)
+            and ("表" in cell.text or "绩效" in cell.text)
+        ),
+        None,
+    )
+    for seq, form in enumerate(forms, 1):
+        if source and form.unit_name is None:
+            form.unit_name = source
+            issues[:] = [i for i in issues if (i.form_seq, i.code) != (seq, "missing_unit_name")]
+            message = f"no unit on the form; {source!r}, who published the page its heading names"
+            issues.append(Issue(Severity.INFO, "unit_name_from_page_source", message, head[0].line_no, seq))
+
+
 # What a later sheet of a form says about itself that is not news about the form.
 _SHEET_ISSUES = frozenset(
     {
