@@ -507,3 +507,20 @@ def test_unit_publishing_its_own_form_on_its_page():
     assert "unit_name_from_page_source" in [issue.code for issue in document.issues]
     bare = parse_text("信息来源:金安区财政局\n" + form_text + TSV_TABLE)
     assert bare.forms[0].unit_name is None
+
+
+def test_project_name_after_a_column_of_labels():
+    """湖南 永兴: pdftotext prints the form's label column first (专项名称 | 部门名称 | … | 一级指标 and
+    its pieces), then the values; the first words of a name's size after the run, before the next
+    field label (专项属性), name the project whose label stood bare."""
+    text = (
+        "专项资金绩效目标表\n(2017 年度)\n填报单位(盖章):永兴县畜牧兽医水产局\n专项名称\n部门名称\n部门相应职能职\n责概述\n"
+        "专项立项\n依据\n专项实施\n进度计划\n专项长期\n绩效目标\n专项年度\n绩效目标\n一级指标\n专项\n年度\n产\n绩效出\n指\n指标标\n"
+        "重大动物疫病防控专项属性延续专项√新增专项□\n县动物卫生监督所资金总额(万元)50\n"
+        "重大动物防控工作、强制扑杀和免疫副反应补助、疫苗和防疫物质储备、监测、检测经\n费及监督执法等。\n"
+    )
+    document = parse_text(text)
+    (form,) = document.forms
+    assert (form.project_name, form.unit_name) == ("重大动物疫病防控", "永兴县畜牧兽医水产局")
+    assert (form.amount_unit, form.budget_total or form.budget_current) == ("万元", Decimal("50"))
+    assert "value_after_label_column" in [issue.code for issue in document.issues]

@@ -246,6 +246,7 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
     category_cells: list[Cell] | None = None  # 项目类别 and the options and boxes printed after it
     # "单位:元 … 资金情况 | (万元) | 年度金额 | 112": a unit stated for the figures after it, unlike the form's
     block_unit: str | None = None
+    name_label_bare: bool = False  # 项目名称 read with no value: a column of labels before its values
 
     def __post_init__(self) -> None:
         cells = self.segment.cells
@@ -466,6 +467,7 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
         self.orphans_before_label, self.orphans = self.orphans, []
         named = field_for(key)
         if named:
+            self._name_after_labels()
             self.pending_field = named
             self.pending_amounts.clear()
         elif key in vocab.TOTAL_SCORES:
