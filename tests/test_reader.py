@@ -802,12 +802,15 @@ def test_split_targets_with_coded_natures_units_of_a_block_and_wrapped_labels():
 
 def test_blank_template_labels_are_never_values():
     # 南县's 项目绩效年度表: 主管部门 | 项目开始日期 | 项目完成日期 …, every field left blank
-    (form,) = [f for f in _read(FRESH5 / "hn_nanxian_2024_tgt_assetrent.txt").forms if f.indicators]
+    document = _read(FRESH5 / "hn_nanxian_2024_tgt_assetrent.txt")
+    (form,) = [f for f in document.forms if f.indicators]
+    # no label's value: the unit is the page's publisher, whom its heading names (信息来源)
     assert (form.project_name, form.unit_name, form.supervisor_name) == (
         "国有资产出租收入应交税费",
-        None,
+        "南县住房保障服务中心",
         None,
     )
+    assert "unit_name_from_page_source" in codes(document)
     assert [r.target for r in form.indicators][1:3] == ["=9间数", "保障"]  # 度量单位 "无" is no unit
 
 
@@ -1178,11 +1181,16 @@ def test_cost_after_rows_whose_categories_the_page_lost_is_a_level2():
 def test_hainans_older_framework_levels_are_level1_labels():
     """Hainan's 项目绩效目标表 types its rows 产出指标 / 成效指标 / 效率指标 (指标类型 | 指标名称 | 绩效目标):
     成效指标 and 效率指标 were read as names, every row after them under 产出指标."""
-    (form,) = _read(REAL / "fresh5" / "hi_haikou_2016_tgt_archives.txt").forms
+    document = _read(REAL / "fresh5" / "hi_haikou_2016_tgt_archives.txt")
+    (form,) = document.forms
     rows = {row.name: row for row in form.indicators}
     row = rows["向社会公开政府公开信息和记录市领导政务活动信息"]
     assert (row.level1, row.target) == ("成效指标", "向社会公开政府公开信息及记录市领导政务活动信息")
-    assert "成效指标" not in rows and rows["项目资金到位率"].level1 == "效率指标"
+    assert "成效指标" not in rows and "效率指标" not in rows
+    # the one 效率指标 row, "项目资金到位率  全", is where the stored page stops: its target cut
+    assert [i.message for i in document.issues if i.code == "indicator_cut_off"] == [
+        "'项目资金到位率' ends the text, its last value cut ('全'): not read"
+    ]
 
 
 def test_a_form_printed_again_and_cut_in_a_value_is_the_same_form():

@@ -363,3 +363,164 @@ def test_header_one_word_per_line_with_name_target_rows_stays_pdftext():
     lines = ["项目支出绩效目标表", "项目名称： 某项目", "一级指标", "二级指标", "三级指标", "指标值"]
     lines += ["产出指标 数量指标 培训人次 ≥800人次", "质量指标 合格率 ≥95%", "时效指标 及时率 100%"]
     assert detect_layout(lines) == "pdftext_target"
+
+
+def test_blank_total_takes_the_figure_of_its_sub_row_named_by_prefix_or_subtotal():
+    """A blank 年度资金总额 followed by its sub-rows: "其中:中央补助" (陕西 陈仓, bar rows) and
+    "(一)财政拨款小计" (四川 昭化) are sub-rows the vocabulary does not list; the figure after them is
+    the total's, not lost when the unknown sub-row label clears the wait."""
+    bars = (
+        "绩效目标表(一般公共预算资金) | |||||\n项目名称 |\n残疾人事业发展补助资金(一般公共预算) | ||||\n"
+        "区级主管部门 |\n区残联 | ||||\n资金金额 |\n年度资金总额 |\n||||\n其中:中央补助 |\n50.29 | ||||\n"
+        "地方资金 |\n|||||\n"
+    )
+    (form,) = parse_text(bars + TSV_TABLE.replace("\t", " | ")).forms
+    assert form.budget_current == Decimal("50.29")
+    subtotal = (
+        "项目名称 特困家庭再扶助(独生子女死亡再扶助)\n预算单位 区卫生健康局\n"
+        "项目资金(万元) 年度资金总额 金额(万元)\n   (一)财政拨款小计 6.30\n       1、一般公共预算 6.30\n"
+        "       2、政府性基金 0.00\n   (二)自有资金小计 0.00\n"
+    )
+    (form,) = parse_text(
+        "项目支出绩效目标申报表\n(2021年度)\n" + subtotal + TSV_TABLE.replace("\t", " ")
+    ).forms
+    assert (form.amount_unit, form.budget_current) == ("万元", Decimal("6.30"))
+
+
+def test_amount_with_its_parts_in_brackets_is_not_cut_as_run_together_labels():
+    """湖南 望城: "500万元(其中上级资金220万元)" alone on its line is one amount, not labels to cut."""
+    text = (
+        "区残联专项资金绩效目标申报表\n(2018年度)\n填报单位(盖章)长沙市望城区残疾人联合会\n专项名称\n残疾人就业保障金\n"
+        "部门名称\n区残联\n资金总额(万元)\n500万元(其中上级资金220万元)\n"
+    )
+    (form,) = parse_text(text + TSV_TABLE).forms
+    assert (form.amount_unit, form.budget_current or form.budget_total) == ("万元", Decimal("500"))
+
+
+def test_project_unit_outranks_the_filing_unit():
+    """湖南 宁乡: 填报单位 is who files (the 镇政府), 项目单位 the unit that carries the project out."""
+    text = (
+        "项目绩效目标表(2021年度)填报单位(盖章):宁乡市坝塘镇人民政府 项目名称镇域内基础设施建设"
+        "项目属性新增项目□延续项目√主管部门坝塘镇主管部门编码项目单位坝塘镇项目负责人蒋建华\n"
+    )
+    (form,) = parse_text(text + TSV_TABLE).forms
+    assert (form.unit_name, form.supervisor_name) == ("坝塘镇", "坝塘镇")
+
+
+def test_year_from_the_title_head_run_into_an_attachment_number_or_from_the_notice():
+    """四川 南江: run-together text cuts "…附件22023年省级…(第一批)区域" | "绩效目标表": the year sits
+    in the title's head, after the attachment's number. 陕西 陈仓: the form prints no year; the notice
+    it is attached to hands down "2023年" funds."""
+    glued = (
+        "南江县财政局2024年6月7日附件22023年省级财政林业草原专项资金(第一批)区域绩效目标表资金名称"
+        "省级财政林业草原专项资金(天然林保护、林业草原支撑保障体系建设)主管部门南江县林业局年度金额(万元)158.18\n"
+    )
+    (form,) = parse_text(glued + TSV_TABLE).forms
+    assert form.fiscal_year == 2023
+    notice = (
+        "区残联:\n根据宝鸡市财政局《关于下达2023年中央残疾人事业发展补助资金的通知》(宝市财办社〔2022〕334号)文件精神,"
+        "现将补助资金下达给你们。\n绩效目标表(一般公共预算资金) | |||||\n项目名称 |\n"
+        "残疾人事业发展补助资金(一般公共预算) | ||||\n区级主管部门 |\n区残联 | ||||\n"
+    )
+    document = parse_text(notice + TSV_TABLE.replace("\t", " | "))
+    assert document.forms[0].fiscal_year == 2023
+    assert "fiscal_year_from_notice" in [issue.code for issue in document.issues]
+
+
+def test_latest_evaluation_row_after_the_table_is_no_indicator():
+    """浙江 临海: "最近年度绩效评价情况 | 优秀□ 良好□ …" follows the indicator table: a field of the
+    form, which ends the table, not a 满意度 row."""
+    text = (
+        "项目名称: | 绿化养护经费 | 项目编号: |\n指标类型 | 指标名称 | 指标值 | 指标描述 |\n"
+        "满意度指标 | 服务对象或受益者满意度指标 | ≥95% | 服务对象对于绿化的养护及配套设施的维护满意率应该在95%以上 |\n"
+        "最近年度绩效评价情况 | 优秀□ 良好□ 合格□ 不合格□未评价□ | 附上一年度评价报告列示的主要问题 |\n"
+    )
+    (form,) = parse_text(text).forms
+    assert [row.target for row in form.indicators] == ["≥95%"]
+
+
+def test_last_row_whose_target_the_end_of_the_text_cut_is_not_read():
+    """A page stored up to a size stops inside its last target: "验收合格率 1" (of 100%, 安徽 金安)
+    and "定性 | 减" (of 减少, 湖南 南县) are cut, not targets; "社会满意度 100%" is whole."""
+    head = "项目支出绩效目标表\n(2023年度)\n项目名称 残疾人康复项目\n一级\n指标\n二级指标 三级指标 指标值\n"
+    rows = "产出指标 数量指标 签约康复人数 ≥18000人\n涉及乡镇街数量 =22个\n发放辅助器具人数 ≥4000人\n"
+    document = parse_text(head + rows + "质量指标 验收合格率 1")
+    assert [row.name for row in document.forms[0].indicators][-1] == "发放辅助器具人数"
+    assert "indicator_cut_off" in [issue.code for issue in document.issues]
+    whole = parse_text(head + rows + "满意度指标 服务对象满意度指标 社会满意度 100%")
+    assert whole.forms[0].indicators[-1].target == "100%"
+    bars = (
+        "项目名称 | 疾病预防控制经费 |\n一级指标 | 二级指标 | 三级指标 | 指标值类型 | 目标值 | 度量单位 | 指标值内容 | 备注 |\n"
+        "成本指标 | 经济成本指标 | 疾病预防控制中心经费 | ≤ | 70 | 万元 | 反映疾病预防控制中心经费。 | |\n"
+        "社会成本指标 | 实施项目对社会产生的不利影响 | 定性 | 减少 | 反映实施项目对社会产生的不利影响。 | ||\n"
+        "生态环境成本指标 | 实施项目对生态产生的不利影响 | 定性 | 减"
+    )
+    (form,) = parse_text(bars).forms
+    assert [row.target for row in form.indicators] == ["≤70万元", "减少"]
+
+
+def test_last_row_whose_sign_alone_the_end_of_the_text_left_is_not_read():
+    """安徽 蒙城, one cell a line, stops at a row's sign ("…覆盖率" | "≧"); its rows, cut at another."""
+    cells = ["项目名称", "基本公共卫生服务", "一级 指标", "二级指标", "三级指标", "指标值", "产出 指标"]
+    cells += ["数量指标", "7 岁以下儿童健康管理率", "≧85%", "适龄儿童国家免疫规划疫苗接种率", "≧"]
+    document = parse_text("\n|\n".join(cells))
+    assert [row.target for row in document.forms[0].indicators] == ["≧85%"]
+    assert [i.code for i in document.issues if "接种率" in i.message] == ["indicator_cut_off"]
+
+
+def test_a_figure_and_the_age_or_anniversary_it_counts_stay_one_name():
+    """pdftotext parts a figure from the CJK after it: "7 岁以下儿童健康管理率" (安徽 蒙城) and
+    "举办庆祝中国共产党成立95 周年档案图片展" (海南 海口) are names, not a figure and a name."""
+    cells = ["项目名称", "基本公共卫生服务", "一级 指标", "二级指标", "三级指标", "指标值", "产出 指标"]
+    cells += ["数量指标", "适龄儿童国家免疫规划疫苗接种率", "≧90%", "7 岁以下儿童健康管理率", "≧85%"]
+    cells += ["举办庆祝中国共产党成立95 周年档案图片展", "向社会宣传中国共产党成立95周年来取得的成就"]
+    (form,) = parse_text("\n|\n".join(cells)).forms
+    names = [row.name for row in form.indicators][1:]
+    assert names == ["7 岁以下儿童健康管理率", "举办庆祝中国共产党成立95 周年档案图片展"]
+
+
+def test_last_row_whose_outcome_the_end_of_the_text_cut_is_not_read():
+    """安徽 宣城: the page stops inside the last row's 实际完成值, cut in the target's own words."""
+    text = (
+        "项目支出绩效自评表\n(2021年度)\n项目名称 禁毒工作经费\n"
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施\n"
+        "产出指标 数量指标 指标1:禁毒舞台剧宣传的场次 ≥1场 1场 12 12\n指标2:毛发检查试剂数量 ≥2400份 3200份 12 12\n"
+        "质量指标 指标1:经费支出合规性 严格执行相关财经法规制度 严格执行相关财经法"
+    )
+    document = parse_text(text)
+    assert [row.target for row in document.forms[0].indicators] == ["≥1场", "≥2400份"]
+    assert "indicator_cut_off" in [issue.code for issue in document.issues]
+
+
+def test_unit_publishing_its_own_form_on_its_page():
+    """山东 临邑: the page's heading and its 信息来源 name the unit; the form prints only its
+    主管部门. The publisher is the unit when a heading starts with it; a bare source is not."""
+    page = (
+        "临邑县人民政府\n您所在的位置 > 临邑县师范附属小学 > 预决算信息 > 临邑县师范附属小学项目支出目标申报表 (2025年度)\n"
+        "临邑县师范附属小学项目支出目标申报表 (2025年度)\n信息来源:临邑县师范附属小学 发布时间:2025-12-25\n"
+    )
+    form_text = (
+        "项目支出目标申报表\n(2025年度)\n项目名称\n小学教育公用经费\n项目资金申请(万元)\n资金总额:\n438.768\n"
+    )
+    document = parse_text(page + form_text + TSV_TABLE)
+    assert document.forms[0].unit_name == "临邑县师范附属小学"
+    assert "unit_name_from_page_source" in [issue.code for issue in document.issues]
+    bare = parse_text("信息来源:金安区财政局\n" + form_text + TSV_TABLE)
+    assert bare.forms[0].unit_name is None
+
+
+def test_project_name_after_a_column_of_labels():
+    """湖南 永兴: pdftotext prints the form's label column first (专项名称 | 部门名称 | … | 一级指标 and
+    its pieces), then the values; the first words of a name's size after the run, before the next
+    field label (专项属性), name the project whose label stood bare."""
+    text = (
+        "专项资金绩效目标表\n(2017 年度)\n填报单位(盖章):永兴县畜牧兽医水产局\n专项名称\n部门名称\n部门相应职能职\n责概述\n"
+        "专项立项\n依据\n专项实施\n进度计划\n专项长期\n绩效目标\n专项年度\n绩效目标\n一级指标\n专项\n年度\n产\n绩效出\n指\n指标标\n"
+        "重大动物疫病防控专项属性延续专项√新增专项□\n县动物卫生监督所资金总额(万元)50\n"
+        "重大动物防控工作、强制扑杀和免疫副反应补助、疫苗和防疫物质储备、监测、检测经\n费及监督执法等。\n"
+    )
+    document = parse_text(text)
+    (form,) = document.forms
+    assert (form.project_name, form.unit_name) == ("重大动物疫病防控", "永兴县畜牧兽医水产局")
+    assert (form.amount_unit, form.budget_total or form.budget_current) == ("万元", Decimal("50"))
+    assert "value_after_label_column" in [issue.code for issue in document.issues]

@@ -300,8 +300,14 @@ def _continues_cell(prev: Cell, cell: Cell) -> bool:
 _CODED_SIGN = re.compile(r"(?<!\S)(\d{3}) (?=[<>=≥≤]{1,2}(?:\s|$))")
 
 
+# "成立95 周年", "0-6 岁儿童": pdftotext's space between a figure and the age or anniversary it counts
+_FIGURE_THEN_AGE = re.compile(r"(?<=\d) (?=岁|周岁|周年)")
+
+
 def _words(text: str) -> list[str]:
-    if not _CODED_SIGN.search(text):
+    if (" 岁" in text or " 周" in text) and _FIGURE_THEN_AGE.search(text):
+        text = _FIGURE_THEN_AGE.sub("\ue000", text)
+    elif not _CODED_SIGN.search(text):
         return text.split()
     return [word.replace("\ue000", " ") for word in _CODED_SIGN.sub("\\1\ue000", text).split()]
 

@@ -17,6 +17,7 @@ from .labels import ticked_option, unit_statement
 
 # A template's note on how to fill the field ("项目名称填写预算项目全称", "单位名称:请填写全称"): no value
 _INSTRUCTION = re.compile(r"(?:请|应|须|需)?(?:按[^,，。]{0,10})?(?:填写|填列)")
+_HAN = re.compile(r"[\u3400-\u9fff]")  # a name has a few: "专项", "指标标" are a label column's pieces
 _SEAL = re.compile(r"[(（]?[盖蓋]章[)）]?")
 _TO_FORM_UNIT = {("万元", "元"): Decimal(10000), ("元", "万元"): Decimal("0.0001")}
 
@@ -35,6 +36,7 @@ class HeaderFields:
     orphans_before_label: list[Cell]
     category_cells: list[Cell] | None
     block_unit: str | None
+    name_label_bare: bool
 
     def _field_without_value(self) -> None:
         """A field label followed straight by another label: in scrambled PDF text its value was
@@ -60,7 +62,25 @@ class HeaderFields:
                     words[0].line_no,
                 )
             self.orphans_before_label = []
+        elif self.pending_field[0] == "project_name" and self.form.project_name is None:
+            self.name_label_bare = True  # its value may come after a column of labels
         self.pending_field = None
+
+    def _name_after_labels(self) -> None:
+        """A column of labels printed before its column of values (专项名称 | 部门名称 | … then
+        重大动物疫病防控 | …): the first unlabelled words after the run, before the next field's label,
+        name the project whose label stood bare."""
+        words = [c for c in self.orphans_before_label if len(_HAN.findall(c.text)) >= 4 and len(c.key) <= 40]
+        if not (self.name_label_bare and self.form.project_name is None and words):
+            return
+        self.name_label_bare = False
+        self.pending_field = ("project_name", 2)
+        self._set_field(words[0].text)
+        if self.form.project_name:
+            message = (
+                f"project_name {self.form.project_name!r} printed after a column of labels, its own first"
+            )
+            self.note(Severity.INFO, "value_after_label_column", message, words[0].line_no)
 
     def _set_field(self, text: str) -> None:
         attr, rank = self.pending_field

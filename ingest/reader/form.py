@@ -46,18 +46,11 @@ from .settle import (
     merge_sheet,
     name_cut_by_the_end,
     only_a_guessed_name,
+    target_cut_by_the_end,
+    unit_from_page_source,
 )
 from .table import HEADERLESS_SLOTS, IndicatorTable, header_length, headerless_table_at
 
-# not after a digit: "12020年" is no year (a code or a figure run into it)
-# "(2017年度)", and "(20 17 年度)": pdftotext may part a year's digits, never a year from its 年度
-_YEAR_OF_FORM = re.compile(r"(?<!\d)((?:19|20) ?\d{2})\s*年\s*度")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
-# The project's period within one year ("项目起止时间 | 2016 年 1 月起至 2016 年 12 月止"): the form's
-# year when nothing else states one (an evaluation's own period is no project's year).
-_PERIOD_IN_A_YEAR = re.compile(
-    r"(?:起止时间|实施期|项目期|实施周期|执行期)[^0-9]{0,6}((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月[^年]{0,12}?(?:至|到|-|—|~)\s*(?:\1\s*年|\d{1,2}\s*月)"
-)
 _LEADING_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?(?:万元|元))(?=[\u4e00-\u9fff])")
 _LABEL_TAIL_FIGURE = re.compile(r"^[\u3400-\u9fff()]{1,8}?[:]?(\d[\d,]*(?:\.\d+)?(?:万元|万|元))$")
 # Another table's title after the form's ("项目支出绩效自评结果汇总表", "…资金分配明细表")
@@ -131,7 +124,8 @@ def read_forms(
         issues.append(Issue(Severity.INFO, "pivoted_layout", message, None, 1))
     cells = cells_of(rows, page_markers)
     forms: list[Form] = []
-    for segment in split_forms(cells):
+    segments = split_forms(cells)
+    for segment in segments:
         found = FormReader(segment, len(forms) + 1, [])
         read = []
         for seq, form in enumerate(found.read(), found.seq):
@@ -162,6 +156,18 @@ def read_forms(
             f"{row.name!r} ends the text, its cell unclosed and no value after it: a name cut off, not read"
         )
         issues.append(Issue(Severity.WARNING, "indicator_cut_off", message, row.line_no, seq))
+    if text and forms and target_cut_by_the_end(forms[-1], lines):
+        row, seq = forms[-1].indicators.pop(), len(forms)
+        issues[:] = [
+            i
+            for i in issues
+            if (i.form_seq, i.code, i.line_no) != (seq, "indicator_without_target", row.line_no)
+        ]
+        cut = repr(row.actual or row.target) if row.target else "a sign alone"
+        message = f"{row.name!r} ends the text, its last value cut ({cut}): not read"
+        issues.append(Issue(Severity.WARNING, "indicator_cut_off", message, row.line_no, seq))
+    if forms and segments:
+        unit_from_page_source(forms, segments[0].preamble + segments[0].cells[:24], issues)
     for line_no in page_markers:
         seq = next((k for k, form in enumerate(forms, 1) if form.line_start <= line_no <= form.line_end), 0)
         if seq:
@@ -240,6 +246,7 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
     category_cells: list[Cell] | None = None  # 项目类别 and the options and boxes printed after it
     # "单位:元 … 资金情况 | (万元) | 年度金额 | 112": a unit stated for the figures after it, unlike the form's
     block_unit: str | None = None
+    name_label_bare: bool = False  # 项目名称 read with no value: a column of labels before its values
 
     def __post_init__(self) -> None:
         cells = self.segment.cells
@@ -316,22 +323,11 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
     # --- boundaries, year and table header -----------------------------------------------------
 
     def _year(self) -> int | None:
-        """The year the title states ("(2020年度)", "2023年项目支出…"); without a title, the first
-        short cell that states one ("2020年绩效目标"), then any: prose mentions other years."""
-        cells = self.segment.cells
-        t = self.segment.title
-        windows = (
-            lambda: " ".join(c.text for c in cells[max(0, t - 2) : t + 4]) if t is not None else "",
-            lambda: " ".join(c.text for c in cells[:80] if len(c.key) <= 20),
-            lambda: " ".join(c.text for c in cells[:40]),
-        )  # built only as far as needed
-        for window in (make() for make in windows):
-            for pattern in (_YEAR_OF_FORM, _YEAR):
-                match = pattern.search(v.nfkc(window))
-                if match:
-                    return int(match.group(1).replace(" ", ""))
-        match = _PERIOD_IN_A_YEAR.search(simplified(v.nfkc(" ".join(c.text for c in cells[:120]))))
-        return int(match.group(1)) if match else None
+        year, notice = self.segment.year()
+        if notice:
+            message = f"no year on the form; {year} from the notice before it ({notice!r})"
+            self.note(Severity.INFO, "fiscal_year_from_notice", message, self.segment.preamble[0].line_no)
+        return year
 
     def _ends_table(self, cell: Cell, k: int) -> bool:
         if self.table is not None and self.table.project_columns and in_table_header(self.segment.cells, k):
@@ -454,7 +450,9 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
                 if attr:
                     self._set_amount(attr, label, amount, cell)
                 return
-            if not v.is_blank(cell.text):
+            if key.endswith("小计") or v.nfkc(cell.text).startswith("其中:"):
+                self.pending_amounts.append((None, cell))  # "其中:中央补助", "(一)财政拨款小计": a sub-row
+            elif not v.is_blank(cell.text):
                 self.pending_amounts.clear()
         if self.table is None and not self.past_fund_block and self._is_figure(cell):
             self.loose_figures.append(cell)
@@ -469,6 +467,7 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
         self.orphans_before_label, self.orphans = self.orphans, []
         named = field_for(key)
         if named:
+            self._name_after_labels()
             self.pending_field = named
             self.pending_amounts.clear()
         elif key in vocab.TOTAL_SCORES:

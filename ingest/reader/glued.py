@@ -10,6 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from ..numbers import parse_amount
 from ..text import PINYIN_READING as _PINYIN
 from ..traditional import simplified
 from . import vocabulary as vocab
@@ -21,6 +22,7 @@ from .values import is_name_with_unit
 # its closing bracket lost where the cell ends ("年初目标值(A", as label_key reads it).
 _LABEL_SUFFIX = r"(?:\((?:万元|元|[A-Z/×*%\d]{1,12}|\d+分)(?:\)|$))?"
 _COLON = re.compile(r"[:：]")
+_FUND_SOURCES = ("资金", "补助", "拨款", "收入")  # how a fund block's sub-row ends: "中央补助", "地方资金"
 _LINE_MARKER = re.compile(r"^\d{1,2}、(?=\S)")
 # A two-character total row label starting a run of figures (longer ones cut run-together text anyway)
 _TOTAL_ROW = re.compile(r"^(?:总额|合计)(?=\d[\d.,%]*$)")
@@ -128,6 +130,8 @@ def split_colon(part: str) -> list[str]:
         return [part]  # "金额单位:万元" states the unit; it is no field
     if head.startswith(vocab.REASON_HEADER_PREFIXES) and len(tail) > 8:
         return [part]  # "偏差原因:部分…。改进措施:…": a 偏差原因 cell's own text, no field and its value
+    if head == "其中" and tail.endswith(_FUND_SOURCES) and label_key(tail) not in ALL_LABELS:
+        return [part]  # "其中:中央补助": a fund block's sub-row named by its prefix, not in the vocabulary
     if head in ("其中",) or label_key(head) in _SHORT_LABELS:
         pieces = [head + match.group()] if head != "其中" else []  # the colon kept: it marks a label
         return pieces + (split_colon(tail) if tail else [])
@@ -280,6 +284,8 @@ def _glued_pieces(part: str, not_first_row: bool, alone: bool) -> _Pieces:
     part = _LINE_MARKER.sub("", part) if not_first_row else part
     if alone and _TITLE_LINE.match(simplified(part)):
         return ((part, True, False),)  # "市级部门预算项目绩效目标表": a title, not labels
+    if ("(其中" in part or "（其中" in part) and parse_amount(part) is not None:
+        return ((part, alone, False),)  # "500万元(其中上级资金220万元)": one amount, its parts in brackets
     pieces = _split_on_labels(part, in_words=not alone)
     if len(pieces) == 1 and (total := _TOTAL_ROW.match(part)):
         pieces = [total.group(), part[total.end() :]]  # "总额5.005.00100.00%10": the fund block's total row

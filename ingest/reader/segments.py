@@ -11,13 +11,27 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import FormType
+from ..traditional import simplified
 from . import vocabulary as vocab
 from .categories import header_role
 from .cell import Cell
 from .items import item_header_at
 from .labels import field_for, is_label, is_project_name_label, title_type, unit_statement
 from .table import headerless_table_at
-from .values import CODED_UNIT, looks_like_target
+from .values import CODED_UNIT, looks_like_target, nfkc
+
+# not after a digit: "12020年" is no year (a code or a figure run into it)
+# "(2017年度)", and "(20 17 年度)": pdftotext may part a year's digits, never a year from its 年度
+_YEAR_OF_FORM = re.compile(r"(?:(?<!\d)|(?<=附件\d))((?:19|20) ?\d{2})\s*年\s*度")
+_YEAR = re.compile(r"(?:(?<!\d)|(?<=附件\d))((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
+# or after an attachment's number run into it: "附件22023年…区域绩效目标表"
+# A notice that hands funds down ("关于下达2023年中央…补助资金的通知") before the form it attaches
+_NOTICE_YEAR = re.compile(r"下达((?:19|20)\d{2})年")
+# The project's period within one year ("项目起止时间 | 2016 年 1 月起至 2016 年 12 月止"): the form's
+# year when nothing else states one (an evaluation's own period is no project's year).
+_PERIOD_IN_A_YEAR = re.compile(
+    r"(?:起止时间|实施期|项目期|实施周期|执行期)[^0-9]{0,6}((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月[^年]{0,12}?(?:至|到|-|—|~)\s*(?:\1\s*年|\d{1,2}\s*月)"
+)
 
 
 @dataclass
@@ -28,6 +42,30 @@ class Segment:
     ends_text: bool = False  # the document's last form: its text may be cut off
     after_form: bool = False  # another form came before it: no title means a shared heading, not a cut
     preamble: list[Cell] = field(default_factory=list)  # the first form's: the text before it (its summary)
+    # the cell before the form's first on its line: run-together text may hold its title's head there
+    lead: str = ""
+
+    def year(self) -> tuple[int | None, str | None]:
+        """The year the title states ("(2020年度)", "2023年项目支出…"); without a title, the first
+        short cell that states one ("2020年绩效目标"), then any: prose mentions other years; last, the
+        year of the funds a notice before the form hands down (its words returned with it)."""
+        cells, t = self.cells, self.title
+        lead = self.lead[-40:] if t is not None and t <= 1 else ""  # the title's head, cut off
+        windows = (
+            lambda: lead + " ".join(c.text for c in cells[max(0, t - 2) : t + 4]) if t is not None else "",
+            lambda: " ".join(c.text for c in cells[:80] if len(c.key) <= 20),
+            lambda: " ".join(c.text for c in cells[:40]),
+        )  # built only as far as needed
+        for window in (make() for make in windows):
+            for pattern in (_YEAR_OF_FORM, _YEAR):
+                match = pattern.search(nfkc(window))
+                if match:
+                    return int(match.group(1).replace(" ", "")), None
+        match = _PERIOD_IN_A_YEAR.search(simplified(nfkc(" ".join(c.text for c in cells[:120]))))
+        if match:
+            return int(match.group(1)), None
+        notice = next((m for c in self.preamble if (m := _NOTICE_YEAR.search(c.text))), None)
+        return (int(notice.group(1)), notice.group()) if notice else (None, None)
 
 
 def split_forms(cells: list[Cell]) -> list[Segment]:
@@ -72,6 +110,11 @@ def split_forms(cells: list[Cell]) -> list[Segment]:
     if segments and segments[0].cells:
         first = segments[0].cells[0]
         segments[0].preamble = cells[: next(k for k, cell in enumerate(cells) if cell is first)]
+        offset = len(segments[0].preamble)  # the segments follow one another from there
+        for segment in segments:
+            if offset and segment.cells and cells[offset - 1].line_no == segment.cells[0].line_no:
+                segment.lead = cells[offset - 1].text
+            offset += len(segment.cells)
     return segments
 
 

@@ -145,6 +145,33 @@ def note_missing_fields(form: Form, note: Note, seq: int = 0, cut_at_start: bool
             note(Severity.WARNING, f"missing_{attr}", f"{label} not found on the form", form.line_start, seq)
 
 
+_PAGE_SOURCE = re.compile(r"^(?:信息)?来源[:：]\s*([\u4e00-\u9fff()（）]{4,30})$")
+
+
+def unit_from_page_source(forms: list[Form], head: list[Cell], issues: list[Issue]) -> None:
+    """A page's publisher ("信息来源:临邑县师范附属小学") that a heading of the page starts with
+    ("临邑县师范附属小学项目支出目标申报表"), both in the page's head (the text before the first
+    form and its first cells): a unit publishing its own form, the unit of each form that prints none."""
+    sources = [m.group(1) for cell in head if (m := _PAGE_SOURCE.match(cell.text.strip()))]
+    source = next(
+        (
+            source
+            for source in sources
+            for cell in head
+            if cell.text.startswith(source)
+            and len(cell.text) > len(source)
+            and ("表" in cell.text or "绩效" in cell.text)
+        ),
+        None,
+    )
+    for seq, form in enumerate(forms, 1):
+        if source and form.unit_name is None:
+            form.unit_name = source
+            issues[:] = [i for i in issues if (i.form_seq, i.code) != (seq, "missing_unit_name")]
+            message = f"no unit on the form; {source!r}, who published the page its heading names"
+            issues.append(Issue(Severity.INFO, "unit_name_from_page_source", message, head[0].line_no, seq))
+
+
 # What a later sheet of a form says about itself that is not news about the form.
 _SHEET_ISSUES = frozenset(
     {
@@ -226,6 +253,31 @@ def name_cut_by_the_end(form: Form, lines: list[str]) -> bool:
         and not last.endswith(("|", "\t"))
         and not v.is_name_with_unit(row.name)
     )
+
+
+_RATE_FIRST_DIGIT = re.compile(r"[<>=≥≤≧≦]{0,2}\d")
+_SIGN_ALONE = re.compile(r"(?:^|[\s|])[<>=≥≤≧≦]{1,2}$")
+
+
+def target_cut_by_the_end(form: Form, lines: list[str]) -> bool:
+    """The text stops inside the last row's target cell, the target visibly cut: one character of a
+    phrase ("定性 | 减" of 减少), a rate's first digit ("验收合格率 | 1", "满意度 | >=9" of >=90%), or
+    its sign alone ("覆盖率 | ≧"), the figure lost; or the outcome after it, cut inside the target's words."""
+    row = form.indicators[-1] if len(form.indicators) > 1 else None
+    if row is None or not row.name:
+        return False
+    last = next((line.strip(" \r\n") for line in reversed(lines) if line.strip(" \r\n")), "")
+    if row.target is None:  # "覆盖率 | ≧": the sign printed, its figure cut
+        return row.actual is None and _SIGN_ALONE.search(last) is not None
+    if row.actual and last.endswith(row.actual) and row.weight is None and row.score is None:
+        # "严格执行相关财经法规制度 严格执行相关财经法": the outcome, the target's words, cut short
+        return len(row.actual) < len(row.target) and row.target.startswith(row.actual)
+    if not last.endswith(row.target) or last.endswith(("|", "\t")):
+        return False
+    target = v.nfkc(row.target).replace(" ", "")
+    if len(target) == 1 and v.has_han(target):
+        return target not in vocab.TARGET_PHRASES  # "高" is a whole target
+    return _RATE_FIRST_DIGIT.fullmatch(target) is not None and ("率" in row.name or "满意" in row.name)
 
 
 def department_wide(segment: Segment, seq: int, issues: list[Issue]) -> bool:

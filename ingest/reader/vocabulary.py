@@ -84,7 +84,7 @@ FIELD_PATTERNS: tuple[tuple[str, str, int], ...] = (
 )
 # Which of two labels for the same field wins: the executing unit over the department that files.
 FIELD_PRIORITY: dict[str, int] = {
-    "省级主管部门": 1, "中央主管部门": 1, "地方主管部门": 2, "资金使用单位": 3, "用款单位": 3, "实施单位": 3, "项目实施单位": 3, "项目执行单位": 3, "执行单位": 3, "部门": 0, "部门名称": 0, "预算部门": 1,
+    "省级主管部门": 1, "中央主管部门": 1, "地方主管部门": 2, "资金使用单位": 3, "用款单位": 3, "实施单位": 3, "项目实施单位": 3, "项目执行单位": 3, "执行单位": 3, "项目单位": 3, "部门": 0, "部门名称": 0, "预算部门": 1,
 }  # fmt: skip
 # The continuation of a label split over two cells ("主管部门" | "及编码").
 LABEL_TAILS: frozenset[str] = frozenset(
@@ -362,6 +362,7 @@ TOTAL_SCORES = frozenset(
 TABLE_END: tuple[str, ...] = (
     *sorted(TOTAL_SCORES), "合计", "注:", "注:", "说明", "填表人", "填报人", "财政部门审核意见", "其他需要说明事项",
     "其他需说明", "其他说明",  # 其他需说明的问题 | 其他说明事项: a note row after the table
+    "最近年度绩效评价情况",  # 浙江: 优秀□ 良好□ 合格□ …, the row after the indicator table
     "填表说明", "填报说明", "编制说明", "联系人", "联系电话", "审核人", "制表人", "经办人",  # the sheet's foot
     "评价结论", "存在问题", "附件", "单位负责人", "项目负责人", "财务负责人", "审核意见",
     "目标未完成", "改进措施",
