@@ -103,7 +103,9 @@ def _add_columns(
             cells.extend(glued)
 
 
-@lru_cache(maxsize=1 << 12)  # a pure function of the line's text: a document's rows recur form after form
+# a pure function of the line's text: rows recur form after form, and documents after documents
+# (at 4096 lines rows that came back a few documents later had been evicted)
+@lru_cache(maxsize=1 << 14)
 def _line_columns(
     text: str,
 ) -> tuple[
