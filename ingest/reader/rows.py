@@ -312,7 +312,11 @@ def _best_cut(toks: list[Tok], slots: list[str], self_eval: bool) -> list:
         return result
 
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
-    return row_at(0)[1]
+    rows = row_at(0)[1]
+    # the two refer to each other through their closures: a cycle, with the memo tables, that only
+    # the garbage collector would free. With the names cleared it is freed here, on return
+    row_at = fill_at = None  # type: ignore[assignment]  # noqa: F811, F841
+    return rows
 
 
 def _described_from(toks: list[Tok], i: int, end: int) -> int | None:
