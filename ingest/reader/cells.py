@@ -103,9 +103,7 @@ def _add_columns(
             cells.extend(glued)
 
 
-# a pure function of the line's text: rows recur form after form, and documents after documents
-# (at 4096 lines rows that came back a few documents later had been evicted)
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 12)  # a pure function of the line's text: a document's rows recur form after form
 def _line_columns(
     text: str,
 ) -> tuple[
