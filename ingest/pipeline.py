@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 from collections import Counter, deque
@@ -221,9 +222,17 @@ _max_file_bytes: int = MAX_FILE_BYTES
 _ocr: bool = True
 
 
+# Allocations between young-generation collections in a worker. Parsing allocates millions of
+# short-lived cells, tokens and tuples, and makes no reference cycles (reference counting frees
+# all of it); at CPython's 700 the collector still ran thousands of times per worker, and its full
+# collections walked every cached cell text again: 1.8 s of a 1000-document share, 0.13 s at this.
+GC_YOUNG_THRESHOLD = 20_000
+
+
 def _init_worker(known_ids: frozenset[str], max_file_bytes: int = MAX_FILE_BYTES, ocr: bool = True) -> None:
     global _known_ids, _max_file_bytes, _ocr
     _known_ids, _max_file_bytes, _ocr = known_ids, max_file_bytes, ocr
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def read_and_parse(path: Path) -> list[Read]:

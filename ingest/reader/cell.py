@@ -28,8 +28,30 @@ class Cell:
     after_bars: bool = False  # the first cell after a line of bars alone ("||", "||||"): empty cells
     key: str = field(init=False, repr=False)  # label_key(text), computed once: looked up per label
 
-    def __post_init__(self) -> None:
-        self.key = label_key(self.text)
+    # written out, not generated: the dataclass's __init__ would call __post_init__ for the key,
+    # one more call for each of the thousands of cells of a document
+    def __init__(
+        self,
+        text: str,
+        line_no: int,
+        row: int,
+        glued: bool = False,
+        spaced: bool = False,
+        after_number: bool = False,
+        col: int = -1,
+        joined: bool = False,
+        after_bars: bool = False,
+    ) -> None:
+        self.text = text
+        self.line_no = line_no
+        self.row = row
+        self.glued = glued
+        self.spaced = spaced
+        self.after_number = after_number
+        self.col = col
+        self.joined = joined
+        self.after_bars = after_bars
+        self.key = label_key(text)
 
 
 @lru_cache(maxsize=1 << 15)

@@ -33,7 +33,7 @@ from .fields import HeaderFields
 from .finish import FinishedForm
 from .fund_block import FundBlock
 from .items import item_header_at, read_items
-from .labels import MAX_LABEL, field_for, is_label, is_project_name_label, title_type, unit_statement
+from .labels import MAX_LABEL, field_for, is_label, is_project_name_label, title_type_of_key, unit_statement
 from .lines import csv_rows
 from .ocr_cells import ocr_rows
 from .outline import bracketed_rows, outline_rows
@@ -382,7 +382,7 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
             if attr:
                 self._set_amount(attr, label, amount, cell)
             return
-        titled = title_type(cell)
+        titled = title_type_of_key(key)
         if titled or len(key) > MAX_LABEL + 16:
             if self.pending_field and not titled:
                 self._set_field(cell.text)

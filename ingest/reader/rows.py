@@ -182,21 +182,26 @@ def _whole_rows(cells: list[Cell], slots: list[str]) -> list | None:
     """The plain case, read without a search or tokens: every physical row of separated cells holds
     a name and exactly one value per column, each fitting it (the rows as (first cell, values)).
     None when any row does not, or any cell is run-together text (its values are cut out later)."""
-    if not cells or any(c.glued or c.row < 0 for c in cells):
+    if not cells:
         return None
+    for c in cells:  # asked of every run of every table: a plain loop, no generator
+        if c.glued or c.row < 0:
+            return None
     texts = [c.text.strip() for c in cells]
-    # a row's last cells, when empty, were dropped with their separators: only trailing word columns
-    fewest = max((k + 1 for k, slot in enumerate(slots) if slot not in _TRAILING_WORDS), default=0)
-    plan, i = [], 0
-    while i < len(cells):
-        end = i + 1
-        while end < len(cells) and cells[end].row == cells[i].row:
+    rows = [c.row for c in cells]
+    fewest = _fewest_values(tuple(slots))
+    most = len(slots)
+    plan, i, n = [], 0, len(cells)
+    while i < n:
+        end, row = i + 1, rows[i]
+        while end < n and rows[end] == row:
             end += 1
         given = end - i - 1
-        if given > len(slots) or given < fewest:
+        if given > most or given < fewest:
             return None
-        blank_name = v.is_blank(texts[i]) and given > 0  # "-" | ≥2个 | …: no name printed
-        if not blank_name and (v.looks_like_target(texts[i]) or _name_fit(texts[i]) <= 0):
+        name = texts[i]
+        blank_name = given > 0 and v.is_blank(name)  # "-" | ≥2个 | …: no name printed
+        if not blank_name and (v.looks_like_target(name) or _name_fit(name) <= 0):
             return None
         values = []
         for slot, text in zip(slots, texts[i + 1 : end], strict=False):
@@ -206,6 +211,13 @@ def _whole_rows(cells: list[Cell], slots: list[str]) -> list | None:
         plan.append((i, values))
         i = end
     return plan
+
+
+@lru_cache(maxsize=256)  # a table's columns: the same few tuples all along
+def _fewest_values(slots: tuple[str, ...]) -> int:
+    """A row's last cells, when empty, were dropped with their separators: only trailing word
+    columns may be missing, so a row has at least the values up to the last other column."""
+    return max((k + 1 for k, slot in enumerate(slots) if slot not in _TRAILING_WORDS), default=0)
 
 
 def _best_cut(toks: list[Tok], slots: list[str], self_eval: bool) -> list:
@@ -300,7 +312,11 @@ def _best_cut(toks: list[Tok], slots: list[str], self_eval: bool) -> list:
         return result
 
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
-    return row_at(0)[1]
+    rows = row_at(0)[1]
+    # the two refer to each other through their closures: a cycle, with the memo tables, that only
+    # the garbage collector would free. With the names cleared it is freed here, on return
+    row_at = fill_at = None  # type: ignore[assignment]  # noqa: F811, F841
+    return rows
 
 
 def _described_from(toks: list[Tok], i: int, end: int) -> int | None:

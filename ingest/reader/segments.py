@@ -16,7 +16,7 @@ from . import vocabulary as vocab
 from .categories import header_role
 from .cell import Cell
 from .items import item_header_at
-from .labels import field_for, is_label, is_project_name_label, title_type, unit_statement
+from .labels import field_for, is_label, title_type_of_key, unit_statement
 from .table import headerless_table_at
 from .values import CODED_UNIT, looks_like_target, nfkc
 
@@ -73,13 +73,18 @@ def split_forms(cells: list[Cell]) -> list[Segment]:
     start, title, form_type = 0, None, FormType.TARGET
     has_name = has_table = has_fields = False
     for k, cell in enumerate(cells):
-        found = title_type(cell)
+        key = cell.key  # title_type, field_for and is_project_name_label, on the key each asks by
+        found = title_type_of_key(key)
         if found and _inside_sentence(cells, k):
             found = None
+        named = field_for(key)
         is_name_label = (
-            is_project_name_label(cell) and not item_header_at(cells, k) and not in_table_header(cells, k)
+            named is not None
+            and named[0] == "project_name"
+            and not item_header_at(cells, k)
+            and not in_table_header(cells, k)
         )
-        starts_table = header_role(cell.key) in ("level1", "level2") or (
+        starts_table = header_role(key) in ("level1", "level2") or (
             # under a heading that names the form, before any of its fields: the page opens in its table
             not (found or segments)
             and (title is None or not (has_fields or has_name))
@@ -103,7 +108,7 @@ def split_forms(cells: list[Cell]) -> list[Segment]:
             title, form_type = k - start, found
         has_name = has_name or is_name_label
         has_table = has_table or starts_table
-        has_fields = has_fields or field_for(cell.key) is not None or cell.key in vocab.AMOUNTS
+        has_fields = has_fields or named is not None or key in vocab.AMOUNTS
     # a title with no field of a form after it is a mention ("…的绩效自评表"), not a form
     if has_name or has_table or (title is not None and has_fields):
         segments.append(Segment(cells[start:], title, form_type, ends_text=True, after_form=bool(segments)))

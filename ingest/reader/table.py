@@ -16,7 +16,7 @@ from functools import lru_cache
 from ..model import Indicator
 from . import values as v
 from . import vocabulary as vocab
-from .categories import category_text, header_role, is_level2, level1_of
+from .categories import category_text, header_role, is_level2, is_level2_text, level1_of, level1_of_text
 from .cell import Cell, label_key
 from .labels import is_label
 from .rows import split_rows
@@ -188,8 +188,10 @@ class IndicatorTable:
         run: list[Cell] = []
         outer = _outer_levels(cells)
         for k, cell in enumerate(cells):
-            l1 = printed_l1 = level1_of(cell)  # l1: the 一级 it is read as, which the tests below may undo
-            l2 = is_level2(cell)
+            # l1: the 一级 it is read as, which the tests below may undo (level1_of and is_level2
+            # asked on the text at hand: one call less each, for every cell)
+            l1 = printed_l1 = level1_of_text(cell.text)
+            l2 = is_level2_text(cell.text)
             category = bool(l1) or l2
             if self.level2_names and category and self._names_its_row(cells, k):
                 out += self._rows(run, level1, level2)
