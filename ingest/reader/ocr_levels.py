@@ -78,7 +78,8 @@ def _complete(key: str, labels: Sequence[str]) -> bool:
     return key.endswith("标") or key in labels
 
 
-def _can_start(key: str, labels: Sequence[str]) -> bool:
+@lru_cache(maxsize=1 << 14)  # pure; the same pieces start labels form after form
+def _can_start(key: str, labels: tuple[str, ...]) -> bool:
     if not key or key in TAILS:
         return False
     if len(key) == 1 and not any(label.startswith(key) for label in labels):
@@ -86,7 +87,8 @@ def _can_start(key: str, labels: Sequence[str]) -> bool:
     return best_label(key, labels)[1] >= FIT
 
 
-def _continues(key: str, piece: str, labels: Sequence[str]) -> bool:
+@lru_cache(maxsize=1 << 14)  # pure; the same pieces continue the same keys form after form
+def _continues(key: str, piece: str, labels: tuple[str, ...]) -> bool:
     """The piece reads as the next characters of a label the key has begun (not merely fits somewhere)."""
     longer = key + piece
     for label in labels:
@@ -96,7 +98,7 @@ def _continues(key: str, piece: str, labels: Sequence[str]) -> bool:
     return False
 
 
-def assemble(pieces: list[Piece], labels: Sequence[str]) -> tuple[list[Label], list[Piece]]:
+def assemble(pieces: list[Piece], labels: tuple[str, ...]) -> tuple[list[Label], list[Piece]]:
     """Labels of one category column, in printed order; and the pieces that read as no label."""
     found: list[Label] = []
     unread: list[Piece] = []
@@ -187,7 +189,7 @@ def assign(rows: list[RowPlace], labels: list[Label]) -> Placement:
     fixed_to: list[int | None] = []
     label_positions = [set(label.positions) for label in labels]
     for row in rows:
-        on_row = [k for k, positions in enumerate(label_positions) if row.positions & positions]
+        on_row = [k for k, positions in enumerate(label_positions) if not row.positions.isdisjoint(positions)]
         starting = [k for k in on_row if labels[k].start in row.positions]
         fixed_to.append((starting or on_row)[-1] if on_row else None)
     carried = not any(label.is_multiline for label in labels) and fixed_to and fixed_to[0] is not None
@@ -216,10 +218,11 @@ def assign(rows: list[RowPlace], labels: list[Label]) -> Placement:
     else:  # too many: settle each segment on its own, the others carried down
         choice_sets = _segment_by_segment(options, build, cost_of)
     inf = float("inf")
+    free_rows = list(best_by_label.items())
     for choices in choice_sets:
         assignment = build(choices)
         cost, split = cost_of(assignment)
-        for row_index, by_label in best_by_label.items():
+        for row_index, by_label in free_rows:
             k = assignment[row_index]
             if cost < by_label.get(k, inf):
                 by_label[k] = cost
@@ -310,31 +313,29 @@ class _Cost:
     once: the search calls this for every candidate assignment."""
 
     def __init__(self, rows, labels, fixed_to, candidates_of) -> None:
-        self.spans = [(row.first, row.last) for row in rows]
         self.centres = [label.centre for label in labels]
         families = [label.canonical or label.key for label in labels]
-        # per row, per label: the cost the row adds in that group, and the 一级 its weight counts to
-        self.row_costs: list[list[float]] = []
-        self.row_parents: list[list[str | None]] = []
+        # per row: its span, per label (the cost the row adds in that group, the 一级 its weight
+        # counts to), and its weight; one tuple a row, walked beside the assignment
+        self.rows: list[tuple[tuple[int, int], list[tuple[float, str | None]], Decimal | None]] = []
         parents_by_hint: dict[str | None, list[str | None]] = {}  # rows share a handful of hints
         for index, row in enumerate(rows):
-            costs, parents = [], []
-            hint = row.level1_hint
+            options = []
+            hint, cues, weighed = row.level1_hint, row.cues, row.weight is not None
             if hint not in parents_by_hint:
                 parents_by_hint[hint] = [parent_of(label.canonical, hint) for label in labels]
+            free = fixed_to[index] is None
+            cued = free and not cues.isdisjoint(candidates_of[index])  # the same for every label
             for k, parent in enumerate(parents_by_hint[hint]):
                 cost = 0.0
-                if fixed_to[index] is None:
-                    if row.cues & candidates_of[index] and families[k] not in row.cues:
+                if free:
+                    if cued and families[k] not in cues:
                         cost += CUE_COST
                     cost += EARLIER * k
-                if row.level1_hint and parent and parent != row.level1_hint:
+                if hint and parent and parent != hint:
                     cost += HINT_COST
-                costs.append(cost)
-                parents.append(parent if row.weight is not None else None)
-            self.row_costs.append(costs)
-            self.row_parents.append(parents)
-        self.weights = [row.weight for row in rows]
+                options.append((cost, parent if weighed else None))
+            self.rows.append(((row.first, row.last), options, row.weight))
         # in Decimal, as the weights are summed: a dict compare, Decimal to Decimal, per assignment
         self.splits = [
             {key: Decimal(value) for key, value in split.items()} for split in lexicon.LEVEL1_WEIGHT_SPLITS
@@ -345,16 +346,10 @@ class _Cost:
         cost = 0.0
         spans: dict[int, list[int]] = {}
         weights: dict[str, Decimal] = {}
-        row_spans, row_costs, row_parents, row_weights = (
-            self.spans,
-            self.row_costs,
-            self.row_parents,
-            self.weights,
-        )
-        for index, k in enumerate(assignment):
+        for k, (row_span, options, weight) in zip(assignment, self.rows, strict=True):
             if k is None:
                 continue
-            first, last = row_spans[index]
+            first, last = row_span
             span = spans.get(k)
             if span is None:
                 spans[k] = [first, last]
@@ -363,12 +358,10 @@ class _Cost:
                     span[0] = first
                 if last > span[1]:
                     span[1] = last
-            cost += row_costs[index][k]
-            parent = row_parents[index][k]
+            row_cost, parent = options[k]
+            cost += row_cost
             if parent:
-                weights[parent] = (
-                    weights[parent] + row_weights[index] if parent in weights else row_weights[index]
-                )
+                weights[parent] = weights[parent] + weight if parent in weights else weight
         for k, centre in enumerate(self.centres):
             span = spans.get(k)
             if span is None:

@@ -192,7 +192,6 @@ def join_split_numbers(tokens: list[str], wanted: int) -> tuple[list[str], list[
 # --- category words (一级 / 二级) ---------------------------------------------------------------
 
 
-@lru_cache(maxsize=1 << 14)
 @lru_cache(maxsize=1 << 14)  # pure; asked of every token of every category cell, form after form
 def read_label_text(text: str) -> str:
     """A category cell as matching sees it: no spaces, OCR readings of 指标 and Japanese forms undone."""

@@ -207,7 +207,9 @@ def place_levels(
     labels1, _ = ocr_levels.assemble(pieces[1], ocr_repair.level1_labels())
     positions1 = [set(label.positions) for label in labels1]
     for row in rows:
-        on_row = [label for label, at in zip(labels1, positions1, strict=True) if row.positions & at]
+        on_row = [
+            label for label, at in zip(labels1, positions1, strict=True) if not row.positions.isdisjoint(at)
+        ]
         starting = [label for label in on_row if label.start in row.positions]
         row.level1_hint = (starting or on_row or [Label()])[-1].canonical
     places = [

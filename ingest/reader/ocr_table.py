@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from .. import lexicon
 from ..model import Severity
@@ -155,9 +156,9 @@ class IndicatorTable:
         def value(col: int | None) -> str:
             return cells[col] if col is not None and 0 <= col < len(cells) else ""
 
-        score_cell = value(score_col)
-        score_number = read_number(score_cell.split()[0]) if score_cell.split() else None
-        weight_number = read_number(value(weight_col).split()[0]) if value(weight_col).split() else None
+        score_tokens, weight_tokens = value(score_col).split(), value(weight_col).split()
+        score_number = read_number(score_tokens[0]) if score_tokens else None
+        weight_number = read_number(weight_tokens[0]) if weight_tokens else None
         row = Row(
             line_no=line_no,
             pos=pos,
@@ -173,7 +174,7 @@ class IndicatorTable:
         )
         if aligned and ("target_operator" in columns or "target_unit" in columns):
             self._compose_target(row, cells, columns, value)
-        rest = " ".join(score_cell.split()[1:])
+        rest = " ".join(score_tokens[1:])
         if rest:
             text, stray = ocr_repair.strip_stray_numbers(rest + " ")
             text = text.strip()
@@ -201,8 +202,9 @@ class IndicatorTable:
         w, s = columns["weight"], columns["score"]
         if max(w, s) >= len(cells):  # either column past the row's end: the row is short, not aligned
             return False
-        weight = read_number(cells[w].split()[0]) if cells[w].split() else None
-        score = read_number(cells[s].split()[0]) if cells[s].split() else None
+        weight_tokens, score_tokens = cells[w].split(), cells[s].split()
+        weight = read_number(weight_tokens[0]) if weight_tokens else None
+        score = read_number(score_tokens[0]) if score_tokens else None
         if not (weight and score and not weight.percent and weight.unit is None):
             return False
         return Decimal(0) <= score.value <= weight.value <= 100
@@ -224,24 +226,14 @@ class IndicatorTable:
                 found = (i, i + 1)
         return found
 
-    def _category_tokens(self, text: str, lenient: bool = True) -> tuple[list[str], list[str]]:
+    @staticmethod
+    def _category_tokens(text: str, lenient: bool = True) -> tuple[list[str], list[str]]:
         """A category-column cell's tokens split into label pieces and name text (a name printed in the 二级 column).
 
         ``lenient``: short unreadable bits ("対に 人") count as (unreadable) label pieces, not as a name.
         """
-        if ocr_repair.read_label_text(text) in ocr_levels.TAILS:
-            return ["".join(text.split())], []  # "1日 17小": 指标 in OCR pieces
-        tokens = [token for token in text.split() if not ocr_repair.is_noise(token)]
-        labels, names = [], []
-        for token in tokens:
-            key = ocr_repair.read_label_text(token)
-            if key in ocr_levels.TAILS or ocr_repair.best_label(key, _CATEGORY_LABELS)[1] >= ocr_levels.FIT:
-                labels.append(token)
-            else:
-                names.append(token)
-        if lenient and not any(han_count(token) >= 3 for token in names):
-            return labels + names, []  # short unreadable bits stay with the labels (and read as none)
-        return labels, names
+        labels, names = _category_tokens(text, lenient)
+        return list(labels), list(names)  # fresh lists: the cached tuples stay as they are
 
     def _read_category_zone(self, zone: list[str], row: Row) -> None:
         label_cells: list[tuple[int, list[str]]] = []
@@ -349,3 +341,20 @@ def _continues_phrase(actual: str, piece: str) -> bool:
         phrase.startswith(start) and phrase != start and (phrase.startswith(longer) or longer == phrase)
         for phrase in lexicon.ACHIEVEMENT_PHRASES
     )
+
+
+@lru_cache(maxsize=1 << 14)  # pure; the same category cells recur form after form
+def _category_tokens(text: str, lenient: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if ocr_repair.read_label_text(text) in ocr_levels.TAILS:
+        return ("".join(text.split()),), ()  # "1日 17小": 指标 in OCR pieces
+    tokens = [token for token in text.split() if not ocr_repair.is_noise(token)]
+    labels, names = [], []
+    for token in tokens:
+        key = ocr_repair.read_label_text(token)
+        if key in ocr_levels.TAILS or ocr_repair.best_label(key, _CATEGORY_LABELS)[1] >= ocr_levels.FIT:
+            labels.append(token)
+        else:
+            names.append(token)
+    if lenient and not any(han_count(token) >= 3 for token in names):
+        return tuple(labels + names), ()  # short unreadable bits stay with the labels (and read as none)
+    return tuple(labels), tuple(names)
