@@ -338,9 +338,13 @@ def parse_all(
                 yield unchanged
         files = new
     if jobs <= 1 or len(files) < SERIAL_BELOW:
+        thresholds = gc.get_threshold()  # parsing here: the caller's process gets its own back
         _init_worker(known_ids, max_file_bytes, ocr)
-        for path in files:  # one file at a time, its rows built as soon as it is read
-            yield from _with_rows(read_and_parse(path))
+        try:
+            for path in files:  # one file at a time, its rows built as soon as it is read
+                yield from _with_rows(read_and_parse(path))
+        finally:
+            gc.set_threshold(*thresholds)
         return
     with ProcessPoolExecutor(
         max_workers=jobs, initializer=_init_worker, initargs=(known_ids, max_file_bytes, ocr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import duckdb
@@ -65,3 +66,16 @@ def test_a_document_whose_rows_cannot_load_is_recorded_failed_and_the_batch_goes
     ).fetchall()
     con.close()
     assert rows == [("parsed", 4, None), ("failed", 0, "load_failed")]
+
+
+def test_an_ingest_in_the_callers_process_gives_back_its_garbage_collector_settings(tmp_path: Path) -> None:
+    # the workers' young-generation threshold is for parsing; a notebook that ingests keeps its own
+    from ingest import pipeline
+
+    before = gc.get_threshold()
+    gc.set_threshold(1234, *before[1:])
+    try:
+        pipeline.ingest_paths([str(sample("004"))], tmp_path / "w.duckdb", jobs=1)
+        assert gc.get_threshold() == (1234, *before[1:])
+    finally:
+        gc.set_threshold(*before)
