@@ -1071,6 +1071,28 @@ def test_the_scoring_method_columns_boilerplate_is_no_row():
     ]  # fmt: skip
 
 
+def test_a_name_cut_by_the_end_takes_only_its_own_missing_target_warning_with_it():
+    """The cut last row goes with its indicator_without_target; an earlier row printed without its
+    target keeps the warning (it was dropped with the cut row's: every such warning of the form)."""
+    lines = [
+        "2022年项目支出绩效目标表",
+        "项目名称 | 物业管理服务",
+        "主管部门 | 东莞市某局 | 实施单位 | 东莞市某中心",
+        "年度资金总额 | 120万元",
+        "一级指标 | 二级指标 | 三级指标 | 指标值",
+        "产出指标 | 数量指标 | 物管服务面积 | 2.6万平方米",
+        "产出指标 | 质量指标 | 物业管理保障工作合格率 | |",
+        "产出指标 | 时效指标 | 任务完成及时率 | 100%",
+        "产出指标 | 质量指标 | 维修施工验收合格率",
+    ]
+    document = parse_bytes("\n".join(lines).encode(), "cut.txt")
+    assert [row.name for row in document.forms[0].indicators][-1] == "任务完成及时率"
+    assert [(i.code, i.line_no) for i in document.issues if i.code.startswith("indicator_")] == [
+        ("indicator_without_target", 7),
+        ("indicator_cut_off", 9),
+    ]
+
+
 def test_a_name_cut_by_the_end_of_the_text_is_no_row_a_closed_blank_target_is():
     """A page whose text stops inside a row's name cell ("维修施工验收合格率", "质量指标 一审案件改", no
     separator after it) lost that row's values with the rest: the cut name is said, not read. A row

@@ -151,7 +151,11 @@ def read_forms(
     if text and forms and name_cut_by_the_end(forms[-1], lines):
         row = forms[-1].indicators.pop()
         seq = len(forms)
-        issues[:] = [i for i in issues if not (i.form_seq == seq and i.code == "indicator_without_target")]
+        issues[:] = [
+            i
+            for i in issues
+            if (i.form_seq, i.code, i.line_no) != (seq, "indicator_without_target", row.line_no)
+        ]
         message = (
             f"{row.name!r} ends the text, its cell unclosed and no value after it: a name cut off, not read"
         )
