@@ -149,27 +149,11 @@ def read_forms(
             forms += read
             issues += found.issues
     if text and forms and name_cut_by_the_end(forms[-1], lines):
-        row = forms[-1].indicators.pop()
-        seq = len(forms)
-        issues[:] = [
-            i
-            for i in issues
-            if (i.form_seq, i.code, i.line_no) != (seq, "indicator_without_target", row.line_no)
-        ]
-        message = (
-            f"{row.name!r} ends the text, its cell unclosed and no value after it: a name cut off, not read"
-        )
-        issues.append(Issue(Severity.WARNING, "indicator_cut_off", message, row.line_no, seq))
+        _drop_cut_last_row(forms, issues, "its cell unclosed and no value after it: a name cut off, not read")
     if text and forms and target_cut_by_the_end(forms[-1], lines):
-        row, seq = forms[-1].indicators.pop(), len(forms)
-        issues[:] = [
-            i
-            for i in issues
-            if (i.form_seq, i.code, i.line_no) != (seq, "indicator_without_target", row.line_no)
-        ]
+        row = forms[-1].indicators[-1]
         cut = repr(row.actual or row.target) if row.target else "a sign alone"
-        message = f"{row.name!r} ends the text, its last value cut ({cut}): not read"
-        issues.append(Issue(Severity.WARNING, "indicator_cut_off", message, row.line_no, seq))
+        _drop_cut_last_row(forms, issues, f"its last value cut ({cut}): not read")
     if forms and segments:
         unit_from_page_source(forms, segments[0].preamble + segments[0].cells[:24], issues)
     for line_no in page_markers:
@@ -179,6 +163,17 @@ def read_forms(
                 Issue(Severity.INFO, "page_marker_skipped", "a page number between rows", line_no, seq)
             )
     return forms, issues
+
+
+def _drop_cut_last_row(forms: list[Form], issues: list[Issue], how: str) -> None:
+    """The last form's last row, which the end of the text cut, is not read: said, with its own
+    indicator_without_target taken back."""
+    row, seq = forms[-1].indicators.pop(), len(forms)
+    issues[:] = [
+        i for i in issues if (i.form_seq, i.code, i.line_no) != (seq, "indicator_without_target", row.line_no)
+    ]
+    message = f"{row.name!r} ends the text, {how}"
+    issues.append(Issue(Severity.WARNING, "indicator_cut_off", message, row.line_no, seq))
 
 
 def _inherit_year(read: list[Form], year: int, seq: int, issues: list[Issue]) -> None:

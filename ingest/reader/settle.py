@@ -241,7 +241,7 @@ def name_cut_by_the_end(form: Form, lines: list[str]) -> bool:
     it): the name is cut and its row's values lost. A row whose cells are closed ("name |", "||||"
     or a line of tabs after it), or whose name closes with its unit ("…面积(万亩)"), was printed
     whole, its target blank."""
-    last = next((line.strip(" \r\n") for line in reversed(lines) if line.strip(" \r\n")), "")
+    last = _last_line(lines)
     row = form.indicators[-1] if form.indicators else None
     return (
         row is not None
@@ -255,6 +255,11 @@ def name_cut_by_the_end(form: Form, lines: list[str]) -> bool:
     )
 
 
+def _last_line(lines: list[str]) -> str:
+    """The text's last line that holds anything, its tabs and bars kept (they close a cell)."""
+    return next((line.strip(" \r\n") for line in reversed(lines) if line.strip(" \r\n")), "")
+
+
 _RATE_FIRST_DIGIT = re.compile(r"[<>=≥≤≧≦]{0,2}\d")
 _SIGN_ALONE = re.compile(r"(?:^|[\s|])[<>=≥≤≧≦]{1,2}$")
 
@@ -266,7 +271,7 @@ def target_cut_by_the_end(form: Form, lines: list[str]) -> bool:
     row = form.indicators[-1] if len(form.indicators) > 1 else None
     if row is None or not row.name:
         return False
-    last = next((line.strip(" \r\n") for line in reversed(lines) if line.strip(" \r\n")), "")
+    last = _last_line(lines)
     if row.target is None:  # "覆盖率 | ≧": the sign printed, its figure cut
         return row.actual is None and _SIGN_ALONE.search(last) is not None
     if row.actual and last.endswith(row.actual) and row.weight is None and row.score is None:
