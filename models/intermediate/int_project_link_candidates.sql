@@ -148,37 +148,30 @@ ending_keys as (
 -- project_link_max_pairs_per_key pairs block. A key's pairs are counted as starting × ending
 -- names, not by joining them: that join is the square of a common key's names (at N = 20,000 in
 -- the benchmark it took 93 of this model's 104 s; counted, the model takes 28 s).
-starting_key_counts as (
+key_counts as (
     select
+        side,
         unit_id,
         fiscal_year,
         block_key,
         count(*) as n_projects
-    from starting_keys
-    group by unit_id, fiscal_year, block_key
-),
-
-ending_key_counts as (
-    select
-        unit_id,
-        fiscal_year,
-        block_key,
-        count(*) as n_projects
-    from ending_keys
-    group by unit_id, fiscal_year, block_key
+    from side_keys
+    group by side, unit_id, fiscal_year, block_key
 ),
 
 selective_keys as (
     select
-        starting_key_counts.unit_id,
-        starting_key_counts.fiscal_year,
-        starting_key_counts.block_key
-    from starting_key_counts
-    inner join ending_key_counts
-        on starting_key_counts.unit_id = ending_key_counts.unit_id
-            and starting_key_counts.fiscal_year = ending_key_counts.fiscal_year
-            and starting_key_counts.block_key = ending_key_counts.block_key
-    where starting_key_counts.n_projects * ending_key_counts.n_projects <= {{ var('project_link_max_pairs_per_key') }}
+        starting_counts.unit_id,
+        starting_counts.fiscal_year,
+        starting_counts.block_key
+    from key_counts as starting_counts
+    inner join key_counts as ending_counts
+        on starting_counts.unit_id = ending_counts.unit_id
+            and starting_counts.fiscal_year = ending_counts.fiscal_year
+            and starting_counts.block_key = ending_counts.block_key
+    where starting_counts.side = 'starting'
+        and ending_counts.side = 'ending'
+        and starting_counts.n_projects * ending_counts.n_projects <= {{ var('project_link_max_pairs_per_key') }}
 ),
 
 pairs_by_key as (
