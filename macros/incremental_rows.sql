@@ -233,3 +233,102 @@
     {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
     {{- return(column_name | lower in names) -}}
 {%- endmacro %}
+
+{#
+    int_project_link_candidates, incremental by unit-year: a pair never crosses one (both projects
+    are of the same unit, the later one in the year, the earlier one in the year before), and a
+    unit-year's candidates are a function of that unit's project-years in the two years, the
+    `reject` rows of the project_links seed and the four project_link_* vars. Each unit-year's
+    inputs are fingerprinted; a build pairs again the unit-years whose fingerprint is new or changed
+    (delete+insert by unit_id, fiscal_year) and a post-hook drops the rows of unit-years whose
+    fingerprint moved on (a unit-year left with no candidates, or none at all). On Spark a table.
+#}
+
+{# One row per project-year of a project identified by name: what the link comparison reads. #}
+{% macro link_project_years(projects_deduplicated) -%}
+    select
+        project_id,
+        unit_id,
+        fiscal_year,
+        max(canonical_unit_name) as unit_name,
+        max(project_name) as project_name,
+        max(project_name_clean) as project_name_clean,
+        max(budget_current_yuan) filter (where form_type = 'target') as budget_current_yuan,
+        max(prior_year_budget_yuan) filter (where form_type = 'target') as prior_year_budget_yuan
+    from {{ projects_deduplicated }}
+    where is_identified_by_name
+    group by project_id, unit_id, fiscal_year
+{%- endmacro %}
+
+{# One row per unit and later year the comparison could see (the unit has projects in it or in the
+   year before), with the fingerprint of its inputs. Nulls are spelled out, so a moved null changes
+   the print. The arguments are relations (refs, or a model's import CTEs of the same names). #}
+{% macro link_unit_years_fingerprinted(projects_deduplicated, project_links) -%}
+    with year_prints as (
+        select
+            unit_id,
+            fiscal_year,
+            {{ fingerprint(
+                "concat_ws('|', project_id, coalesce(unit_name, '∅'), coalesce(project_name, '∅'),"
+                ~ " coalesce(project_name_clean, '∅'), coalesce(cast(budget_current_yuan as string), '∅'),"
+                ~ " coalesce(cast(prior_year_budget_yuan as string), '∅'))"
+            ) }} as year_print
+        from ({{ link_project_years(projects_deduplicated) }}) as project_years
+        group by unit_id, fiscal_year
+    ),
+
+    settings as (
+        select
+            concat_ws(
+                '|',
+                coalesce({{ fingerprint("concat_ws('|', project_id, canonical_project_id)") }}, '∅'),
+                {{ sql_string(
+                    [var('project_link_min_similarity'), var('project_link_min_similarity_with_evidence'),
+                     var('project_link_max_pairs_per_unit_year'), var('project_link_max_pairs_per_key')]
+                    | join('|')
+                ) }}
+            ) as settings_print
+        from {{ project_links }}
+        where decision = 'reject'
+    )
+
+    select
+        coalesce(this_year.unit_id, year_before.unit_id) as unit_id,
+        coalesce(this_year.fiscal_year, year_before.fiscal_year + 1) as fiscal_year,
+        md5(
+            concat_ws(
+                '|',
+                coalesce(year_before.year_print, '∅'),
+                coalesce(this_year.year_print, '∅'),
+                settings.settings_print
+            )
+        ) as unit_year_fingerprint
+    from year_prints as this_year
+    full outer join year_prints as year_before
+        on this_year.unit_id = year_before.unit_id
+            and this_year.fiscal_year = year_before.fiscal_year + 1
+    cross join settings
+{%- endmacro %}
+
+{# The post-hook: drop the rows of unit-years whose fingerprint moved on. On Spark the table was
+   just rebuilt whole: a statement that does nothing. #}
+{% macro drop_rows_of_changed_unit_years(relation) -%}
+    {{- return(adapter.dispatch('drop_rows_of_changed_unit_years', 'jixiao')(relation)) -}}
+{%- endmacro %}
+
+{% macro default__drop_rows_of_changed_unit_years(relation) -%}
+    delete from {{ relation }}
+    where not exists (
+        select 1
+        from (
+            {{ link_unit_years_fingerprinted(ref('int_projects_deduplicated'), ref('project_links')) }}
+        ) as unit_years
+        where unit_years.unit_id = {{ relation }}.unit_id
+            and unit_years.fiscal_year = {{ relation }}.fiscal_year
+            and unit_years.unit_year_fingerprint = {{ relation }}.unit_year_fingerprint
+    )
+{%- endmacro %}
+
+{% macro spark__drop_rows_of_changed_unit_years(relation) -%}
+    select 1
+{%- endmacro %}

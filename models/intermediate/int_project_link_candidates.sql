@@ -1,4 +1,12 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized=rows_of_documents_materialization(),
+        unique_key=['unit_id', 'fiscal_year'],
+        incremental_strategy='delete+insert',
+        on_schema_change='append_new_columns',
+        post_hook="{{ drop_rows_of_changed_unit_years(this) }}"
+    )
+}}
 
 -- One row per candidate link: a project of a unit in one year whose name does not appear the next
 -- year, and a project of the same unit in the next year whose name did not appear the year
@@ -7,6 +15,12 @@
 -- best partner, and only when it is the partner's best too (mutual best). is_accepted applies the
 -- dbt vars project_link_min_similarity and project_link_min_similarity_with_evidence; a `reject`
 -- row of the project_links seed vetoes a candidate.
+--
+-- Incremental on DuckDB (macros/incremental_rows.sql): a pair never crosses a unit-year, so a build
+-- pairs again only the unit-years whose inputs' fingerprint (the unit's project-years in the year
+-- and the year before, the seed's rejections, the vars) is new or changed (delete+insert by
+-- unit_id, fiscal_year), and a post-hook drops the rows of unit-years whose fingerprint moved on.
+-- `jixiao build --full-refresh` pairs them all; on Spark it is a table.
 
 with
 
@@ -20,24 +34,32 @@ project_links as (
 
 -- one row per project-year; the target form's budget figures where it has one
 project_years as (
-    select
-        project_id,
-        unit_id,
-        fiscal_year,
-        max(canonical_unit_name) as unit_name,
-        max(project_name) as project_name,
-        max(project_name_clean) as project_name_clean,
-        max(budget_current_yuan) filter (where form_type = 'target') as budget_current_yuan,
-        max(prior_year_budget_yuan) filter (where form_type = 'target') as prior_year_budget_yuan
-    from int_projects_deduplicated
-    where is_identified_by_name
-    group by project_id, unit_id, fiscal_year
+    {{ link_project_years('int_projects_deduplicated') }}
+),
+
+-- every unit-year with the fingerprint of its inputs
+unit_year_prints as (
+    {{ link_unit_years_fingerprinted('int_projects_deduplicated', 'project_links') }}
+),
+
+-- the unit-years this build pairs: all, or on an incremental build those whose fingerprint is not
+-- in the table (a table built before fingerprints existed gains the column and pairs them all)
+unit_years_to_pair as (
+    select * from unit_year_prints
+    {% if is_incremental() and has_column(this, 'unit_year_fingerprint') %}
+        where not exists (
+                select 1 from {{ this }} as this_model
+                where this_model.unit_id = unit_year_prints.unit_id
+                    and this_model.fiscal_year = unit_year_prints.fiscal_year
+                    and this_model.unit_year_fingerprint = unit_year_prints.unit_year_fingerprint
+            )
+    {% endif %}
 ),
 
 -- both sides of one year's comparison, on the later year: projects new under their name that
 -- year, and projects of the year before that do not run on under theirs; with the amount the
 -- budget evidence compares (the later form's 上年预算额, the earlier form's 当年预算)
-sides as (
+all_sides as (
     select
         'starting' as side,
         project_years.project_id,
@@ -63,6 +85,15 @@ sides as (
         on project_years.project_id = next_year.project_id
             and project_years.fiscal_year + 1 = next_year.fiscal_year
     where next_year.project_id is null
+),
+
+-- the sides of the unit-years this build pairs
+sides as (
+    select all_sides.*
+    from all_sides
+    inner join unit_years_to_pair
+        on all_sides.unit_id = unit_years_to_pair.unit_id
+            and all_sides.fiscal_year = unit_years_to_pair.fiscal_year
 ),
 
 -- a unit-year is compared in full (every starting project with every ending one) unless that makes
@@ -288,7 +319,8 @@ final as (
         earlier.budget_current_yuan as linked_budget_current_yuan,
         winners.has_budget_evidence,
         winners.is_rejected,
-        winners.is_above_threshold and not winners.is_rejected as is_accepted
+        winners.is_above_threshold and not winners.is_rejected as is_accepted,
+        unit_years_to_pair.unit_year_fingerprint
     from winners
     inner join project_years as later
         on winners.project_id = later.project_id
@@ -296,6 +328,9 @@ final as (
     inner join project_years as earlier
         on winners.linked_project_id = earlier.project_id
             and winners.linked_fiscal_year = earlier.fiscal_year
+    inner join unit_years_to_pair
+        on later.unit_id = unit_years_to_pair.unit_id
+            and winners.fiscal_year = unit_years_to_pair.fiscal_year
 )
 
 select * from final
