@@ -310,6 +310,25 @@
     cross join settings
 {%- endmacro %}
 
+{# The unit-years an incremental build pairs again (their fingerprint is not in the table yet), as
+   'unit_id|fiscal_year' keys looked up before the model runs: joined to the sides, the set's
+   cardinality is unknown to DuckDB's planner, whose join order then ran out of memory on a full
+   pairing; listed, they are a filter on the sides. None when every unit-year is paired (a full
+   build, or a table built before fingerprints existed). #}
+{% macro link_unit_years_to_pair(relation) -%}
+    {%- if not (execute and is_incremental() and has_column(relation, 'unit_year_fingerprint')) -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set unit_years = run_query(
+        "select concat_ws('|', unit_years.unit_id, cast(unit_years.fiscal_year as string)) from ("
+        ~ link_unit_years_fingerprinted(ref('int_projects_deduplicated'), ref('project_links'))
+        ~ ") as unit_years where not exists (select 1 from " ~ relation ~ " as this_model"
+        ~ " where this_model.unit_id = unit_years.unit_id and this_model.fiscal_year = unit_years.fiscal_year"
+        ~ " and this_model.unit_year_fingerprint = unit_years.unit_year_fingerprint)"
+    ) -%}
+    {{- return(unit_years.columns[0].values() | list) -}}
+{%- endmacro %}
+
 {# The post-hook: drop the rows of unit-years whose fingerprint moved on. On Spark the table was
    just rebuilt whole: a statement that does nothing. #}
 {% macro drop_rows_of_changed_unit_years(relation) -%}

@@ -8,6 +8,8 @@
     )
 }}
 
+{%- set unit_years_to_pair = link_unit_years_to_pair(this) -%}
+
 -- One row per candidate link: a project of a unit in one year whose name does not appear the next
 -- year, and a project of the same unit in the next year whose name did not appear the year
 -- before, scored by name similarity (macro name_similarity) with the budget evidence: the later
@@ -42,20 +44,6 @@ unit_year_prints as (
     {{ link_unit_years_fingerprinted('int_projects_deduplicated', 'project_links') }}
 ),
 
--- the unit-years this build pairs: all, or on an incremental build those whose fingerprint is not
--- in the table (a table built before fingerprints existed gains the column and pairs them all)
-unit_years_to_pair as (
-    select * from unit_year_prints
-    {% if is_incremental() and has_column(this, 'unit_year_fingerprint') %}
-        where not exists (
-                select 1 from {{ this }} as this_model
-                where this_model.unit_id = unit_year_prints.unit_id
-                    and this_model.fiscal_year = unit_year_prints.fiscal_year
-                    and this_model.unit_year_fingerprint = unit_year_prints.unit_year_fingerprint
-            )
-    {% endif %}
-),
-
 -- both sides of one year's comparison, on the later year: projects new under their name that
 -- year, and projects of the year before that do not run on under theirs; with the amount the
 -- budget evidence compares (the later form's 上年预算额, the earlier form's 当年预算)
@@ -87,13 +75,14 @@ all_sides as (
     where next_year.project_id is null
 ),
 
--- the sides of the unit-years this build pairs
+-- the sides of the unit-years this build pairs: all, or on an incremental build those whose
+-- fingerprint is not in the table (listed by macro link_unit_years_to_pair)
 sides as (
-    select all_sides.*
-    from all_sides
-    inner join unit_years_to_pair
-        on all_sides.unit_id = unit_years_to_pair.unit_id
-            and all_sides.fiscal_year = unit_years_to_pair.fiscal_year
+    select * from all_sides
+    {% if unit_years_to_pair is not none %}
+        where concat_ws('|', unit_id, cast(fiscal_year as string))
+            in {{ sql_list(unit_years_to_pair) if unit_years_to_pair else "(null)" }}
+    {% endif %}
 ),
 
 -- a unit-year is compared in full (every starting project with every ending one) unless that makes
@@ -320,7 +309,7 @@ final as (
         winners.has_budget_evidence,
         winners.is_rejected,
         winners.is_above_threshold and not winners.is_rejected as is_accepted,
-        unit_years_to_pair.unit_year_fingerprint
+        unit_year_prints.unit_year_fingerprint
     from winners
     inner join project_years as later
         on winners.project_id = later.project_id
@@ -328,9 +317,9 @@ final as (
     inner join project_years as earlier
         on winners.linked_project_id = earlier.project_id
             and winners.linked_fiscal_year = earlier.fiscal_year
-    inner join unit_years_to_pair
-        on later.unit_id = unit_years_to_pair.unit_id
-            and winners.fiscal_year = unit_years_to_pair.fiscal_year
+    inner join unit_year_prints
+        on later.unit_id = unit_year_prints.unit_id
+            and winners.fiscal_year = unit_year_prints.fiscal_year
 )
 
 select * from final
