@@ -17,22 +17,23 @@
 {%- endmacro %}
 
 {# The post-hook of such a model: drop the rows whose document is gone from raw, or was loaded
-   again since the rows were written (a re-parse that now finds fewer rows, or none). On Spark the
-   table was just rebuilt whole: a statement that does nothing. #}
-{% macro drop_rows_of_reloaded_documents(relation) -%}
-    {{- return(adapter.dispatch('drop_rows_of_reloaded_documents', 'jixiao')(relation)) -}}
+   again since the rows were written (a re-parse that now finds fewer rows, or none). The documents
+   are stg_raw__documents, or the relation given (a staging model reads the raw table instead). On
+   Spark the table was just rebuilt whole: a statement that does nothing. #}
+{% macro drop_rows_of_reloaded_documents(relation, documents=none) -%}
+    {{- return(adapter.dispatch('drop_rows_of_reloaded_documents', 'jixiao')(relation, documents)) -}}
 {%- endmacro %}
 
-{% macro default__drop_rows_of_reloaded_documents(relation) -%}
+{% macro default__drop_rows_of_reloaded_documents(relation, documents=none) -%}
     delete from {{ relation }}
     where not exists (
-        select 1 from {{ ref('stg_raw__documents') }} as documents
+        select 1 from {{ documents if documents is not none else ref('stg_raw__documents') }} as documents
         where documents.document_id = {{ relation }}.document_id
             and documents.ingested_at = {{ relation }}.ingested_at
     )
 {%- endmacro %}
 
-{% macro spark__drop_rows_of_reloaded_documents(relation) -%}
+{% macro spark__drop_rows_of_reloaded_documents(relation, documents=none) -%}
     select 1
 {%- endmacro %}
 
