@@ -109,11 +109,16 @@ sides_judged as (
             and sides.fiscal_year = unit_years.fiscal_year
 ),
 
+-- scored where they are paired: joining 4 million pairs back to their sides for the names took
+-- as long as the scoring (N = 8,000); ids and scores only, the names are joined back for the winners
 pairs_in_full as (
     select
         later.project_id,
         earlier.project_id as linked_project_id,
-        later.fiscal_year
+        later.fiscal_year,
+        later.fiscal_year - 1 as linked_fiscal_year,
+        {{ name_similarity('later.project_name_clean', 'earlier.project_name_clean') }} as name_similarity,
+        coalesce(later.evidence_yuan = earlier.evidence_yuan, false) as has_budget_evidence
     from sides_judged as later
     inner join sides_judged as earlier
         on later.unit_id = earlier.unit_id
@@ -210,30 +215,29 @@ pairs_by_key as (
             and selective_keys.block_key = ending_keys.block_key
 ),
 
-pair_ids as (
-    select * from pairs_in_full
-    union all
-    select * from pairs_by_key
-),
-
--- ids and scores only: the names are joined back for the winners
-pairs as (
+pairs_by_key_scored as (
     select
-        pair_ids.project_id,
-        pair_ids.linked_project_id,
-        pair_ids.fiscal_year,
-        pair_ids.fiscal_year - 1 as linked_fiscal_year,
+        pairs_by_key.project_id,
+        pairs_by_key.linked_project_id,
+        pairs_by_key.fiscal_year,
+        pairs_by_key.fiscal_year - 1 as linked_fiscal_year,
         {{ name_similarity('later.project_name_clean', 'earlier.project_name_clean') }} as name_similarity,
         coalesce(later.evidence_yuan = earlier.evidence_yuan, false) as has_budget_evidence
-    from pair_ids
+    from pairs_by_key
     inner join sides as later
-        on pair_ids.project_id = later.project_id
-            and pair_ids.fiscal_year = later.fiscal_year
+        on pairs_by_key.project_id = later.project_id
+            and pairs_by_key.fiscal_year = later.fiscal_year
             and later.side = 'starting'
     inner join sides as earlier
-        on pair_ids.linked_project_id = earlier.project_id
-            and pair_ids.fiscal_year = earlier.fiscal_year
+        on pairs_by_key.linked_project_id = earlier.project_id
+            and pairs_by_key.fiscal_year = earlier.fiscal_year
             and earlier.side = 'ending'
+),
+
+pairs as (
+    select * from pairs_in_full
+    union all
+    select * from pairs_by_key_scored
 ),
 
 rejections as (
