@@ -81,6 +81,21 @@
     end
 {%- endmacro %}
 
+{# Several SQL expressions as one value that compares field by field, the first field first: an
+   ordering for min_by (the value of the row with the least key). DuckDB's row() and Spark's
+   struct() are both unnamed structs compared that way. #}
+{% macro ordering_key(items) -%}
+    {{- return(adapter.dispatch('ordering_key', 'jixiao')(items)) -}}
+{%- endmacro %}
+
+{% macro default__ordering_key(items) -%}
+    row({{ items | join(', ') }})
+{%- endmacro %}
+
+{% macro spark__ordering_key(items) -%}
+    struct({{ items | join(', ') }})
+{%- endmacro %}
+
 {# A list of SQL expressions (strings) as a list value; an empty one is an empty list of strings. #}
 {% macro list_of(items) -%}
     {{- return(adapter.dispatch('list_of', 'jixiao')(items)) -}}

@@ -17,22 +17,23 @@
 {%- endmacro %}
 
 {# The post-hook of such a model: drop the rows whose document is gone from raw, or was loaded
-   again since the rows were written (a re-parse that now finds fewer rows, or none). On Spark the
-   table was just rebuilt whole: a statement that does nothing. #}
-{% macro drop_rows_of_reloaded_documents(relation) -%}
-    {{- return(adapter.dispatch('drop_rows_of_reloaded_documents', 'jixiao')(relation)) -}}
+   again since the rows were written (a re-parse that now finds fewer rows, or none). The documents
+   are stg_raw__documents, or the relation given (a staging model reads the raw table instead). On
+   Spark the table was just rebuilt whole: a statement that does nothing. #}
+{% macro drop_rows_of_reloaded_documents(relation, documents=none) -%}
+    {{- return(adapter.dispatch('drop_rows_of_reloaded_documents', 'jixiao')(relation, documents)) -}}
 {%- endmacro %}
 
-{% macro default__drop_rows_of_reloaded_documents(relation) -%}
+{% macro default__drop_rows_of_reloaded_documents(relation, documents=none) -%}
     delete from {{ relation }}
     where not exists (
-        select 1 from {{ ref('stg_raw__documents') }} as documents
+        select 1 from {{ documents if documents is not none else ref('stg_raw__documents') }} as documents
         where documents.document_id = {{ relation }}.document_id
             and documents.ingested_at = {{ relation }}.ingested_at
     )
 {%- endmacro %}
 
-{% macro spark__drop_rows_of_reloaded_documents(relation) -%}
+{% macro spark__drop_rows_of_reloaded_documents(relation, documents=none) -%}
     select 1
 {%- endmacro %}
 
@@ -232,4 +233,122 @@
     {%- endif -%}
     {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
     {{- return(column_name | lower in names) -}}
+{%- endmacro %}
+
+{#
+    int_project_link_candidates, incremental by unit-year: a pair never crosses one (both projects
+    are of the same unit, the later one in the year, the earlier one in the year before), and a
+    unit-year's candidates are a function of that unit's project-years in the two years, the
+    `reject` rows of the project_links seed and the four project_link_* vars. Each unit-year's
+    inputs are fingerprinted; a build pairs again the unit-years whose fingerprint is new or changed
+    (delete+insert by unit_id, fiscal_year) and a post-hook drops the rows of unit-years whose
+    fingerprint moved on (a unit-year left with no candidates, or none at all). On Spark a table.
+#}
+
+{# One row per project-year of a project identified by name: what the link comparison reads. #}
+{% macro link_project_years(projects_deduplicated) -%}
+    select
+        project_id,
+        unit_id,
+        fiscal_year,
+        max(canonical_unit_name) as unit_name,
+        max(project_name) as project_name,
+        max(project_name_clean) as project_name_clean,
+        max(budget_current_yuan) filter (where form_type = 'target') as budget_current_yuan,
+        max(prior_year_budget_yuan) filter (where form_type = 'target') as prior_year_budget_yuan
+    from {{ projects_deduplicated }}
+    where is_identified_by_name
+    group by project_id, unit_id, fiscal_year
+{%- endmacro %}
+
+{# One row per unit and later year the comparison could see (the unit has projects in it or in the
+   year before), with the fingerprint of its inputs. Nulls are spelled out, so a moved null changes
+   the print. The arguments are relations (refs, or a model's import CTEs of the same names). #}
+{% macro link_unit_years_fingerprinted(projects_deduplicated, project_links) -%}
+    with year_prints as (
+        select
+            unit_id,
+            fiscal_year,
+            {{ fingerprint(
+                "concat_ws('|', project_id, coalesce(unit_name, '∅'), coalesce(project_name, '∅'),"
+                ~ " coalesce(project_name_clean, '∅'), coalesce(cast(budget_current_yuan as string), '∅'),"
+                ~ " coalesce(cast(prior_year_budget_yuan as string), '∅'))"
+            ) }} as year_print
+        from ({{ link_project_years(projects_deduplicated) }}) as project_years
+        group by unit_id, fiscal_year
+    ),
+
+    settings as (
+        select
+            concat_ws(
+                '|',
+                coalesce({{ fingerprint("concat_ws('|', project_id, canonical_project_id)") }}, '∅'),
+                {{ sql_string(
+                    [var('project_link_min_similarity'), var('project_link_min_similarity_with_evidence'),
+                     var('project_link_max_pairs_per_unit_year'), var('project_link_max_pairs_per_key')]
+                    | join('|')
+                ) }}
+            ) as settings_print
+        from {{ project_links }}
+        where decision = 'reject'
+    )
+
+    select
+        coalesce(this_year.unit_id, year_before.unit_id) as unit_id,
+        coalesce(this_year.fiscal_year, year_before.fiscal_year + 1) as fiscal_year,
+        md5(
+            concat_ws(
+                '|',
+                coalesce(year_before.year_print, '∅'),
+                coalesce(this_year.year_print, '∅'),
+                settings.settings_print
+            )
+        ) as unit_year_fingerprint
+    from year_prints as this_year
+    full outer join year_prints as year_before
+        on this_year.unit_id = year_before.unit_id
+            and this_year.fiscal_year = year_before.fiscal_year + 1
+    cross join settings
+{%- endmacro %}
+
+{# The unit-years an incremental build pairs again (their fingerprint is not in the table yet), as
+   'unit_id|fiscal_year' keys looked up before the model runs: joined to the sides, the set's
+   cardinality is unknown to DuckDB's planner, whose join order then ran out of memory on a full
+   pairing; listed, they are a filter on the sides. None when every unit-year is paired (a full
+   build, or a table built before fingerprints existed). #}
+{% macro link_unit_years_to_pair(relation) -%}
+    {%- if not (execute and is_incremental() and has_column(relation, 'unit_year_fingerprint')) -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set unit_years = run_query(
+        "select concat_ws('|', unit_years.unit_id, cast(unit_years.fiscal_year as string)) from ("
+        ~ link_unit_years_fingerprinted(ref('int_projects_deduplicated'), ref('project_links'))
+        ~ ") as unit_years where not exists (select 1 from " ~ relation ~ " as this_model"
+        ~ " where this_model.unit_id = unit_years.unit_id and this_model.fiscal_year = unit_years.fiscal_year"
+        ~ " and this_model.unit_year_fingerprint = unit_years.unit_year_fingerprint)"
+    ) -%}
+    {{- return(unit_years.columns[0].values() | list) -}}
+{%- endmacro %}
+
+{# The post-hook: drop the rows of unit-years whose fingerprint moved on. On Spark the table was
+   just rebuilt whole: a statement that does nothing. #}
+{% macro drop_rows_of_changed_unit_years(relation) -%}
+    {{- return(adapter.dispatch('drop_rows_of_changed_unit_years', 'jixiao')(relation)) -}}
+{%- endmacro %}
+
+{% macro default__drop_rows_of_changed_unit_years(relation) -%}
+    delete from {{ relation }}
+    where not exists (
+        select 1
+        from (
+            {{ link_unit_years_fingerprinted(ref('int_projects_deduplicated'), ref('project_links')) }}
+        ) as unit_years
+        where unit_years.unit_id = {{ relation }}.unit_id
+            and unit_years.fiscal_year = {{ relation }}.fiscal_year
+            and unit_years.unit_year_fingerprint = {{ relation }}.unit_year_fingerprint
+    )
+{%- endmacro %}
+
+{% macro spark__drop_rows_of_changed_unit_years(relation) -%}
+    select 1
 {%- endmacro %}

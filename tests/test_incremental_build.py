@@ -1,10 +1,12 @@
 """An incremental `jixiao build` gives the warehouse a full build gives, whatever the ingest did.
 
-Three models are incremental on DuckDB: int_indicators_classified (the target parsing and the
-一级/二级 mapping of every indicator row: a build classifies only the rows of documents ingested
-since the last one), int_indicators_mapped (the winning forms' rows with their ids: a build maps
-again the forms whose fingerprint changed) and fct_indicators (a build rebuilds the project-years
-int_indicators_mapped wrote since).
+Five models are incremental on DuckDB: stg_raw__projects (the forms with their names cleaned: a
+build reads only the forms of documents ingested since the last one), int_indicators_classified
+(the target parsing and the 一级/二级 mapping of every indicator row, likewise by document),
+int_project_link_candidates (a build pairs again the unit-years whose inputs' fingerprint changed),
+int_indicators_mapped (the winning forms' rows with their ids: a build maps again the forms whose
+fingerprint changed) and fct_indicators (a build rebuilds the project-years int_indicators_mapped
+wrote since).
 After each kind of change an analyst's collection sees (files added, a file edited, a file
 overwritten by a copy of another so its old document goes with nothing new, a document re-parsed
 by a newer parser), the warehouse built incrementally is compared, table by table, with a copy of
@@ -23,12 +25,17 @@ import duckdb
 from tests.conftest import MARTS, sample
 
 REAL = Path(__file__).resolve().parent / "real"
+CROSS_YEAR = Path(__file__).resolve().parent / "documents" / "cross_year"
 # Models only: the data tests read what the models wrote and have their own test files.
 MODELS_ONLY = ["--exclude", "resource_type:test resource_type:unit_test"]
 # Every incremental model (fct_indicators is a mart) and the intermediate tables they read.
 COMPARED = sorted(MARTS) + [
+    "stg_raw__projects",
     "int_indicators_classified",
     "int_indicators_mapped",
+    "int_project_link_candidates",
+    "int_project_links",
+    "int_projects_deduplicated",
     "int_projects_linked",
     "int_units_resolved",
     "int_forms_checked",
@@ -149,6 +156,47 @@ def test_incremental_and_full_builds_give_the_same_warehouse(tmp_path: Path) -> 
             "select count(*) from marts.fct_indicators where target = 'as an old parser read it'"
         ).fetchone()[0]
     assert stale == 0
+
+
+def link_candidates(db: Path) -> list[tuple[str, str]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(
+            "select project_name, linked_project_name from intermediate.int_project_link_candidates order by all"
+        ).fetchall()
+
+
+def test_link_candidates_follow_a_renamed_project_and_a_year_that_goes(tmp_path: Path) -> None:
+    """int_project_link_candidates pairs again only the unit-years whose inputs changed: a project
+    renamed in one year changes that unit-year's candidates, and a year whose document goes leaves
+    the next year with nothing to pair (only the post-hook drops its old candidates)."""
+    docs, db = tmp_path / "docs", tmp_path / "warehouse.duckdb"
+    docs.mkdir()
+    for path in [*CROSS_YEAR.glob("*.txt"), sample("001"), *sorted((REAL / "shared").glob("*.txt"))[:2]]:
+        shutil.copy(path, docs)
+    jixiao("ingest", str(docs), "--db", str(db))
+    assert built_both_ways(db, tmp_path, "first build") == {}
+    renamed = ("住房公积金管理信息系统运维", "住房公积金管理信息系统(运维)")
+    assert renamed in link_candidates(db)
+    others = [pair for pair in link_candidates(db) if pair != renamed]
+
+    # the 2023 form names the project once more differently: that unit-year is paired again
+    later = docs / "2023_targets.txt"
+    later.write_text(
+        later.read_text(encoding="utf-8").replace("住房公积金管理信息系统运维", "住房公积金信息系统运维服务"),
+        encoding="utf-8",
+    )
+    jixiao("ingest", str(docs), "--db", str(db))
+    assert built_both_ways(db, tmp_path, "rename") == {}
+    candidates = link_candidates(db)
+    assert ("住房公积金信息系统运维服务", "住房公积金管理信息系统(运维)") in candidates
+    assert renamed not in candidates
+
+    # the 2022 file is overwritten by a copy of another, so its document goes: 2023 has no project
+    # that ended the year before, and its candidates go with nothing new to replace them
+    shutil.copy(docs / sample("001").name, docs / "2022_targets.txt")
+    assert "0 documents parsed" in jixiao("ingest", str(docs), "--db", str(db))
+    assert built_both_ways(db, tmp_path, "year gone") == {}
+    assert link_candidates(db) == [pair for pair in others if "档案" not in pair[0]]
 
 
 def test_a_build_of_an_unchanged_project_leaves_out_the_seeds_and_unit_tests(tmp_path: Path) -> None:
