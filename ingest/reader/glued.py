@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from ..numbers import parse_amount
 from ..text import PINYIN_READING as _PINYIN
+from ..text import normalize_nfkc
 from ..traditional import simplified
 from . import vocabulary as vocab
 from .cell import Cell, label_key
@@ -145,7 +146,7 @@ def _split_on_labels(part: str, in_words: bool = False) -> list[str]:
     into by 中 ("绩效目标申报表中申报的数量")."""
     if len(part) <= 16 and _is_category_shaped(part):
         return [part]  # "服务对象或受益者满意度指标", "社会效益效益指标": one label, whatever it contains
-    text = unicodedata.normalize("NFKC", part)
+    text = normalize_nfkc(part)
     readings = list(_PINYIN.finditer(text)) if "(" in text else []
     if len(text) == len(part) and not _SPACE.search(text) and not readings:
         origin = range(len(part))  # most words fold character for character: no per-character walk
