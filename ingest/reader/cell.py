@@ -32,16 +32,18 @@ class Cell:
     key: str = field(init=False, repr=False)  # label_key(text), computed once: looked up per label
 
     # written out, not generated: the dataclass's __init__ would call __post_init__ for the key,
-    # one more call for each of the thousands of cells of a document
+    # one more call for each of the thousands of cells of a document. The arguments the cell
+    # makers give (col; glued, after_number) come first, passed by position: a keyword argument
+    # costs each call a dict
     def __init__(
         self,
         text: str,
         line_no: int,
         row: int,
-        glued: bool = False,
-        spaced: bool = False,
-        after_number: bool = False,
         col: int = -1,
+        glued: bool = False,
+        after_number: bool = False,
+        spaced: bool = False,
         joined: bool = False,
         after_bars: bool = False,
     ) -> None:

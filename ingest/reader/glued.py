@@ -271,7 +271,7 @@ def cut_glued(part: str, line_no: int, row: int, alone: bool) -> list[Cell]:
     """Cut a space-free run of text before and after each label it holds. A run alone on its line
     may hold a row's values after its words ("学校满意度≥90%"): it is marked glued."""
     return [
-        Cell(text, line_no, row, glued=glued, after_number=after_number)
+        Cell(text, line_no, row, -1, glued, after_number)  # no column
         for text, glued, after_number in _glued_pieces(part, bool(row), alone)
     ]
 
