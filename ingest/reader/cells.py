@@ -248,7 +248,7 @@ def _join_wrapped_cells(cells: list[Cell]) -> list[Cell]:
             and cell.row != last_han.row
             and cell.line_no - last_han.line_no <= 3
             and len(cell.key) <= 12
-            and _has_han(cell.text[:1])
+            and "\u4e00" <= cell.text[:1] <= "\u9fff"  # has_han of one character, without the call
             and cell.key not in ALL_LABELS
             and cell.key not in vocab.TARGET_PHRASES
             and not cell.key.endswith(("指标", "目标"))  # a wrapped category label, not a tail
@@ -260,7 +260,7 @@ def _join_wrapped_cells(cells: list[Cell]) -> list[Cell]:
             )
             continue
         out.append(cell)
-        if _has_han(cell.text[-1:]) and cell.key not in ALL_LABELS:
+        if "\u4e00" <= cell.text[-1:] <= "\u9fff" and cell.key not in ALL_LABELS:
             last_han, last_at = cell, len(out) - 1
         elif cell.row != (last_han.row if last_han else None) and _has_han(cell.text):
             last_han = None
