@@ -33,15 +33,7 @@ from .fields import HeaderFields
 from .finish import FinishedForm
 from .fund_block import FundBlock
 from .items import item_header_at, read_items
-from .labels import (
-    MAX_LABEL,
-    field_for,
-    is_label,
-    is_label_text,
-    is_project_name_label,
-    title_type_of_key,
-    unit_statement_of_text,
-)
+from .labels import MAX_LABEL, field_for, is_label, is_project_name_label, title_type_of_key, unit_statement
 from .lines import csv_rows
 from .ocr_cells import ocr_rows
 from .outline import bracketed_rows, outline_rows
@@ -287,9 +279,17 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
                 k = read_items(cells, k, self.seq, self.issues, self.form.budget_items)
                 continue
             if self.table is not None and not self.table_done:
-                k = self._table_cells(k)  # up to the cell that ends the table, or budget lines
-                if k == len(cells) or not self.table_done:
-                    continue
+                # its cells in one loop, to the end or budget lines (item_header_at: a row's first cell)
+                while k < len(cells) and not (
+                    (k == 0 or cells[k - 1].row != cells[k].row) and item_header_at(cells, k)
+                ):
+                    if self._ends_table(cells[k], k):
+                        self.table_done = True
+                        break
+                    self.table.cells.append(cells[k])
+                    k += 1
+                if not self.table_done:
+                    continue  # the text's end, or budget lines: read at the top of the loop
                 cell = cells[k]
             header = header_length(cells, k) if self.table is None else 0
             if header:
@@ -334,22 +334,6 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
             message = f"no year on the form; {year} from the notice before it ({notice!r})"
             self.note(Severity.INFO, "fiscal_year_from_notice", message, self.segment.preamble[0].line_no)
         return year
-
-    def _table_cells(self, k: int) -> int:
-        """The table's cells from k on go to the table, up to the cell that ends it (``table_done``)
-        or starts the budget lines: that cell's index. One loop over a table's many cells."""
-        cells, table = self.segment.cells, self.table
-        while k < len(cells):
-            cell = cells[k]
-            # item_header_at asks first whether the cell starts its row: the call is spared inside one
-            if (k == 0 or cells[k - 1].row != cell.row) and item_header_at(cells, k):
-                return k
-            if self._ends_table(cell, k):
-                self.table_done = True
-                return k
-            table.cells.append(cell)
-            k += 1
-        return k
 
     def _ends_table(self, cell: Cell, k: int) -> bool:
         if self.table is not None and self.table.project_columns and in_table_header(self.segment.cells, k):
@@ -414,7 +398,7 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
                 self.orphans = []  # a title ends any unlabelled run
             self.pending_amounts.clear()
             return
-        unit = unit_statement_of_text(cell.text)
+        unit = unit_statement(cell)
         if unit:
             if not key and self.table is None and self.form.amount_unit not in (None, unit):
                 self.block_unit = unit
@@ -422,7 +406,7 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
             self._coded_unit_before(cell)
         if key in vocab.LABEL_TAILS or not key:
             return  # a label's tail ("及编码", "(盖章)") or bare numbering ("(一)")
-        if is_label_text(cell.text):
+        if is_label(cell):
             self._label(cell, unit)
             return
         if unit:

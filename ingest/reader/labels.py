@@ -85,10 +85,6 @@ def _is_label(printed: str) -> bool:
     )
 
 
-# is_label for a cell's text at hand: the form reader asks it of every cell, and spares a call
-is_label_text = _is_label
-
-
 def is_project_name_label(cell: Cell) -> bool:
     return (field_for(cell.key) or ("",))[0] == "project_name"
 
@@ -134,5 +130,5 @@ def _unit_statement(printed: str) -> str | None:
     return None
 
 
-# unit_statement for a cell's text at hand, as is_label_text
+# unit_statement of a text at hand, no cell made for it
 unit_statement_of_text = _unit_statement
