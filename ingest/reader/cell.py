@@ -11,6 +11,9 @@ from ..text import fold
 _SUFFIX = re.compile(
     r"(?:\((?:万元|元|[A-Z/×*%\d]{1,12}|\d+分)\)?|(?<=[\u4e00-\u9fff])(?:[A-Z/]{1,5}|\d+分)\))$"
 )  # "(A)", and a bracket the copy lost: "执行数B)", "年初目标值(A"
+# The last character a suffix may end in. A key ending otherwise has none, and sparing it the search
+# matters for long cells: the pattern, anchored at the end, is tried from every position of the key.
+_SUFFIX_END = re.compile(r"[)元分A-Z/×*%\d]")
 # Numbering before a label: "一、预算资金", "(一)财政拨款", "1.中央资金".
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]\)|\d{1,2}[.、](?!\d))")
 
@@ -29,16 +32,18 @@ class Cell:
     key: str = field(init=False, repr=False)  # label_key(text), computed once: looked up per label
 
     # written out, not generated: the dataclass's __init__ would call __post_init__ for the key,
-    # one more call for each of the thousands of cells of a document
+    # one more call for each of the thousands of cells of a document. The arguments the cell
+    # makers give (col; glued, after_number) come first, passed by position: a keyword argument
+    # costs each call a dict
     def __init__(
         self,
         text: str,
         line_no: int,
         row: int,
-        glued: bool = False,
-        spaced: bool = False,
-        after_number: bool = False,
         col: int = -1,
+        glued: bool = False,
+        after_number: bool = False,
+        spaced: bool = False,
         joined: bool = False,
         after_bars: bool = False,
     ) -> None:
@@ -58,5 +63,7 @@ class Cell:
 def label_key(text: str) -> str:
     """Folded text with a trailing unit marker or column letter removed: the key labels are looked up by."""
     key = fold(text).replace("(盖章)", "")
-    key = _NUMBERING.sub("", _SUFFIX.sub("", key))
+    if _SUFFIX_END.fullmatch(key[-1:]):
+        key = _SUFFIX.sub("", key)
+    key = _NUMBERING.sub("", key)
     return key.rstrip(":")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from operator import attrgetter
 
 from ..text import strip_tags
 from . import vocabulary as vocab
@@ -45,10 +46,12 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
     texts = [strip_tags(line).replace("\u3000", " ").strip(" \r\n") for line in lines]
     texts = join_vertical_labels(join_wrapped_pipe_cells(texts), is_category_label)
     after_bars = False
+    bar_lines = 0  # lines of bars or tabs alone
     for row, text in enumerate(texts):
         if not text.replace("|", "").strip():
             # a row of empty cells: "||", or tabs alone; one bar alone only separates cells
             after_bars = after_bars or text.count("|") >= 2 or "\t" in text
+            bar_lines += text != ""
             continue
         line_no = row + 1
         first = len(cells)
@@ -57,15 +60,22 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
             page_markers.append(line_no)
             continue
         if separated is not None:  # the common line: one cell per piece, made in one go
-            cells += [Cell(piece, line_no, row, col=col) for col, piece in separated]
+            cells += [Cell(piece, line_no, row, col) for col, piece in separated]
         else:
             _add_columns(cells, shape, columns, line_no, row)
         if len(cells) > first:
             cells[first].after_bars, after_bars = after_bars, False
-    bar_lines = sum(1 for text in texts if text and not text.replace("|", "").strip())
     blocks = line_blocks(texts)
     cells = _join_wrapped_cells(_join_split_labels(_cells_one_per_line(cells, bar_lines, blocks)))
     return _rows_of_blocks(cells, blocks)
+
+
+def _cells_per_row(cells: list[Cell]) -> Counter:
+    """How many cells each row holds: counted in C (a generator's step per cell costs more)."""
+    return Counter(map(_ROW, cells))
+
+
+_ROW = attrgetter("row")
 
 
 def _rows_of_blocks(cells: list[Cell], block_of: dict[int, int] | None) -> list[Cell]:
@@ -74,7 +84,7 @@ def _rows_of_blocks(cells: list[Cell], block_of: dict[int, int] | None) -> list[
     on its labels is still one line)."""
     if not block_of:
         return cells
-    per_row = Counter(cell.row for cell in cells)
+    per_row = _cells_per_row(cells)
     if any(cell.glued and per_row[cell.row] == 1 for cell in cells):
         return cells
     for cell in cells:
@@ -95,7 +105,7 @@ def _add_columns(
         if shape == "separated" and pieces is None:  # a portal's 内容概述 cell: a whole form run together
             cells.extend(cut_glued(part, line_no, row, False))
         elif shape == "separated":
-            cells.extend([Cell(piece, line_no, row, col=col) for piece in pieces])
+            cells.extend([Cell(piece, line_no, row, col) for piece in pieces])
         else:
             glued = cut_glued(part, line_no, row, alone)
             if glued and index:
@@ -152,7 +162,7 @@ def _cells_one_per_line(
     unseparated = [cell for cell in cells if cell.col < 0]
     if len(unseparated) < 20:
         return cells  # too few to be lone lines (tab-separated text): no count of rows needed
-    per_row = Counter(cell.row for cell in cells)
+    per_row = _cells_per_row(cells)
     lone = [cell for cell in unseparated if per_row[cell.row] == 1]
     if len(lone) < 20:
         return cells
@@ -224,7 +234,7 @@ def _join_wrapped_cells(cells: list[Cell]) -> list[Cell]:
     spaced_rows = {cell.row for cell in cells if cell.spaced}
     if not spaced_rows or len(spaced_rows) < 0.2 * len({cell.row for cell in cells}):
         return cells  # not pdftotext's layout: one cell per line, or separated cells
-    per_row = Counter(cell.row for cell in cells)
+    per_row = _cells_per_row(cells)
     wrap = _wrap_width(cells)
     if wrap is None:
         return cells
@@ -238,7 +248,7 @@ def _join_wrapped_cells(cells: list[Cell]) -> list[Cell]:
             and cell.row != last_han.row
             and cell.line_no - last_han.line_no <= 3
             and len(cell.key) <= 12
-            and _has_han(cell.text[:1])
+            and "\u4e00" <= cell.text[:1] <= "\u9fff"  # has_han of one character, without the call
             and cell.key not in ALL_LABELS
             and cell.key not in vocab.TARGET_PHRASES
             and not cell.key.endswith(("指标", "目标"))  # a wrapped category label, not a tail
@@ -250,7 +260,7 @@ def _join_wrapped_cells(cells: list[Cell]) -> list[Cell]:
             )
             continue
         out.append(cell)
-        if _has_han(cell.text[-1:]) and cell.key not in ALL_LABELS:
+        if "\u4e00" <= cell.text[-1:] <= "\u9fff" and cell.key not in ALL_LABELS:
             last_han, last_at = cell, len(out) - 1
         elif cell.row != (last_han.row if last_han else None) and _has_han(cell.text):
             last_han = None
@@ -262,22 +272,25 @@ def _join_split_labels(cells: list[Cell]) -> list[Cell]:
     cell; so is a name whose last word ("充分性", "合理性") a one-cell-per-line copy put on a line of
     its own."""
     out: list[Cell] = []
+    prev: Cell | None = None  # the last cell out
     for cell in cells:
-        prev = out[-1] if out else None
-        if prev and prev.line_no != cell.line_no and len(prev.text) <= 8 and len(cell.text) <= 8:
+        if prev is None:
+            out.append(prev := cell)
+            continue
+        if prev.line_no != cell.line_no and len(prev.text) <= 8 and len(cell.text) <= 8:
             joined = label_key(prev.text + cell.text)
             known = joined in ALL_LABELS or (
                 prev.key in LABEL_HEADS and joined.endswith(("主管部门", "实施单位", "名称"))
             )
             name_tail = 2 <= len(cell.key) <= 3 and cell.key.endswith("性") and not prev.key[-1:].isdigit()
             if cell.key in ("指标", "目标", "指标等") or name_tail or (known and prev.key not in ALL_LABELS):
-                out[-1] = Cell(prev.text + cell.text, prev.line_no, prev.row, prev.glued)
+                out[-1] = prev = Cell(prev.text + cell.text, prev.line_no, prev.row, glued=prev.glued)
                 continue
         # one value: its words are not cut into values (glued: asked first, as most cells are not)
-        if prev and cell.glued and _continues_cell(prev, cell):
-            out[-1] = Cell(prev.text + cell.text, prev.line_no, prev.row, joined=True)
+        if cell.glued and _continues_cell(prev, cell):
+            out[-1] = prev = Cell(prev.text + cell.text, prev.line_no, prev.row, joined=True)
             continue
-        out.append(cell)
+        out.append(prev := cell)
     return out
 
 

@@ -13,7 +13,7 @@ from ..text import ticked_options
 from . import values as v
 from . import vocabulary as vocab
 from .cell import Cell
-from .labels import ticked_option, unit_statement
+from .labels import ticked_option, unit_statement_of_text
 
 # A template's note on how to fill the field ("项目名称填写预算项目全称", "单位名称:请填写全称"): no value
 _INSTRUCTION = re.compile(r"(?:请|应|须|需)?(?:按[^,，。]{0,10})?(?:填写|填列)")
@@ -87,7 +87,7 @@ class HeaderFields:
         self.pending_field = None
         value = _SEAL.sub("", text).strip()
         value = v.strip_code(value).strip(" :：")
-        if not value or v.is_blank(value) or unit_statement(Cell(value, 0, 0)) or _INSTRUCTION.match(value):
+        if not value or v.is_blank(value) or unit_statement_of_text(value) or _INSTRUCTION.match(value):
             return
         if attr.endswith("_name") and len(re.findall(r"[\u3400-\u9fff]", value)) < 2:
             return  # a figure, a date or a stray sign is never a name ("2019年…工程" is)

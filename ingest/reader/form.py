@@ -279,11 +279,18 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
                 k = read_items(cells, k, self.seq, self.issues, self.form.budget_items)
                 continue
             if self.table is not None and not self.table_done:
-                if not self._ends_table(cell, k):
-                    self.table.cells.append(cell)
+                # its cells in one loop, to the end or budget lines (item_header_at: a row's first cell)
+                while k < len(cells) and not (
+                    (k == 0 or cells[k - 1].row != cells[k].row) and item_header_at(cells, k)
+                ):
+                    if self._ends_table(cells[k], k):
+                        self.table_done = True
+                        break
+                    self.table.cells.append(cells[k])
                     k += 1
-                    continue
-                self.table_done = True
+                if not self.table_done:
+                    continue  # the text's end, or budget lines: read at the top of the loop
+                cell = cells[k]
             header = header_length(cells, k) if self.table is None else 0
             if header:
                 self._close_runs()

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from ..numbers import parse_amount
 from ..text import PINYIN_READING as _PINYIN
+from ..text import normalize_nfkc
 from ..traditional import simplified
 from . import vocabulary as vocab
 from .cell import Cell, label_key
@@ -145,7 +146,7 @@ def _split_on_labels(part: str, in_words: bool = False) -> list[str]:
     into by 中 ("绩效目标申报表中申报的数量")."""
     if len(part) <= 16 and _is_category_shaped(part):
         return [part]  # "服务对象或受益者满意度指标", "社会效益效益指标": one label, whatever it contains
-    text = unicodedata.normalize("NFKC", part)
+    text = normalize_nfkc(part)
     readings = list(_PINYIN.finditer(text)) if "(" in text else []
     if len(text) == len(part) and not _SPACE.search(text) and not readings:
         origin = range(len(part))  # most words fold character for character: no per-character walk
@@ -270,7 +271,7 @@ def cut_glued(part: str, line_no: int, row: int, alone: bool) -> list[Cell]:
     """Cut a space-free run of text before and after each label it holds. A run alone on its line
     may hold a row's values after its words ("学校满意度≥90%"): it is marked glued."""
     return [
-        Cell(text, line_no, row, glued=glued, after_number=after_number)
+        Cell(text, line_no, row, -1, glued, after_number)  # no column
         for text, glued, after_number in _glued_pieces(part, bool(row), alone)
     ]
 

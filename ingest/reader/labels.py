@@ -128,3 +128,7 @@ def _unit_statement(printed: str) -> str | None:
     if marker and key and not v.number(key):
         return marker.group(1)
     return None
+
+
+# unit_statement of a text at hand, no cell made for it
+unit_statement_of_text = _unit_statement

@@ -50,6 +50,8 @@ def join_vertical_labels(texts: list[str], is_label: Callable[[str], bool]) -> l
     lines between or not, each maybe closed by a bar or a tab): the characters are put back in
     front of the line they end on, where together they make a label."""
     out = list(texts)
+    if sum(1 for text in out if len(text.rstrip("\t |")) == 1) < 2:
+        return _join_wrapped_labels(out, is_label)  # no run of two single characters: the common case
     k = 0
     while k < len(out):
         run, j = [], k  # the lines of single characters from k, and the line after them

@@ -316,8 +316,10 @@ class _Cost:
         self.centres = [label.centre for label in labels]
         families = [label.canonical or label.key for label in labels]
         # per row: its span, per label (the cost the row adds in that group, the 一级 its weight
-        # counts to), and its weight; one tuple a row, walked beside the assignment
-        self.rows: list[tuple[tuple[int, int], list[tuple[float, str | None]], Decimal | None]] = []
+        # counts to, by its index in ``parents``), and its weight; one tuple a row, walked beside
+        # the assignment
+        self.rows: list[tuple[int, int, list[tuple[float, int | None]], Decimal | None]] = []
+        parents: dict[str, int] = {}  # the 一级s weights count to, numbered: summed in a list
         parents_by_hint: dict[str | None, list[str | None]] = {}  # rows share a handful of hints
         for index, row in enumerate(rows):
             options = []
@@ -334,41 +336,49 @@ class _Cost:
                     cost += EARLIER * k
                 if hint and parent and parent != hint:
                     cost += HINT_COST
-                options.append((cost, parent if weighed else None))
-            self.rows.append(((row.first, row.last), options, row.weight))
-        # in Decimal, as the weights are summed: a dict compare, Decimal to Decimal, per assignment
+                options.append(
+                    (cost, parents.setdefault(parent, len(parents)) if parent and weighed else None)
+                )
+            self.rows.append((row.first, row.last, options, row.weight))
+        # the standard splits as the sums come out, one per 一级 (None: no weight counts to it), in
+        # Decimal: a list compare per assignment; a split naming another 一级 never matches
+        self.parents = len(parents)
         self.splits = [
-            {key: Decimal(value) for key, value in split.items()} for split in lexicon.LEVEL1_WEIGHT_SPLITS
+            [Decimal(split[name]) if name in split else None for name in parents]
+            for split in lexicon.LEVEL1_WEIGHT_SPLITS
+            if set(split) <= set(parents)
         ]
 
     def __call__(self, assignment) -> tuple[float, bool]:
-        # called for every candidate assignment: locals, no min/max calls, the same sums in the same order
+        # called for every candidate assignment: locals, no min/max calls, the same sums in the same
+        # order; each group's span in two lists by label (None: no row yet), not a dict of pairs
         cost = 0.0
-        spans: dict[int, list[int]] = {}
-        weights: dict[str, Decimal] = {}
-        for k, (row_span, options, weight) in zip(assignment, self.rows, strict=True):
+        lows: list = [None] * len(self.centres)
+        highs: list = [None] * len(self.centres)
+        weights: list = [None] * self.parents
+        for k, (first, last, options, weight) in zip(assignment, self.rows, strict=True):
             if k is None:
                 continue
-            first, last = row_span
-            span = spans.get(k)
-            if span is None:
-                spans[k] = [first, last]
+            low = lows[k]
+            if low is None:
+                lows[k], highs[k] = first, last
             else:
-                if first < span[0]:
-                    span[0] = first
-                if last > span[1]:
-                    span[1] = last
+                if first < low:
+                    lows[k] = first
+                if last > highs[k]:
+                    highs[k] = last
             row_cost, parent = options[k]
             cost += row_cost
-            if parent:
-                weights[parent] = weights[parent] + weight if parent in weights else weight
+            if parent is not None:
+                total = weights[parent]
+                weights[parent] = weight if total is None else total + weight
         for k, centre in enumerate(self.centres):
-            span = spans.get(k)
-            if span is None:
+            low = lows[k]
+            if low is None:
                 cost += EMPTY_LABEL_COST
                 continue
-            cost += abs((span[0] + span[1]) / 2 - centre)
-        split = weights in self.splits  # the same keys and every weight equal: a standard split
+            cost += abs((low + highs[k]) / 2 - centre)
+        split = weights in self.splits  # the same 一级s and every weight equal: a standard split
         if split:
             cost -= SPLIT_BONUS
         return cost, split

@@ -15,13 +15,13 @@ looks at lines the same way, so that way is defined once, here:
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
 from .. import lexicon
 from ..model import Issue, Severity
+from ..text import normalize_nfkc
 from .ocr_repair import clean_cell
 
 _SPACE = re.compile(r"\s+")
@@ -29,7 +29,7 @@ _SPACE = re.compile(r"\s+")
 
 @lru_cache(maxsize=1 << 14)  # pure, and called on the same cells many times per form
 def fold(text: str) -> str:
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
+    return _SPACE.sub("", normalize_nfkc(text))
 
 
 @lru_cache(maxsize=1 << 12)  # the reader looks at each line many times while it places rows

@@ -317,9 +317,8 @@ def _cut_category_bleed(name_cells: list[str], name: str) -> tuple[str, str | No
 
 def _drop_second_reading(name: str) -> tuple[str, str | None]:
     """'宁成及时率完成及时率' → 完成及时率: the same words read twice, differing in one character."""
-    for size in range(3, len(name) // 2 + 1):
-        if len(name) != 2 * size:
-            continue
+    size = len(name) // 2
+    if size >= 3 and len(name) == 2 * size:
         first, second = name[:size], name[size:]
         if sum(a != b for a, b in zip(first, second, strict=True)) == 1:
             return second, first

@@ -140,14 +140,18 @@ def bracketed_rows(lines: list[str]) -> list[str]:
     """The lines with a bracketed project list, if they hold one, as project-list rows; else as given."""
     if "【" not in "".join(lines):
         return lines  # no bracketed heading: the common case, decided without a pass per line
-    texts = [line.strip(_SPACES + "\t") for line in lines]
     headings = {
         k: (m[1], m[2])
-        for k, t in enumerate(texts)
-        if (m := _BRACKET_HEADING.match(t)) and level1_of_text(m[1])
+        for k, line in enumerate(lines)
+        if "【" in line  # a substring test in C: brackets in prose ("沪财【2008】") are few
+        and (m := _BRACKET_HEADING.match(line.strip(_SPACES + "\t")))
+        and level1_of_text(m[1])
     }
+    if len(headings) < 2:
+        return lines  # decided before the pass over every line for unit codes
+    texts = [line.strip(_SPACES + "\t") for line in lines]
     codes = _unit_codes(texts)
-    if len(headings) < 2 or not codes or codes[0] > min(headings):
+    if not codes or codes[0] > min(headings):
         return lines
     nonblank = [k for k, t in enumerate(texts) if t and k >= codes[0]]
     code_lines = set(codes)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import FormType
 from ..traditional import simplified
@@ -68,23 +69,33 @@ class Segment:
         return (int(notice.group(1)), notice.group()) if notice else (None, None)
 
 
+@lru_cache(maxsize=1 << 14)
+def _key_marks(key: str) -> tuple[FormType | None, tuple[str, int] | None, bool, bool]:
+    """What split_forms asks of every cell's key, in one cached answer: the form type a title
+    names, the field a label names, whether it heads a 一级/二级 column, whether it labels an amount."""
+    return (
+        title_type_of_key(key),
+        field_for(key),
+        header_role(key) in ("level1", "level2"),
+        key in vocab.AMOUNTS,
+    )
+
+
 def split_forms(cells: list[Cell]) -> list[Segment]:
     segments: list[Segment] = []
     start, title, form_type = 0, None, FormType.TARGET
     has_name = has_table = has_fields = False
     for k, cell in enumerate(cells):
-        key = cell.key  # title_type, field_for and is_project_name_label, on the key each asks by
-        found = title_type_of_key(key)
+        found, named, heads_a_level, labels_an_amount = _key_marks(cell.key)
         if found and _inside_sentence(cells, k):
             found = None
-        named = field_for(key)
         is_name_label = (
             named is not None
             and named[0] == "project_name"
             and not item_header_at(cells, k)
             and not in_table_header(cells, k)
         )
-        starts_table = header_role(key) in ("level1", "level2") or (
+        starts_table = heads_a_level or (
             # under a heading that names the form, before any of its fields: the page opens in its table
             not (found or segments)
             and (title is None or not (has_fields or has_name))
@@ -108,7 +119,7 @@ def split_forms(cells: list[Cell]) -> list[Segment]:
             title, form_type = k - start, found
         has_name = has_name or is_name_label
         has_table = has_table or starts_table
-        has_fields = has_fields or named is not None or key in vocab.AMOUNTS
+        has_fields = has_fields or named is not None or labels_an_amount
     # a title with no field of a form after it is a mention ("…的绩效自评表"), not a form
     if has_name or has_table or (title is not None and has_fields):
         segments.append(Segment(cells[start:], title, form_type, ends_text=True, after_form=bool(segments)))

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from .. import lexicon
 from ..model import Issue, Severity
 from ..numbers import parse_amount
+from ..text import normalize_nfkc
 from ..traditional import simplified
 from .vocabulary import OPERATOR_WORDS, TARGET_PHRASES, VALUE_UNITS
 
@@ -49,7 +49,7 @@ _BLANKS = frozenset(
 
 @lru_cache(maxsize=1 << 15)  # pure, and asked of the same cell texts again and again
 def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
+    return normalize_nfkc(text)
 
 
 # A budget code before a name: "[015001]…", "【812033】…", "(433001)…", "51000021R…-…", "219-…", "207101某法院".
