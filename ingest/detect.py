@@ -6,13 +6,12 @@ import re
 import unicodedata
 
 from . import lexicon
-from .text import fold
+from .text import WIDE_PUNCTUATION, fold
 
 # The keywords looked for are Chinese words and half-width punctuation. Folding a whole document
 # (NFKC over ~50 KB) took 8 % of a bench ingest's py-spy samples; the common full-width punctuation is
 # replaced directly, and NFKC runs only where other compatibility characters remain (PDF text's Kangxi
 # radicals "⾃", full-width digits).
-_PUNCTUATION = (("：", ":"), ("（", "("), ("）", ")"), ("，", ","), ("；", ";"))
 _COMPATIBILITY = re.compile(r"[\u2e80-\u2fdf\u3000\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 
 UNKNOWN = "unknown"
@@ -54,7 +53,7 @@ def detect_layout(lines: list[str]) -> str:
 def _keyword_text(joined: str) -> str:
     """The text as ``text.fold`` would give it for the keywords below: NFKC, no whitespace."""
     text = joined
-    for wide, narrow in _PUNCTUATION:  # str.replace runs in C; translate with a table would not
+    for wide, narrow in WIDE_PUNCTUATION:  # str.replace runs in C; translate with a table would not
         text = text.replace(wide, narrow)
     if _COMPATIBILITY.search(text):
         text = unicodedata.normalize("NFKC", text)

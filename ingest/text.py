@@ -15,14 +15,14 @@ _CHECKBOX = re.compile(r"<input[^>]*>", re.IGNORECASE)
 # full pass over a text that holds any costs about a microsecond per ten characters. Replaced first
 # (str.replace runs in C), most texts come out normalized and NFKC only checks them; each is replaced
 # by what NFKC makes of it, so the result is the same.
-_WIDE_PUNCTUATION = (("，", ","), ("：", ":"), ("（", "("), ("）", ")"), ("；", ";"))
+WIDE_PUNCTUATION = (("，", ","), ("：", ":"), ("（", "("), ("）", ")"), ("；", ";"))
 
 
 def normalize_nfkc(text: str) -> str:
     """``unicodedata.normalize("NFKC", text)``, the common full-width punctuation replaced first."""
     if unicodedata.is_normalized("NFKC", text):
         return text
-    for wide, narrow in _WIDE_PUNCTUATION:
+    for wide, narrow in WIDE_PUNCTUATION:
         text = text.replace(wide, narrow)
     return unicodedata.normalize("NFKC", text)
 
