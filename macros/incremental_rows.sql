@@ -16,25 +16,44 @@
     {{- return('table') -}}
 {%- endmacro %}
 
-{# The post-hook of such a model: drop the rows whose document is gone from raw, or was loaded
-   again since the rows were written (a re-parse that now finds fewer rows, or none). The documents
-   are stg_raw__documents, or the relation given (a staging model reads the raw table instead). On
-   Spark the table was just rebuilt whole: a statement that does nothing. #}
-{% macro drop_rows_of_reloaded_documents(relation, documents=none) -%}
-    {{- return(adapter.dispatch('drop_rows_of_reloaded_documents', 'jixiao')(relation, documents)) -}}
+{# The post-hook of every incremental model: drop the rows that no longer match a row of `current`
+   (a query) on the columns of `matching` (a list of names both share, or a mapping of the
+   model's column to current's): a key gone, or its version (a load time, a fingerprint) moved on.
+   On Spark the table was just rebuilt whole: a statement that does nothing. #}
+{% macro drop_rows_not_current(relation, current, matching) -%}
+    {{- return(adapter.dispatch('drop_rows_not_current', 'jixiao')(relation, current, matching)) -}}
 {%- endmacro %}
 
-{% macro default__drop_rows_of_reloaded_documents(relation, documents=none) -%}
+{% macro default__drop_rows_not_current(relation, current, matching) -%}
+    {%- set conditions = [] -%}
+    {%- for column in matching -%}
+        {%- do conditions.append(
+            "current_rows." ~ (matching[column] if matching is mapping else column)
+            ~ " = " ~ relation ~ "." ~ column
+        ) -%}
+    {%- endfor -%}
     delete from {{ relation }}
     where not exists (
-        select 1 from {{ documents if documents is not none else ref('stg_raw__documents') }} as documents
-        where documents.document_id = {{ relation }}.document_id
-            and documents.ingested_at = {{ relation }}.ingested_at
+        select 1 from ({{ current }}) as current_rows
+        where {{ conditions | join(' and ') }}
     )
 {%- endmacro %}
 
-{% macro spark__drop_rows_of_reloaded_documents(relation, documents=none) -%}
+{% macro spark__drop_rows_not_current(relation, current, matching) -%}
     select 1
+{%- endmacro %}
+
+{# A model whose every row is a function of its own document: drop the rows whose document is gone
+   from raw, or was loaded again since the rows were written (a re-parse that now finds fewer rows,
+   or none). The documents are stg_raw__documents, or the relation given (a staging model reads the
+   raw table instead). #}
+{% macro drop_rows_of_reloaded_documents(relation, documents=none) -%}
+    {{- return(drop_rows_not_current(
+        relation,
+        "select document_id, ingested_at from "
+        ~ (documents if documents is not none else ref('stg_raw__documents')),
+        ['document_id', 'ingested_at']
+    )) -}}
 {%- endmacro %}
 
 {# The three classification seeds' rows, one line each (int_indicators_classified's rules_version):
@@ -133,27 +152,15 @@
 {%- endmacro %}
 
 {# The post-hook: drop the rows of forms that lost (another copy won, the document went) or whose
-   fingerprint moved on. On Spark the table was just rebuilt whole: a statement that does nothing. #}
+   fingerprint moved on. #}
 {% macro drop_rows_of_changed_forms(relation) -%}
-    {{- return(adapter.dispatch('drop_rows_of_changed_forms', 'jixiao')(relation)) -}}
-{%- endmacro %}
-
-{% macro default__drop_rows_of_changed_forms(relation) -%}
-    delete from {{ relation }}
-    where not exists (
-        select 1
-        from (
-            {{ winning_forms_fingerprinted(
-                ref('int_projects_linked'), ref('stg_raw__documents'), ref('int_indicators_classified')
-            ) }}
-        ) as forms
-        where forms.winning_project_key = {{ relation }}.project_key
-            and forms.form_fingerprint = {{ relation }}.form_fingerprint
-    )
-{%- endmacro %}
-
-{% macro spark__drop_rows_of_changed_forms(relation) -%}
-    select 1
+    {{- return(drop_rows_not_current(
+        relation,
+        winning_forms_fingerprinted(
+            ref('int_projects_linked'), ref('stg_raw__documents'), ref('int_indicators_classified')
+        ),
+        {'project_key': 'winning_project_key', 'form_fingerprint': 'form_fingerprint'}
+    )) -}}
 {%- endmacro %}
 
 {# The time this dbt invocation started, as a SQL timestamp: the built_at of the rows it writes. #}
@@ -194,19 +201,7 @@
 {%- endmacro %}
 
 {% macro drop_keys_gone_upstream(relation, upstream, key) -%}
-    {{- return(adapter.dispatch('drop_keys_gone_upstream', 'jixiao')(relation, upstream, key)) -}}
-{%- endmacro %}
-
-{% macro default__drop_keys_gone_upstream(relation, upstream, key) -%}
-    delete from {{ relation }}
-    where not exists (
-        select 1 from {{ upstream }} as upstream
-        where upstream.{{ key }} = {{ relation }}.{{ key }}
-    )
-{%- endmacro %}
-
-{% macro spark__drop_keys_gone_upstream(relation, upstream, key) -%}
-    select 1
+    {{- return(drop_rows_not_current(relation, "select " ~ key ~ " from " ~ upstream, [key])) -}}
 {%- endmacro %}
 
 {% macro record_consumed_up_to(relation, upstream) -%}
@@ -261,24 +256,16 @@
     group by project_id, unit_id, fiscal_year
 {%- endmacro %}
 
-{# One row per unit and later year the comparison could see (the unit has projects in it or in the
-   year before), with the fingerprint of its inputs. Nulls are spelled out, so a moved null changes
-   the print. The arguments are relations (refs, or a model's import CTEs of the same names). #}
-{% macro link_unit_years_fingerprinted(projects_deduplicated, project_links) -%}
-    with year_prints as (
-        select
-            unit_id,
-            fiscal_year,
-            {{ fingerprint(
-                "concat_ws('|', project_id, coalesce(unit_name, '∅'), coalesce(project_name, '∅'),"
-                ~ " coalesce(project_name_clean, '∅'), coalesce(cast(budget_current_yuan as string), '∅'),"
-                ~ " coalesce(cast(prior_year_budget_yuan as string), '∅'))"
-            ) }} as year_print
-        from ({{ link_project_years(projects_deduplicated) }}) as project_years
-        group by unit_id, fiscal_year
-    ),
-
-    settings as (
+{# One row per unit-year of int_project_link_unit_years (or the relation given: a model's import
+   CTE of that name) with its fingerprint: its project-years' print, the `reject` rows of the
+   project_links seed and the four project_link_* vars. #}
+{% macro link_unit_years_fingerprinted(unit_years=none) -%}
+    select
+        unit_years.unit_id,
+        unit_years.fiscal_year,
+        md5(concat_ws('|', unit_years.project_years_print, settings.settings_print)) as unit_year_fingerprint
+    from {{ unit_years if unit_years is not none else ref('int_project_link_unit_years') }} as unit_years
+    cross join (
         select
             concat_ws(
                 '|',
@@ -289,26 +276,9 @@
                     | join('|')
                 ) }}
             ) as settings_print
-        from {{ project_links }}
+        from {{ ref('project_links') }}
         where decision = 'reject'
-    )
-
-    select
-        coalesce(this_year.unit_id, year_before.unit_id) as unit_id,
-        coalesce(this_year.fiscal_year, year_before.fiscal_year + 1) as fiscal_year,
-        md5(
-            concat_ws(
-                '|',
-                coalesce(year_before.year_print, '∅'),
-                coalesce(this_year.year_print, '∅'),
-                settings.settings_print
-            )
-        ) as unit_year_fingerprint
-    from year_prints as this_year
-    full outer join year_prints as year_before
-        on this_year.unit_id = year_before.unit_id
-            and this_year.fiscal_year = year_before.fiscal_year + 1
-    cross join settings
+    ) as settings
 {%- endmacro %}
 
 {# The unit-years an incremental build pairs again (their fingerprint is not in the table yet), as
@@ -321,34 +291,20 @@
         {{- return(none) -}}
     {%- endif -%}
     {%- set unit_years = run_query(
-        "select concat_ws('|', unit_years.unit_id, cast(unit_years.fiscal_year as string)) from ("
-        ~ link_unit_years_fingerprinted(ref('int_projects_deduplicated'), ref('project_links'))
-        ~ ") as unit_years where not exists (select 1 from " ~ relation ~ " as this_model"
+        "select concat_ws('|', unit_years.unit_id, cast(unit_years.fiscal_year as string))"
+        ~ " from (" ~ link_unit_years_fingerprinted() ~ ") as unit_years"
+        ~ " where not exists (select 1 from " ~ relation ~ " as this_model"
         ~ " where this_model.unit_id = unit_years.unit_id and this_model.fiscal_year = unit_years.fiscal_year"
         ~ " and this_model.unit_year_fingerprint = unit_years.unit_year_fingerprint)"
     ) -%}
     {{- return(unit_years.columns[0].values() | list) -}}
 {%- endmacro %}
 
-{# The post-hook: drop the rows of unit-years whose fingerprint moved on. On Spark the table was
-   just rebuilt whole: a statement that does nothing. #}
+{# The post-hook: drop the rows of unit-years whose fingerprint moved on. #}
 {% macro drop_rows_of_changed_unit_years(relation) -%}
-    {{- return(adapter.dispatch('drop_rows_of_changed_unit_years', 'jixiao')(relation)) -}}
-{%- endmacro %}
-
-{% macro default__drop_rows_of_changed_unit_years(relation) -%}
-    delete from {{ relation }}
-    where not exists (
-        select 1
-        from (
-            {{ link_unit_years_fingerprinted(ref('int_projects_deduplicated'), ref('project_links')) }}
-        ) as unit_years
-        where unit_years.unit_id = {{ relation }}.unit_id
-            and unit_years.fiscal_year = {{ relation }}.fiscal_year
-            and unit_years.unit_year_fingerprint = {{ relation }}.unit_year_fingerprint
-    )
-{%- endmacro %}
-
-{% macro spark__drop_rows_of_changed_unit_years(relation) -%}
-    select 1
+    {{- return(drop_rows_not_current(
+        relation,
+        link_unit_years_fingerprinted(),
+        ['unit_id', 'fiscal_year', 'unit_year_fingerprint']
+    )) -}}
 {%- endmacro %}

@@ -19,9 +19,9 @@
 -- row of the project_links seed vetoes a candidate.
 --
 -- Incremental on DuckDB (macros/incremental_rows.sql): a pair never crosses a unit-year, so a build
--- pairs again only the unit-years whose inputs' fingerprint (the unit's project-years in the year
--- and the year before, the seed's rejections, the vars) is new or changed (delete+insert by
--- unit_id, fiscal_year), and a post-hook drops the rows of unit-years whose fingerprint moved on.
+-- pairs again only the unit-years whose inputs' fingerprint (link_unit_years_fingerprinted) is new
+-- or changed (delete+insert by unit_id, fiscal_year), and a post-hook drops the rows of unit-years
+-- whose fingerprint moved on.
 -- `jixiao build --full-refresh` pairs them all; on Spark it is a table.
 
 with
@@ -34,14 +34,18 @@ project_links as (
     select * from {{ ref('project_links') }}
 ),
 
--- one row per project-year; the target form's budget figures where it has one
-project_years as (
-    {{ link_project_years('int_projects_deduplicated') }}
+int_project_link_unit_years as (
+    select * from {{ ref('int_project_link_unit_years') }}
 ),
 
 -- every unit-year with the fingerprint of its inputs
 unit_year_prints as (
-    {{ link_unit_years_fingerprinted('int_projects_deduplicated', 'project_links') }}
+    {{ link_unit_years_fingerprinted('int_project_link_unit_years') }}
+),
+
+-- one row per project-year; the target form's budget figures where it has one
+project_years as (
+    {{ link_project_years('int_projects_deduplicated') }}
 ),
 
 -- both sides of one year's comparison, on the later year: projects new under their name that
