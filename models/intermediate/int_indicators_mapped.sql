@@ -8,6 +8,8 @@
     )
 }}
 
+{%- set form_keys_to_map = forms_to_map_again(this) -%}
+
 -- One row per indicator of a winning form (copies in other documents are dropped), classified in
 -- int_indicators_classified (its target parsed, its 一级/二级 mapped onto one framework), with the
 -- form's project-year, project and unit ids, which depend on the other documents.
@@ -24,6 +26,11 @@ with
 
 int_indicators_classified as (
     select * from {{ ref('int_indicators_classified') }}
+    {% if form_keys_to_map is not none %}
+        -- on an incremental build, the rows of the forms it maps (macro forms_to_map_again): a
+        -- filter DuckDB takes down to the scan
+        where project_key in {{ sql_list(form_keys_to_map) if form_keys_to_map else "(null)" }}
+    {% endif %}
 ),
 
 int_projects_linked as (
@@ -34,16 +41,19 @@ stg_raw__documents as (
     select * from {{ ref('stg_raw__documents') }}
 ),
 
--- the winning forms with their fingerprint (int_projects_linked, stg_raw__documents)
+-- the winning forms with their fingerprint (the rules version read from every classified row)
 winning_forms as (
-    {{ winning_forms_fingerprinted('int_projects_linked', 'stg_raw__documents', 'int_indicators_classified') }}
+    {{ winning_forms_fingerprinted('int_projects_linked', 'stg_raw__documents', ref('int_indicators_classified')) }}
 ),
 
 -- the forms this build maps: all of them, or on an incremental build those whose fingerprint is
--- not in the table yet (a table built before fingerprints existed gains the column and maps all)
+-- not in the table yet, as listed by macro forms_to_map_again, or compared here when they are too
+-- many to list (a table built before fingerprints existed gains the column and maps all)
 forms_to_map as (
     select * from winning_forms
-    {% if is_incremental() and has_column(this, 'form_fingerprint') %}
+    {% if form_keys_to_map is not none %}
+        where winning_project_key in {{ sql_list(form_keys_to_map) if form_keys_to_map else "(null)" }}
+    {% elif is_incremental() and has_column(this, 'form_fingerprint') %}
         where not exists (
                 select 1 from {{ this }} as this_model
                 where this_model.project_key = winning_forms.winning_project_key
