@@ -13,8 +13,8 @@ from . import formats
 from .decode import decode, split_lines
 from .detect import UNKNOWN, detect_layout, labels_split_by_ocr
 from .formats.source import SourceLine
-from .load import RAW_SCHEMAS
 from .model import AMOUNT_FIELDS, FIGURE_FIELDS, Document, Form, Issue, Severity
+from .raw_tables import RAW_SCHEMAS
 from .reader.form import read_forms
 from .reader.reorder import read_reordered
 
