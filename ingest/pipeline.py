@@ -16,9 +16,9 @@
 - A ZIP archive is unpacked in memory (ingest/formats/archive.py): each file in it is a document of
   its own, its source path the archive's path, ``!/`` and its path inside the archive. An archive
   refused whole (damaged, a zip bomb) is a failed document.
-- A run that parses nothing (every file unchanged) imports neither the readers nor Arrow (pyarrow
-  and numpy: 0.2 s of such a run's 0.5 s at N = 2,000): the functions that read files and build
-  or load rows import them on first use.
+- A run that parses nothing (every file unchanged) imports neither the formats and readers nor
+  Arrow (pyarrow and numpy: 0.2 s of such a run's 0.5 s at N = 2,000): the functions that read
+  files and build or load rows import them on first use.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ import hashlib
 import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,12 +35,9 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from . import PARSER_VERSION
-from .detect import UNKNOWN
 from .discover import discover
-from .formats import ZIP, sniff
-from .formats.archive import ArchiveRefused, members
 from .load import connect, ensure_raw_schema, load_tables
-from .model import Document, Issue, Severity
+from .model import UNKNOWN, Document, Issue, Severity
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -243,6 +239,8 @@ def _init_worker(known_ids: frozenset[str], max_file_bytes: int = MAX_FILE_BYTES
 
 def read_and_parse(path: Path) -> list[Read]:
     """One file's results: its document (or unchanged, or skipped), or an archive's members'."""
+    from .formats import ZIP, sniff
+
     try:
         data, document_id, size_over_limit = _read_file(path, _max_file_bytes)
     except OSError as exc:
@@ -265,6 +263,9 @@ def _parse(data: bytes, path: str) -> Document:
 def _unpack(data: bytes, archive_path: str, archive_id: str) -> list[Read]:
     """An archive's files, each read like a file of a folder; the archive itself a failed
     document when it is refused (whatever of it was read before that is kept)."""
+    from .formats import ZIP, sniff
+    from .formats.archive import ArchiveRefused, members
+
     results: list[Read] = []
     try:
         for member in members(data, _max_file_bytes):
@@ -350,6 +351,8 @@ def parse_all(
         finally:
             gc.set_threshold(*thresholds)
         return
+    from concurrent.futures import ProcessPoolExecutor
+
     from . import raw_tables  # noqa: F401  (imported before the workers fork: they share it)
 
     with ProcessPoolExecutor(
