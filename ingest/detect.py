@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from . import lexicon
+from .model import UNKNOWN
 from .text import WIDE_PUNCTUATION, fold
 
 # The keywords looked for are Chinese words and half-width punctuation. Folding a whole document
@@ -13,8 +14,6 @@ from .text import WIDE_PUNCTUATION, fold
 # replaced directly, and NFKC runs only where other compatibility characters remain (PDF text's Kangxi
 # radicals "⾃", full-width digits).
 _COMPATIBILITY = re.compile(r"[\u2e80-\u2fdf\u3000\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
-
-UNKNOWN = "unknown"
 
 # A flattened form holds its indicator header, category labels and rows on one line: many tokens.
 _FLAT_MIN_TOKENS = 20

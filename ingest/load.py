@@ -1,8 +1,8 @@
 """Write parsed documents into the raw layer. The loader never parses; parsers never touch the database.
 
-Rows go in as Arrow batches (no row-at-a-time INSERTs), all documents of one load in one
-transaction: a failed or interrupted load leaves the warehouse as it was. Loading a document
-replaces every row of that document (same content hash) and nothing else.
+Rows go in as Arrow batches (no row-at-a-time INSERTs; ``raw_tables.py`` builds them), all
+documents of one load in one transaction: a failed or interrupted load leaves the warehouse as it
+was. Loading a document replaces every row of that document (same content hash) and nothing else.
 
 ``raw.document_paths`` records every path each document's content was seen under. A path belongs
 to one document at a time: when a file's content changes, the path moves to the new document, and
@@ -13,114 +13,20 @@ old content, the old document stays).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from importlib import resources
-from operator import attrgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
 
-from . import PARSER_VERSION
 from .model import Document
 
-MONEY = pa.decimal128(20, 2)
-SCORE = pa.decimal128(9, 2)
-
-RAW_SCHEMAS: dict[str, pa.Schema] = {
-    "documents": pa.schema(
-        [
-            ("document_id", pa.string()),
-            ("source_path", pa.string()),
-            ("byte_size", pa.int64()),
-            ("encoding", pa.string()),
-            ("file_format", pa.string()),
-            ("layout", pa.string()),
-            ("status", pa.string()),
-            ("n_projects", pa.int32()),
-            ("n_indicators", pa.int32()),
-            ("n_issues", pa.int32()),
-            ("parser_version", pa.string()),
-            ("ingested_at", pa.timestamp("us")),
-        ]
-    ),
-    "projects": pa.schema(
-        [
-            ("project_key", pa.string()),
-            ("document_id", pa.string()),
-            ("seq", pa.int32()),
-            ("form_type", pa.string()),
-            ("fiscal_year", pa.int32()),
-            ("unit_name", pa.string()),
-            ("supervisor_name", pa.string()),
-            ("project_name", pa.string()),
-            ("project_category", pa.string()),
-            ("amount_unit", pa.string()),
-            ("budget_total", MONEY),
-            ("budget_current", MONEY),
-            ("prior_year_budget", MONEY),
-            ("prior_year_executed", MONEY),
-            ("initial_budget", MONEY),
-            ("full_year_budget", MONEY),
-            ("executed", MONEY),
-            ("execution_rate_stated", SCORE),
-            ("total_score", SCORE),
-            ("grade", pa.string()),
-            ("is_complete", pa.bool_()),
-            ("line_start", pa.int32()),
-            ("line_end", pa.int32()),
-            ("source_ref", pa.string()),
-        ]
-    ),
-    "indicators": pa.schema(
-        [
-            ("project_key", pa.string()),
-            ("seq", pa.int32()),
-            ("level1", pa.string()),
-            ("level2", pa.string()),
-            ("name", pa.string()),
-            ("target", pa.string()),
-            ("actual", pa.string()),
-            ("weight", SCORE),
-            ("score", SCORE),
-            ("deviation_reason", pa.string()),
-            ("note", pa.string()),
-            ("line_no", pa.int32()),
-            ("source_ref", pa.string()),
-        ]
-    ),
-    "budget_items": pa.schema(
-        [
-            ("project_key", pa.string()),
-            ("seq", pa.int32()),
-            ("item_group", pa.string()),
-            ("item_name", pa.string()),
-            ("amount", MONEY),
-            ("unit_price", MONEY),
-            ("quantity", pa.decimal128(20, 4)),
-            ("note", pa.string()),
-            ("line_no", pa.int32()),
-        ]
-    ),
-    "parse_issues": pa.schema(
-        [
-            ("document_id", pa.string()),
-            ("project_key", pa.string()),
-            ("seq", pa.int32()),
-            ("severity", pa.string()),
-            ("code", pa.string()),
-            ("message", pa.string()),
-            ("line_no", pa.int32()),
-        ]
-    ),
-}
-
-
-PATHS_SCHEMA = pa.schema(
-    [("document_id", pa.string()), ("source_path", pa.string()), ("seen_at", pa.timestamp("us"))]
-)
+if TYPE_CHECKING:  # this module only passes Arrow tables on: recording paths alone needs no pyarrow
+    import pyarrow as pa
 
 
 class WarehouseBusy(Exception):
@@ -216,103 +122,6 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
-def project_key(document: Document, seq: int) -> str:
-    return f"{document.document_id}:{seq}"
-
-
-# Columns filled straight from a model object's attribute of the same name.
-_FORM_COLUMNS = tuple(
-    n for n in RAW_SCHEMAS["projects"].names if n not in ("project_key", "document_id", "seq", "form_type")
-)
-_ROW_COLUMNS = {
-    table: tuple(n for n in RAW_SCHEMAS[table].names if n not in ("project_key", "seq"))
-    for table in ("indicators", "budget_items")
-}
-
-
-def row_counts(document: Document) -> dict[str, int]:
-    """How many rows ``to_tables`` writes for the document in each raw table."""
-    return {
-        "documents": 1,
-        "projects": len(document.forms),
-        "indicators": sum(len(form.indicators) for form in document.forms),
-        "budget_items": sum(len(form.budget_items) for form in document.forms),
-        "parse_issues": len(document.issues),
-    }
-
-
-def to_tables(documents: Sequence[Document], ingested_at: dt.datetime) -> dict[str, pa.Table]:
-    """Columnar rows for every raw table, in document order then form/row order.
-
-    Built column by column (one list per column, filled with ``attrgetter``), not as a dict per
-    row: at 20,000 forms a batch this is four times faster than ``Table.from_pylist``.
-    """
-    columns = {name: {column: [] for column in schema.names} for name, schema in RAW_SCHEMAS.items()}
-    documents_, projects, issues = columns["documents"], columns["projects"], columns["parse_issues"]
-    form_values = attrgetter(*_FORM_COLUMNS)
-    form_columns = [projects[n] for n in _FORM_COLUMNS]
-    row_readers = [
-        (
-            form_rows,
-            columns[table],
-            attrgetter(*_ROW_COLUMNS[table]),
-            [columns[table][n] for n in _ROW_COLUMNS[table]],
-        )
-        for table, form_rows in (
-            ("indicators", attrgetter("indicators")),
-            ("budget_items", attrgetter("budget_items")),
-        )
-    ]
-    for document in documents:
-        document_id = document.document_id
-        for column, value in (
-            ("document_id", document_id),
-            ("source_path", document.source_path),
-            ("byte_size", document.byte_size),
-            ("encoding", document.encoding),
-            ("file_format", document.file_format),
-            ("layout", document.layout),
-            ("status", document.status.value),
-            ("n_projects", len(document.forms)),
-            ("n_indicators", sum(len(form.indicators) for form in document.forms)),
-            ("n_issues", len(document.issues)),
-            ("parser_version", PARSER_VERSION),
-            ("ingested_at", ingested_at),
-        ):
-            documents_[column].append(value)
-        for seq, form in enumerate(document.forms, 1):
-            key = project_key(document, seq)
-            projects["project_key"].append(key)
-            projects["document_id"].append(document_id)
-            projects["seq"].append(seq)
-            projects["form_type"].append(form.form_type.value)
-            for column, value in zip(form_columns, form_values(form), strict=True):
-                column.append(value)
-            for form_rows, table, row_values, value_columns in row_readers:
-                rows = form_rows(form)
-                if not rows:
-                    continue
-                table["project_key"].extend([key] * len(rows))
-                table["seq"].extend(range(1, len(rows) + 1))
-                for column, values in zip(
-                    value_columns, zip(*map(row_values, rows), strict=True), strict=True
-                ):
-                    column.extend(values)
-        for i, issue in enumerate(document.issues, 1):
-            issues["document_id"].append(document_id)
-            issues["project_key"].append(project_key(document, issue.form_seq) if issue.form_seq else None)
-            issues["seq"].append(i)
-            issues["severity"].append(issue.severity.value)
-            issues["code"].append(issue.code)
-            issues["message"].append(issue.message)
-            issues["line_no"].append(issue.line_no)
-    return {name: pa.Table.from_pydict(columns[name], schema=schema) for name, schema in RAW_SCHEMAS.items()}
-
-
-# The load time of rows built before their load (in a worker process): ``load_tables`` stamps the real one.
-NOT_LOADED_YET = dt.datetime(1970, 1, 1)
-
-
 def load_documents(
     con: duckdb.DuckDBPyConnection,
     documents: Iterable[Document],
@@ -325,6 +134,8 @@ def load_documents(
     same content seen under another name in this run, or content already in the warehouse found
     under a (possibly new) path. Each document's own source_path is recorded too.
     """
+    from .raw_tables import to_tables  # Arrow: see raw_tables.py
+
     documents = _distinct(documents)
     ingested_at = ingested_at or dt.datetime.now()
     load_tables(con, to_tables(documents, ingested_at), paths, ingested_at)
@@ -337,29 +148,28 @@ def load_tables(
     ingested_at: dt.datetime | None = None,
 ) -> None:
     """``load_documents`` for rows already in Arrow tables (``to_tables``' shape, each document
-    once), built in the worker process that parsed them; the load time is stamped here."""
+    once), built in the worker process that parsed them; the load time is stamped here. With no
+    tables (``{}``) only ``paths`` are recorded."""
     ingested_at = ingested_at or dt.datetime.now()
-    documents = tables["documents"]
-    at = documents.schema.get_field_index("ingested_at")
-    stamp = pa.repeat(pa.scalar(ingested_at, documents.schema.field(at).type), documents.num_rows)
-    tables = {**tables, "documents": documents.set_column(at, "ingested_at", stamp)}
-    own = zip(documents["document_id"].to_pylist(), documents["source_path"].to_pylist(), strict=True)
+    ids = tables["documents"]["document_id"].to_pylist() if tables else []
+    own = zip(ids, tables["documents"]["source_path"].to_pylist(), strict=True) if tables else ()
     path_rows = dict.fromkeys(own) | dict.fromkeys(paths)
-    if not documents.num_rows and not path_rows:
+    if not path_rows:  # no document (each has its own path) and no path: nothing to load
         return
-    incoming_paths = pa.Table.from_pylist(
-        [{"document_id": d, "source_path": p, "seen_at": ingested_at} for d, p in path_rows],
-        schema=PATHS_SCHEMA,
-    )
     ensure_raw_schema(con)
     con.begin()
     try:
-        _move_paths(con, incoming_paths)
-        _delete_replaced(con, tables["documents"])
+        _move_paths(con, list(path_rows), ingested_at)
+        _delete_replaced(con, ids)
         for name, table in tables.items():
             if table.num_rows:
+                # the documents' load time is this one, not the worker's placeholder
+                stamped = " replace (?::timestamp as ingested_at)" if name == "documents" else ""
                 con.register("incoming", table)
-                con.execute(f"insert into raw.{name} by name select * from incoming")
+                con.execute(
+                    f"insert into raw.{name} by name select *{stamped} from incoming",
+                    [ingested_at] if stamped else None,
+                )
                 con.unregister("incoming")
         con.commit()
     except BaseException:
@@ -375,9 +185,20 @@ def _distinct(documents: Iterable[Document]) -> list[Document]:
     return list(seen.values())
 
 
-def _move_paths(con: duckdb.DuckDBPyConnection, incoming_paths: pa.Table) -> None:
-    """Point each incoming path at its document; collect documents no path refers to any more."""
-    con.register("incoming_paths", incoming_paths)
+# A list of strings passed as one JSON parameter: DuckDB converts a Python list item by item, and
+# tries to import pandas for each item (0.3 s for 2,000 paths).
+_STRINGS = "from_json(?, '[\"varchar\"]')"
+
+
+def _move_paths(con: duckdb.DuckDBPyConnection, paths: list[tuple[str, str]], seen_at: dt.datetime) -> None:
+    """Point each incoming (document_id, source_path) at its document; collect documents no path
+    refers to any more."""
+    ids, source_paths = zip(*paths, strict=True) if paths else ((), ())
+    con.execute(
+        f"create or replace temp table incoming_paths as select unnest({_STRINGS}) as document_id, "
+        f"unnest({_STRINGS}) as source_path, ?::timestamp as seen_at",
+        [json.dumps(ids), json.dumps(source_paths), seen_at],
+    )
     con.execute(
         """
         create or replace temp table moved as
@@ -401,7 +222,7 @@ def _move_paths(con: duckdb.DuckDBPyConnection, incoming_paths: pa.Table) -> Non
         )
         """
     )
-    con.unregister("incoming_paths")
+    con.execute("drop table incoming_paths")
     # Documents that lost a path but are still held by another file keep a path that exists.
     con.execute(
         """
@@ -422,19 +243,18 @@ def _move_paths(con: duckdb.DuckDBPyConnection, incoming_paths: pa.Table) -> Non
     con.execute("drop table moved")
 
 
-def _delete_replaced(con: duckdb.DuckDBPyConnection, incoming_documents: pa.Table) -> None:
+def _delete_replaced(con: duckdb.DuckDBPyConnection, incoming_ids: list[str]) -> None:
     """Delete every row of the incoming documents (a re-parse) and of documents left without a path."""
-    con.register("incoming_documents", incoming_documents.select(["document_id"]))
     con.execute(
-        """
+        f"""
         create or replace temp table replaced as
         select document_id from raw.documents
-        where document_id in (select document_id from incoming_documents)
+        where document_id in (select unnest({_STRINGS}))
         union
         select document_id from orphaned
-        """
+        """,
+        [json.dumps(incoming_ids)],
     )
-    con.unregister("incoming_documents")
     # New documents (the whole of a first ingest) replace nothing: skip the deletes, which scan
     # every raw table and would make a large ingest quadratic in its number of batches.
     if con.execute("select count(*) from replaced").fetchone()[0]:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+UNKNOWN = "unknown"  # a document's layout when no layout family is detected (detect.py)
+
 
 class Severity(StrEnum):
     ERROR = "error"

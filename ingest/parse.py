@@ -11,10 +11,10 @@ import pyarrow as pa
 
 from . import formats
 from .decode import decode, split_lines
-from .detect import UNKNOWN, detect_layout, labels_split_by_ocr
+from .detect import detect_layout, labels_split_by_ocr
 from .formats.source import SourceLine
-from .load import RAW_SCHEMAS
-from .model import AMOUNT_FIELDS, FIGURE_FIELDS, Document, Form, Issue, Severity
+from .model import AMOUNT_FIELDS, FIGURE_FIELDS, UNKNOWN, Document, Form, Issue, Severity
+from .raw_tables import RAW_SCHEMAS
 from .reader.form import read_forms
 from .reader.reorder import read_reordered
 

@@ -2,8 +2,8 @@
 
 `jixiao ingest --engine spark PATH --lake DIR` (on a cluster, `spark-submit deploy/spark_submit.py`: see
 README "Scaling out"). Files are listed and read by Spark (`binaryFile`), hashed in the JVM, and
-parsed by ``ingest.parse.parse_bytes`` in ``mapPartitions``; rows are built by ``load.to_tables``
-and typed by ``load.RAW_SCHEMAS``, so the lake has the columns and types of DuckDB's raw.*.
+parsed by ``ingest.parse.parse_bytes`` in ``mapPartitions``; rows are built by ``raw_tables.to_tables``
+and typed by ``raw_tables.RAW_SCHEMAS``, so the lake has the columns and types of DuckDB's raw.*.
 
 Lake layout (``LAKE_TABLES``): one folder per raw table; projects, indicators and budget_items
 partitioned by the form's ``fiscal_year`` (indicators and budget_items carry that year as their
@@ -28,9 +28,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from . import PARSER_VERSION
-from .load import PATHS_SCHEMA, RAW_SCHEMAS, to_tables
 from .model import Document, Issue, Severity
 from .pipeline import MAX_FILE_BYTES, too_large_document
+from .raw_tables import PATHS_SCHEMA, RAW_SCHEMAS, to_tables
 
 LAKE_TABLES = ("documents", "projects", "indicators", "budget_items", "parse_issues", "document_paths")
 YEAR_PARTITIONED = ("projects", "indicators", "budget_items")

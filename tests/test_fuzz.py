@@ -49,9 +49,9 @@ from hypothesis import strategies as st
 
 from ingest.decode import decode, split_lines
 from ingest.detect import detect_layout
-from ingest.load import to_tables
 from ingest.model import FIGURE_FIELDS, Document
 from ingest.parse import FORM_READER, FRONT_ENDS, fit_to_raw, parse_bytes
+from ingest.raw_tables import to_tables
 from ingest.reader.form import read_forms
 from tests.conftest import REPO, SAMPLES
 

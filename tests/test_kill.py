@@ -21,8 +21,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.load import RAW_SCHEMAS, to_tables
 from ingest.parse import parse_bytes, parse_path
+from ingest.raw_tables import RAW_SCHEMAS, to_tables
 from tests.conftest import RAW_TABLES, SAMPLES, sample
 
 N_COPIES = 40  # of each of the five samples: 200 documents, 2,600 forms
