@@ -25,22 +25,44 @@
 {%- endmacro %}
 
 {% macro default__drop_rows_not_current(relation, current, matching) -%}
-    {%- set conditions = [] -%}
-    {%- for column in matching -%}
-        {%- do conditions.append(
-            "current_rows." ~ (matching[column] if matching is mapping else column)
-            ~ " = " ~ relation ~ "." ~ column
-        ) -%}
-    {%- endfor -%}
     delete from {{ relation }}
     where not exists (
         select 1 from ({{ current }}) as current_rows
-        where {{ conditions | join(' and ') }}
+        where {{ rows_match(matching, relation) }}
     )
 {%- endmacro %}
 
 {% macro spark__drop_rows_not_current(relation, current, matching) -%}
     select 1
+{%- endmacro %}
+
+{# The join condition of a row of the model (`model_rows`: the relation or its alias) with a row of
+   current_rows on the columns of `matching`, as above. #}
+{% macro rows_match(matching, model_rows) -%}
+    {%- set conditions = [] -%}
+    {%- for column in matching -%}
+        {%- do conditions.append(
+            "current_rows." ~ (matching[column] if matching is mapping else column)
+            ~ " = " ~ model_rows ~ "." ~ column
+        ) -%}
+    {%- endfor -%}
+    {{- conditions | join(' and ') -}}
+{%- endmacro %}
+
+{# The other side of the post-hook, looked up before an incremental model runs: the keys (`key`, an
+   expression over current_rows) of the rows of `current` that the model's table does not hold
+   with the same columns of `matching` yet, as a list: a filter DuckDB takes down to the scan,
+   where a join to the set leaves its planner blind. None when the model is not built
+   incrementally, or its table has no `print_column` yet (built before fingerprints existed). #}
+{% macro keys_not_current_in(relation, current, key, matching, print_column) -%}
+    {%- if not (execute and is_incremental() and has_column(relation, print_column)) -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set keys = run_query(
+        "select " ~ key ~ " from (" ~ current ~ ") as current_rows where not exists (select 1 from "
+        ~ relation ~ " as this_model where " ~ rows_match(matching, 'this_model') ~ ")"
+    ) -%}
+    {{- return(keys.columns[0].values() | list) -}}
 {%- endmacro %}
 
 {# A model whose every row is a function of its own document: drop the rows whose document is gone
@@ -158,23 +180,17 @@
    mapped (a full build, a table built before fingerprints existed, or so many forms that the whole
    scan is cheaper). #}
 {% macro forms_to_map_again(relation) -%}
-    {%- if not (execute and is_incremental() and has_column(relation, 'form_fingerprint')) -%}
-        {{- return(none) -}}
-    {%- endif -%}
-    {%- set forms = run_query(
-        "select forms.winning_project_key from ("
-        ~ winning_forms_fingerprinted(
+    {%- set forms = keys_not_current_in(
+        relation,
+        winning_forms_fingerprinted(
             ref('int_projects_linked'), ref('stg_raw__documents'), ref('int_indicators_classified')
-        )
-        ~ ") as forms where not exists (select 1 from " ~ relation ~ " as this_model"
-        ~ " where this_model.project_key = forms.winning_project_key"
-        ~ " and this_model.form_fingerprint = forms.form_fingerprint)"
+        ),
+        'current_rows.winning_project_key',
+        {'project_key': 'winning_project_key', 'form_fingerprint': 'form_fingerprint'},
+        'form_fingerprint'
     ) -%}
     {#- a list longer than this (the rules changed: every form) costs more SQL text than the scan -#}
-    {%- if forms.rows | length > 20000 -%}
-        {{- return(none) -}}
-    {%- endif -%}
-    {{- return(forms.columns[0].values() | list) -}}
+    {{- return(none if forms is none or forms | length > 20000 else forms) -}}
 {%- endmacro %}
 
 {# The post-hook: drop the rows of forms that lost (another copy won, the document went) or whose
@@ -313,17 +329,13 @@
    pairing; listed, they are a filter on the sides. None when every unit-year is paired (a full
    build, or a table built before fingerprints existed). #}
 {% macro link_unit_years_to_pair(relation) -%}
-    {%- if not (execute and is_incremental() and has_column(relation, 'unit_year_fingerprint')) -%}
-        {{- return(none) -}}
-    {%- endif -%}
-    {%- set unit_years = run_query(
-        "select concat_ws('|', unit_years.unit_id, cast(unit_years.fiscal_year as string))"
-        ~ " from (" ~ link_unit_years_fingerprinted() ~ ") as unit_years"
-        ~ " where not exists (select 1 from " ~ relation ~ " as this_model"
-        ~ " where this_model.unit_id = unit_years.unit_id and this_model.fiscal_year = unit_years.fiscal_year"
-        ~ " and this_model.unit_year_fingerprint = unit_years.unit_year_fingerprint)"
-    ) -%}
-    {{- return(unit_years.columns[0].values() | list) -}}
+    {{- return(keys_not_current_in(
+        relation,
+        link_unit_years_fingerprinted(),
+        "concat_ws('|', current_rows.unit_id, cast(current_rows.fiscal_year as string))",
+        ['unit_id', 'fiscal_year', 'unit_year_fingerprint'],
+        'unit_year_fingerprint'
+    )) -}}
 {%- endmacro %}
 
 {# The post-hook: drop the rows of unit-years whose fingerprint moved on. #}
