@@ -252,7 +252,6 @@
 
 {% macro default__record_consumed_up_to(relation, upstream) -%}
     {%- set watermarks = watermarks_relation(upstream) -%}
-    create table if not exists {{ watermarks }} (model_name varchar, built_at timestamp);
     delete from {{ watermarks }} where model_name = '{{ relation.identifier }}';
     insert into {{ watermarks }}
     select '{{ relation.identifier }}' as model_name, max(built_at) as built_at from {{ upstream }}
@@ -260,6 +259,22 @@
 
 {% macro spark__record_consumed_up_to(relation, upstream) -%}
     select 1
+{%- endmacro %}
+
+{# The watermarks table, created before any model runs (on-run-start): created by the marts' own
+   post-hooks, two marts finishing at once on dbt's two threads conflicted on the create. It sits
+   beside int_indicators_mapped, the upstream every watermark is of. On Spark nothing. #}
+{% macro create_incremental_watermarks() -%}
+    {{- return(adapter.dispatch('create_incremental_watermarks', 'jixiao')()) -}}
+{%- endmacro %}
+
+{% macro default__create_incremental_watermarks() -%}
+    {%- set schema = generate_schema_name('intermediate', none) -%}
+    create schema if not exists {{ schema }};
+    create table if not exists {{ schema }}.incremental_watermarks (model_name varchar, built_at timestamp)
+{%- endmacro %}
+
+{% macro spark__create_incremental_watermarks() -%}
 {%- endmacro %}
 
 {# Whether a relation that exists has this column (an incremental model built by an older version
@@ -345,4 +360,58 @@
         link_unit_years_fingerprinted(),
         ['unit_id', 'fiscal_year', 'unit_year_fingerprint']
     )) -}}
+{%- endmacro %}
+
+{#
+    fct_target_drift, incremental by project: its rows pair the indicators of a project-year's two
+    forms, so a form that changes touches its project's rows only. A build rebuilds the projects of
+    the int_indicators_mapped rows written since the mart last read it (their ids now) and the
+    projects of the mart's rows whose target or self-evaluation form is no longer as it was then
+    (re-mapped, gone: their ids before); a pre-hook deletes those projects' rows and the model
+    appends their new ones (a project left with one form gets none, which delete+insert could not
+    say). No watermark yet: every project. On Spark a table, and the hook does nothing.
+#}
+
+{# The project_ids an incremental build of fct_target_drift rebuilds, as a list; none when it
+   rebuilds every one (not an incremental build, no watermark yet, or too many to list). #}
+{% macro drift_projects_to_rebuild(relation) -%}
+    {%- set mapped = ref('int_indicators_mapped') -%}
+    {%- set since = consumed_up_to(relation, mapped) -%}
+    {%- if since is none -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set form_sides = [] -%}
+    {%- for side in ['target_project_year_id', 'self_eval_project_year_id'] -%}
+        {%- do form_sides.append(
+            "select this_model.project_id from " ~ relation ~ " as this_model where this_model." ~ side
+            ~ " is not null and not exists (select 1 from " ~ mapped ~ " as unchanged where unchanged.built_at <= "
+            ~ since ~ " and unchanged.project_year_id = this_model." ~ side ~ ")"
+        ) -%}
+    {%- endfor -%}
+    {%- set projects = run_query(
+        "select project_id from " ~ mapped ~ " where built_at > " ~ since ~ " and project_id is not null"
+        ~ " union " ~ form_sides | join(" union ")
+    ).columns[0].values() | list -%}
+    {#- a list longer than this costs more SQL text than rebuilding every project -#}
+    {{- return(none if projects | length > 20000 else projects) -}}
+{%- endmacro %}
+
+{# The pre-hook: delete the rows of the `key` values the build rebuilds (`keys`; none: every row).
+   Nothing when the model is not built incrementally (its table is created whole). #}
+{% macro delete_rows_to_rebuild(relation, key, keys) -%}
+    {{- return(adapter.dispatch('delete_rows_to_rebuild', 'jixiao')(relation, key, keys)) -}}
+{%- endmacro %}
+
+{% macro default__delete_rows_to_rebuild(relation, key, keys) -%}
+    {%- if not is_incremental() -%}
+        select 1
+    {%- elif keys is none -%}
+        delete from {{ relation }}
+    {%- else -%}
+        delete from {{ relation }} where {{ key }} in {{ sql_list(keys) if keys else "(null)" }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro spark__delete_rows_to_rebuild(relation, key, keys) -%}
+    select 1
 {%- endmacro %}

@@ -1,14 +1,33 @@
+{{
+    config(
+        materialized=rows_of_documents_materialization(),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_rows_to_rebuild(this, 'project_id', drift_projects_to_rebuild(this)) }}",
+        post_hook="{{ record_consumed_up_to(this, ref('int_indicators_mapped')) }}"
+    )
+}}
+
+{%- set projects_to_rebuild = drift_projects_to_rebuild(this) -%}
+
 -- One row per indicator of a project-year that has both a target form and a self-evaluation: the
 -- target the target form set beside the one the self-evaluation reports against, and whether it
 -- was kept, loosened, tightened, changed, dropped or added (doc block target_drift_rules).
 -- Indicators pair by name: the same cleaned name first, else the most similar name of the same
 -- canonical 一级 (macro name_similarity ≥ var indicator_match_min_similarity, mutual best), so a
 -- renamed indicator still pairs.
+--
+-- Incremental on DuckDB by project (macros/incremental_rows.sql): a build rebuilds the projects
+-- whose forms int_indicators_mapped wrote again since this model last read it, or whose forms left
+-- it. `jixiao build --full-refresh` rebuilds it all; on Spark it is a table.
 
 with
 
 int_indicators_mapped as (
     select * from {{ ref('int_indicators_mapped') }}
+    {% if projects_to_rebuild is not none %}
+        where project_id in {{ sql_list(projects_to_rebuild) if projects_to_rebuild else "(null)" }}
+    {% endif %}
 ),
 
 project_years_with_both_forms as (
