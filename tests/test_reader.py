@@ -1111,6 +1111,21 @@ def test_a_name_cut_by_the_end_of_the_text_is_no_row_a_closed_blank_target_is():
     assert form.indicators[-1].name == "草原有害生物防治面积(万亩)"
 
 
+def test_the_only_row_of_a_named_form_cut_by_the_end_of_the_text_is_no_row():
+    """gd_zhaoqing's page stops inside its first indicator name ("产出指标 / 数量指标 / 满足开展", no
+    value after it): the form has its name and figures from its own fields, so the cut row goes as
+    it would after other rows, and the form stays."""
+    lines = text_of(FRESH / "gd_zhaoqing_2024_tgt_elderlycare.txt").split("\n")
+    start = lines.index("项目名称")
+    (form,) = parse_text("\n".join(lines[start:])).forms
+    assert form.project_name == "2024年开展“助老颐养”公益"
+    assert form.budget_current == Decimal("50") and form.indicators == []
+    document = _read(FRESH / "gd_zhaoqing_2024_tgt_elderlycare.txt")
+    assert [i.message.split(" ends")[0] for i in document.issues if i.code == "indicator_cut_off"] == [
+        "'满足开展'"
+    ]
+
+
 def test_a_heading_or_a_list_of_forms_with_only_a_guessed_name_is_no_form():
     """Nothing read but a name the title gave ("部门(单位)整体绩效目标申报表" ending the page) or the words
     before a 项目名称 column head ("…自评表清单 | 序号 | 项目名称"): a mention, not a form."""

@@ -245,7 +245,9 @@ def name_cut_by_the_end(form: Form, lines: list[str]) -> bool:
     row = form.indicators[-1] if form.indicators else None
     return (
         row is not None
-        and len(form.indicators) > 1  # a table of one cut row is left as read: its form stays a form
+        # a table of one cut row is left as read where the row is all the form holds (it stays a
+        # form); a form named by its own fields loses nothing but the cut row
+        and (len(form.indicators) > 1 or form.project_name is not None)
         and bool(row.name)
         and row.target is None
         and all(x is None for x in (row.actual, row.weight, row.score))
