@@ -1180,6 +1180,14 @@ def test_a_note_row_after_the_table_ends_it():
     assert not any("说明" in (row.name or "") for row in form.indicators)
 
 
+def test_a_table_end_word_left_inside_run_together_text_is_no_row():
+    """hn_hengshan's self-evaluation is run together; its last cell reads "…市民满意度调查290%100%说明无"
+    before "注:": the template's 说明 row (its value 无) is the table's foot, not a 满意度 row."""
+    (form,) = _read(SHARED / "hn_hengshan_2020_se_grain.txt").forms
+    assert [(row.name, row.target) for row in form.indicators][-1] == ("市民满意度调查", "290%")
+    assert "说明" not in [row.name for row in form.indicators]
+
+
 def test_a_rate_printed_under_its_head_without_its_percent_sign_is_the_rate_where_the_figures_agree():
     """Hebei's 预算项目绩效自评表 heads its fund row 预算执行进度(%) and prints the rate bare at the row's
     end ("预算数 6.84 到位数 6.84 执行数 6.84 100.00"): 执行数 / 预算数 tells it is the 执行率."""

@@ -44,6 +44,9 @@ def _names_a_level2(level1: str) -> bool:
 
 
 _SCORING_RULE = re.compile(r"记满分|分值[记计]分|来[记计]分|按比例[记计扣]分")
+# The words of a row that ends the table (说明 | 无, 合计 | 100), when run-together text left them
+# inside the table's last cell: a row named by one of them alone is the table's foot, not a row
+_TABLE_END_WORDS = frozenset(label_key(word) for word in vocab.TABLE_END)
 
 
 def value_slots(roles: list[str]) -> list[str]:
@@ -253,7 +256,11 @@ class IndicatorTable:
                 continue  # "(30分)": the points of a merged 一级 whose label the copy lost
             run.append(cell)
         out += self._rows(run, level1, level2)
-        out = [row for row in out if not _SCORING_RULE.search(row.name or "")]
+        out = [
+            row
+            for row in out
+            if not _SCORING_RULE.search(row.name or "") and label_key(row.name or "") not in _TABLE_END_WORDS
+        ]
         if self.parallel:
             out = _annual_of_pairs(out)
         _level1_printed_below(out)
