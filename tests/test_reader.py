@@ -1188,6 +1188,20 @@ def test_a_table_end_word_left_inside_run_together_text_is_no_row():
     assert "说明" not in [row.name for row in form.indicators]
 
 
+def test_the_fund_execution_row_printed_in_the_indicator_table_is_no_indicator():
+    """Hebei's 预算项目绩效自评表 ends its indicator table with the budget's own row, its label in the
+    merged 一级 and 二级 cells ("预算执行率 预算执行率", its figures cut here): not a 满意度 indicator."""
+    page = text_of(FRESH / "he_chengan_2020_se_centenarian.txt")
+    (form,) = parse_text(page).forms
+    assert [row.name for row in form.indicators] == ["符合条件申报对象覆盖率", "完成率", "补贴发放率", "服务对象满意度"]
+    # one cell a line, as a converter prints the same table: the same four rows
+    lines = page.split("\n")
+    last = lines.index("预算执行率 预算执行率       ")
+    one_a_line = lines[:16] + [cell for line in lines[16 : last + 1] for cell in line.split()]
+    (form,) = parse_text("\n".join(one_a_line)).forms
+    assert [row.name for row in form.indicators][-1] == "服务对象满意度"
+
+
 def test_a_rate_printed_under_its_head_without_its_percent_sign_is_the_rate_where_the_figures_agree():
     """Hebei's 预算项目绩效自评表 heads its fund row 预算执行进度(%) and prints the rate bare at the row's
     end ("预算数 6.84 到位数 6.84 执行数 6.84 100.00"): 执行数 / 预算数 tells it is the 执行率."""

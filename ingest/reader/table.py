@@ -190,7 +190,18 @@ class IndicatorTable:
         level1 = level2 = None
         run: list[Cell] = []
         outer = _outer_levels(cells)
+        fund_row = doubled = -1
         for k, cell in enumerate(cells):
+            if k == doubled or cell.row == fund_row:
+                continue
+            if cell.key in vocab.FUND_COLUMNS and k + 1 < len(cells) and cells[k + 1].key == cell.key:
+                # the fund block's execution row printed in the table, its label in the merged 一级
+                # and 二级 cells (Hebei's "预算执行率 | 预算执行率 | … | 10"): no indicator, and its
+                # figures none either (its line's, or no category is open after it to take them)
+                out += self._rows(run, level1, level2)
+                level1 = level2 = None
+                run, doubled, fund_row = [], k + 1, cell.row
+                continue
             # l1: the 一级 it is read as, which the tests below may undo (level1_of and is_level2
             # asked on the text at hand: one call less each, for every cell)
             l1 = printed_l1 = level1_of_text(cell.text)
