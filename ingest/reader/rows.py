@@ -391,7 +391,7 @@ def _name_fit(text: str) -> float:
         fit -= 3.0
     if (
         len(text) > 40
-        and re.search(r"[。;；:：]", text)
+        and re.search(r"[;；:：]|。(?=.)", text)
         or len(text) > 20
         and re.search(r"[;；]|。(?=.)", text)
     ):
