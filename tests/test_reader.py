@@ -1134,6 +1134,25 @@ def test_the_only_row_of_a_named_form_cut_by_the_end_of_the_text_is_no_row():
     ]
 
 
+def test_an_indicator_table_printed_before_its_forms_title_is_that_forms_table():
+    """望城's mirror prints the page out of order: its page title, the indicator table's first rows,
+    then the same title again with the form's own fields (专项名称 残疾人就业保障金, 资金总额 …). The
+    rows were a form of their own, named by the title, and the form had none: one form, its rows."""
+    document = _read(THIRD / "hn_wangcheng_2018_tgt_disabledemployment.txt")
+    (form,) = document.forms
+    assert (form.project_name, form.fiscal_year, form.unit_name) == (
+        "残疾人就业保障金",
+        2018,
+        "长沙市望城区残疾人联合会",
+    )
+    assert [(row.level2, row.target) for row in form.indicators] == [
+        ("数量指标", "各级培训残疾人、扶持残疾人创业就业"),
+        ("质量指标", "区、街镇、村社区培训残疾人300人"),
+        ("时效指标", None),
+    ]
+    assert "table_before_title" in codes(document) and "project_name_from_title" not in codes(document)
+
+
 def test_a_heading_or_a_list_of_forms_with_only_a_guessed_name_is_no_form():
     """Nothing read but a name the title gave ("部门(单位)整体绩效目标申报表" ending the page) or the words
     before a 项目名称 column head ("…自评表清单 | 序号 | 项目名称"): a mention, not a form."""
@@ -1201,7 +1220,12 @@ def test_the_fund_execution_row_printed_in_the_indicator_table_is_no_indicator()
     merged 一级 and 二级 cells ("预算执行率 预算执行率", its figures cut here): not a 满意度 indicator."""
     page = text_of(FRESH / "he_chengan_2020_se_centenarian.txt")
     (form,) = parse_text(page).forms
-    assert [row.name for row in form.indicators] == ["符合条件申报对象覆盖率", "完成率", "补贴发放率", "服务对象满意度"]
+    assert [row.name for row in form.indicators] == [
+        "符合条件申报对象覆盖率",
+        "完成率",
+        "补贴发放率",
+        "服务对象满意度",
+    ]
     # one cell a line, as a converter prints the same table: the same four rows
     lines = page.split("\n")
     last = lines.index("预算执行率 预算执行率       ")
