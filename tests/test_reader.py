@@ -1234,6 +1234,21 @@ def test_the_fund_execution_row_printed_in_the_indicator_table_is_no_indicator()
     assert [row.name for row in form.indicators][-1] == "服务对象满意度"
 
 
+def test_an_outcome_printed_after_the_name_again_is_the_rows_outcome():
+    """咸宁's self-evaluation, one cell a line, prints its one row as "建设环境空气质量自动监测子站 | 11个 |
+    建设环境空气质量自动监测子站 | 0 | 在准备开始建设时…": the 全年完成值 cell repeats the name before its
+    figure. The same name again under the same 二级, after a row with no outcome, is that row's outcome."""
+    (form,) = _read(REAL / "fresh9" / "hb_xianning_2021_se_airpollution.txt").forms
+    (row,) = form.indicators
+    assert (row.level2, row.name, row.target, row.actual) == (
+        "数量指标",
+        "建设环境空气质量自动监测子站",
+        "11个",
+        "0",
+    )
+    assert row.deviation_reason.startswith("在准备开始建设时")
+
+
 def test_a_rate_printed_under_its_head_without_its_percent_sign_is_the_rate_where_the_figures_agree():
     """Hebei's 预算项目绩效自评表 heads its fund row 预算执行进度(%) and prints the rate bare at the row's
     end ("预算数 6.84 到位数 6.84 执行数 6.84 100.00"): 执行数 / 预算数 tells it is the 执行率."""

@@ -274,6 +274,8 @@ class IndicatorTable:
         ]
         if self.parallel:
             out = _annual_of_pairs(out)
+        elif self.self_eval:
+            out = _outcome_under_the_name_again(out)
         _level1_printed_below(out)
         if self.has_level1:
             # the merged 一级 cell was lost: raw keeps what is printed (no 一级); staging maps the
@@ -313,6 +315,32 @@ def _annual_of_pairs(rows: list[Indicator]) -> list[Indicator]:
             out[-1] = row
         else:
             out.append(row)
+    return out
+
+
+def _outcome_under_the_name_again(rows: list[Indicator]) -> list[Indicator]:
+    """A self-evaluation's outcome cell that prints the row's name again before its figure
+    (hb_xianning, one cell a line: name | 11个 | name | 0 | 原因…) reads as a second row of the
+    same name: a row with a target and no outcome, then the same name under the same 二级, is one
+    row, the second's values its outcome on."""
+    out: list[Indicator] = []
+    for row in rows:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and row.name
+            and row.name == prev.name
+            and (row.level1, row.level2) == (prev.level1, prev.level2)
+            and prev.target is not None
+            and prev.actual is None
+            and row.target is not None
+        ):
+            prev.actual = row.target
+            prev.deviation_reason = prev.deviation_reason or row.deviation_reason or row.actual
+            prev.weight = prev.weight if prev.weight is not None else row.weight
+            prev.score = prev.score if prev.score is not None else row.score
+            continue
+        out.append(row)
     return out
 
 
