@@ -1249,6 +1249,20 @@ def test_an_outcome_printed_after_the_name_again_is_the_rows_outcome():
     assert row.deviation_reason.startswith("在准备开始建设时")
 
 
+def test_no_break_spaces_part_words_as_spaces_do():
+    """Web text keeps &nbsp; as the character U+00A0 when a page is saved as text. 衡阳's run-together
+    self-evaluation parts its wrapped labels with spaces ("质量 指标", "县级储备粮管理制 度严格执行率");
+    with no-break spaces it lost all 16 rows, 保山's "004 >=20次" its sign."""
+    for path in (SHARED / "hn_hengshan_2020_se_grain.txt", FRESH5 / "yn_baoshan_2023_se_energy.txt"):
+        page = text_of(path)
+        (form,) = parse_text(page).forms
+        (nbsp,) = parse_text(page.replace(" ", "\u00a0")).forms
+        assert len(form.indicators) >= 3
+        assert [(r.level2, r.name, r.target) for r in nbsp.indicators] == [
+            (r.level2, r.name, r.target) for r in form.indicators
+        ]
+
+
 def test_a_rate_printed_under_its_head_without_its_percent_sign_is_the_rate_where_the_figures_agree():
     """Hebei's 预算项目绩效自评表 heads its fund row 预算执行进度(%) and prints the rate bare at the row's
     end ("预算数 6.84 到位数 6.84 执行数 6.84 100.00"): 执行数 / 预算数 tells it is the 执行率."""
