@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from ingest.parse import parse_bytes
+from ingest.reader import values as v
 from ingest.reader.cells import cells_of
 from ingest.reader.form import read_forms
 
@@ -1261,6 +1262,15 @@ def test_no_break_spaces_part_words_as_spaces_do():
         assert [(r.level2, r.name, r.target) for r in nbsp.indicators] == [
             (r.level2, r.name, r.target) for r in form.indicators
         ]
+
+
+def test_a_full_width_percent_sign_in_the_unit_column_is_the_targets_unit():
+    """大英's table splits its target into 指标性质 | 指标值 | 度量单位 ("… | = | 100 | % | 5"). Typed
+    in full width ("％"), the unit was taken for the outcome and the target read "=100"."""
+    lines = text_of(REAL / "fresh4" / "sc_daying_2023_se_medinsurance_x2.txt").split("\n")[:8]
+    for page in ("\n".join(lines), "\n".join(lines).replace("%", "％")):
+        (form, *_) = parse_text(page).forms
+        assert v.nfkc(form.indicators[0].target) == "=100%"
 
 
 def test_a_rate_printed_under_its_head_without_its_percent_sign_is_the_rate_where_the_figures_agree():
