@@ -1273,6 +1273,21 @@ def test_a_full_width_percent_sign_in_the_unit_column_is_the_targets_unit():
         assert v.nfkc(form.indicators[0].target) == "=100%"
 
 
+def test_a_budget_code_in_full_width_brackets_or_digits_is_stripped_from_the_name():
+    """乌海's form prints its codes in brackets ("实施单位 (433001)乌海市供销合作社联合社"), 邛崃's its
+    project code before the name; typed in a Chinese input mode, the brackets are "（…）" and the
+    digits "４３３００１". The code is no part of the unit's or the project's name either way."""
+    lines = text_of(COLLECTED / "nm_wuhai_2021_tgt_recycling.txt").split("\n")
+    wide = str.maketrans("()0123456789", "（）０１２３４５６７８９")
+    for line in (lines[9], lines[9].translate(wide)):
+        (form,) = parse_text("\n".join([*lines[:9], line, *lines[10:]])).forms
+        assert form.unit_name == "乌海市供销合作社联合社"
+    page = text_of(SHARED / "sc_qingshen_2023_se_salary.txt")
+    (form,) = parse_text(page).forms
+    (wide_form,) = parse_text(page.translate(str.maketrans("0123456789", "０１２３４５６７８９"))).forms
+    assert wide_form.project_name == form.project_name == "工资性支出"
+
+
 def test_a_rate_printed_under_its_head_without_its_percent_sign_is_the_rate_where_the_figures_agree():
     """Hebei's 预算项目绩效自评表 heads its fund row 预算执行进度(%) and prints the rate bare at the row's
     end ("预算数 6.84 到位数 6.84 执行数 6.84 100.00"): 执行数 / 预算数 tells it is the 执行率."""
