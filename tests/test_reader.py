@@ -456,6 +456,23 @@ def test_a_project_list_whose_categories_are_columns():
     assert "pivoted_layout" in codes(document)
 
 
+def test_a_project_list_whose_categories_are_columns_with_its_heads_spaced_out():
+    """A Word table spaces the characters of its short heads ("项 目 名 称", "序 号"): 霍山's list,
+    its header so printed, was not taken for a list (its gate looked for "名称" in the line)."""
+    page = text_of(FRESH5 / "ah_huoshan_2023_tgt_farmmachinery_x3.txt")
+    spaced = page.replace("| 项目名称 |", "| 项 目 名 称 |").replace("序号 |", "序 号 |")
+    assert spaced != page
+    assert (
+        [(f.project_name, len(f.indicators)) for f in parse_text(spaced).forms]
+        == [(f.project_name, len(f.indicators)) for f in parse_text(page).forms]
+        != []
+    )
+    blocks = _one_cell_a_line_rows_parted_by_blank_lines(spaced)
+    assert [f.project_name for f in parse_text(blocks).forms] == [
+        f.project_name for f in parse_text(page).forms
+    ]
+
+
 def test_a_project_list_whose_categories_are_columns_reads_the_same_in_bar_rows():
     """The same list printed "| 1 | 庙岗集村… | 10 | … |": a project's row opens with a bar, not its
     序号, and was not taken for a row (0 of 3 forms)."""

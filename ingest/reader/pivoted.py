@@ -90,7 +90,7 @@ def pivoted_rows(lines: list[str]) -> list[str]:
     rows = _pivoted_rows(lines)
     if (
         rows is lines
-        and any("项目名称" in line for line in lines)
+        and any("项目名称" in line.replace(" ", "") for line in lines)
         and (blocks := block_rows(lines)) is not None
     ):
         rows = _pivoted_rows(blocks)
@@ -103,7 +103,7 @@ def _pivoted_rows(lines: list[str]) -> list[str]:
         (
             k
             for k, line in enumerate(lines)
-            if "名称" in line and _is_row(line) and "项目名称" in [label_key(c) for c in _cells(line)]
+            if "称" in line and _is_row(line) and "项目名称" in [label_key(c) for c in _cells(line)]
         ),
         None,
     )
