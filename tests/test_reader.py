@@ -1305,6 +1305,18 @@ def test_a_budget_code_in_full_width_brackets_or_digits_is_stripped_from_the_nam
     assert wide_form.project_name == form.project_name == "工资性支出"
 
 
+def test_a_label_printed_one_character_a_line_before_a_spaced_out_label():
+    """汉阴's 一级 is printed one character a line ("产" | "出" | "指" | "标") before its first 二级,
+    "数量指标"; a Word table spacing that head out ("数 量 指 标") left its characters as four cells
+    glued to the 一级 ("产出指标数 量 指 标"), and the first row lost its 二级."""
+    page = text_of(FRESH5 / "sn_hanyin_2022_tgt_inclusivefinance.txt")
+    spaced = page.replace("\n数量指标\n", "\n数 量 指 标\n", 1)
+    assert spaced != page
+    for text in (page, spaced):
+        (form,) = parse_text(text).forms
+        assert (form.indicators[0].level1, form.indicators[0].level2) == ("产出指标", "数量指标")
+
+
 def test_a_rate_printed_under_its_head_without_its_percent_sign_is_the_rate_where_the_figures_agree():
     """Hebei's 预算项目绩效自评表 heads its fund row 预算执行进度(%) and prints the rate bare at the row's
     end ("预算数 6.84 到位数 6.84 执行数 6.84 100.00"): 执行数 / 预算数 tells it is the 执行率."""
