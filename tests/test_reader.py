@@ -473,6 +473,29 @@ def test_a_project_list_whose_categories_are_columns_with_its_heads_spaced_out()
     ]
 
 
+@pytest.mark.parametrize("marker", ["第 2 页 共 3 页", "- 2 -"])
+def test_a_page_number_inside_a_project_list_front_end_is_no_line_of_it(marker: str):
+    """PDF text prints the page's number where the page broke. Under 霍山's two-line header (before
+    its first project) it was a column head, the header no longer added up and all three forms
+    were lost; under a bracketed heading of 黄山's list (【产出指标-成本指标】) it was read as a row."""
+    lines = text_of(FRESH5 / "ah_huoshan_2023_tgt_farmmachinery_x3.txt").split("\n")
+    at = lines.index("|||||")
+    page = "\n".join(lines)
+    broken = "\n".join([*lines[:at], marker, *lines[at:]])
+    assert (
+        [(f.project_name, len(f.indicators)) for f in parse_text(broken).forms]
+        == [(f.project_name, len(f.indicators)) for f in parse_text(page).forms]
+        != []
+    )
+    lines = text_of(FRESH5 / "ah_huangshan_2025_tgt_policeprojects_x2.txt").split("\n")
+    at = lines.index("【产出指标-成本指标】") + 1
+    page = "\n".join(lines)
+    broken = "\n".join([*lines[:at], marker, *lines[at:]])
+    assert [[r.name for r in f.indicators] for f in parse_text(broken).forms] == [
+        [r.name for r in f.indicators] for f in parse_text(page).forms
+    ]
+
+
 def test_a_project_list_whose_categories_are_columns_reads_the_same_in_bar_rows():
     """The same list printed "| 1 | 庙岗集村… | 10 | … |": a project's row opens with a bar, not its
     序号, and was not taken for a row (0 of 3 forms)."""

@@ -20,6 +20,7 @@ from collections import Counter
 
 from . import values as v
 from .categories import is_level2_text, level1_of_text
+from .lines import PAGE_MARKER
 
 HEADER = "单位名称\t项目名称\t预算数\t一级指标\t二级指标\t三级指标\t指标值"
 _SPACES = " \u3000\u00a0"
@@ -153,7 +154,8 @@ def bracketed_rows(lines: list[str]) -> list[str]:
     codes = _unit_codes(texts)
     if not codes or codes[0] > min(headings):
         return lines
-    nonblank = [k for k, t in enumerate(texts) if t and k >= codes[0]]
+    # a page's number between a heading and its items ("第 2 页 共 3 页") is none of the list's lines
+    nonblank = [k for k, t in enumerate(texts) if t and k >= codes[0] and not PAGE_MARKER.match(t)]
     code_lines = set(codes)
     start = next(
         (k for k in range(codes[0] - 1, max(codes[0] - 40, -1), -1) if texts[k].startswith("单位编码")),
