@@ -488,12 +488,23 @@ def test_a_page_number_inside_a_project_list_front_end_is_no_line_of_it(marker: 
         != []
     )
     lines = text_of(FRESH5 / "ah_huangshan_2025_tgt_policeprojects_x2.txt").split("\n")
-    at = lines.index("【产出指标-成本指标】") + 1
+    page = "\n".join(lines)
+    # under a bracketed heading, and between a unit's code and its name (037001 | 黄山市公安局)
+    for at in (lines.index("【产出指标-成本指标】") + 1, lines.index(" 037001") + 1):
+        broken = "\n".join([*lines[:at], marker, *lines[at:]])
+        assert [
+            (f.project_name, f.unit_name, [r.name for r in f.indicators]) for f in parse_text(broken).forms
+        ] == [(f.project_name, f.unit_name, [r.name for r in f.indicators]) for f in parse_text(page).forms]
+    # inside 石嘴山's tree shown by indentation: a line at no depth ended the outline
+    lines = text_of(FRESH / "nx_shizuishan_2020_tgt_vaccines.txt").split("\n")
+    at = lines.index("    时效指标(必填)")
     page = "\n".join(lines)
     broken = "\n".join([*lines[:at], marker, *lines[at:]])
-    assert [[r.name for r in f.indicators] for f in parse_text(broken).forms] == [
-        [r.name for r in f.indicators] for f in parse_text(page).forms
-    ]
+    assert (
+        [[(r.level2, r.name) for r in f.indicators] for f in parse_text(broken).forms]
+        == [[(r.level2, r.name) for r in f.indicators] for f in parse_text(page).forms]
+        != [[]]
+    )
 
 
 def test_a_project_list_whose_categories_are_columns_reads_the_same_in_bar_rows():

@@ -68,8 +68,8 @@ def outline_rows(lines: list[str]) -> list[str]:
     project_row_done = False
     for i, line in enumerate(lines[start:], start):
         text = line.strip(_SPACES + "\t")
-        if not text:
-            continue
+        if not text or PAGE_MARKER.match(text):
+            continue  # a page's number where the page broke does not end the outline
         depth = _depth(line)
         if depth == 0:
             if pending_name is not None and v.looks_like_target(text):
@@ -151,11 +151,13 @@ def bracketed_rows(lines: list[str]) -> list[str]:
     if len(headings) < 2:
         return lines  # decided before the pass over every line for unit codes
     texts = [line.strip(_SPACES + "\t") for line in lines]
+    # a page's number where the page broke ("第 2 页 共 3 页"), between a unit's lines or a heading
+    # and its items, is none of the list's lines
+    texts = ["" if PAGE_MARKER.match(text) else text for text in texts]
     codes = _unit_codes(texts)
     if not codes or codes[0] > min(headings):
         return lines
-    # a page's number between a heading and its items ("第 2 页 共 3 页") is none of the list's lines
-    nonblank = [k for k, t in enumerate(texts) if t and k >= codes[0] and not PAGE_MARKER.match(t)]
+    nonblank = [k for k, t in enumerate(texts) if t and k >= codes[0]]
     code_lines = set(codes)
     start = next(
         (k for k in range(codes[0] - 1, max(codes[0] - 40, -1), -1) if texts[k].startswith("单位编码")),
