@@ -1351,6 +1351,29 @@ def test_a_label_printed_one_character_a_line_before_a_spaced_out_label():
         assert (form.indicators[0].level1, form.indicators[0].level2) == ("产出指标", "数量指标")
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        COLLECTED / "ah_huoshan_2024_se_medicalaid.txt",  # a head the vocabulary reads only in a header
+        FRESH / "hb_huangshi_2022_se_libraryshare.txt",  # a wrapper before the heads on their line
+    ],
+)
+def test_the_indicator_header_printed_again_where_a_page_broke_is_no_row(path: Path):
+    """A table that runs over a page prints its header again at the top of the next ("二级指标 |
+    三级指标 | 指标值 | 全年实际完成值 | …"): its heads were read as a row of the 二级 above
+    ('全年实际完成值', '年度绩效目标1 (80分)')."""
+    lines = text_of(path).split("\n")
+    head = next(k for k, line in enumerate(lines) if "三级指标" in line)
+    at = head + 4
+    page = "\n".join(lines)
+    again = "\n".join([*lines[:at], lines[head], *lines[at:]])
+    (form,) = parse_text(page).forms
+    (form_again,) = parse_text(again).forms
+    assert [(r.level1, r.level2, r.name, r.target) for r in form_again.indicators] == [
+        (r.level1, r.level2, r.name, r.target) for r in form.indicators
+    ]
+
+
 def test_a_rate_printed_under_its_head_without_its_percent_sign_is_the_rate_where_the_figures_agree():
     """Hebei's 预算项目绩效自评表 heads its fund row 预算执行进度(%) and prints the rate bare at the row's
     end ("预算数 6.84 到位数 6.84 执行数 6.84 100.00"): 执行数 / 预算数 tells it is the 执行率."""

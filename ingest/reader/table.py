@@ -43,6 +43,10 @@ def _names_a_level2(level1: str) -> bool:
     return _VALUE_TAIL.sub("指标", label_key(level1)) in _LEVEL2_OR_COST
 
 
+# Heads a header can start with (header_length's own test, as a set lookup for every cell)
+_HEADER_STARTS = frozenset(
+    key for key, role in vocab.INDICATOR_HEADER.items() if role in ("level1", "level2", "name", "wrapper")
+) | frozenset(vocab.TABLE_WRAPPERS)
 _SCORING_RULE = re.compile(r"记满分|分值[记计]分|来[记计]分|按比例[记计扣]分")
 # The words of a row that ends the table (说明 | 无, 合计 | 100), when run-together text left them
 # inside the table's last cell: a row named by one of them alone is the table's foot, not a row
@@ -190,9 +194,18 @@ class IndicatorTable:
         level1 = level2 = None
         run: list[Cell] = []
         outer = _outer_levels(cells)
-        fund_row = doubled = -1
+        fund_row = doubled = skip_to = -1
         for k, cell in enumerate(cells):
-            if k == doubled or cell.row == fund_row:
+            if k == doubled or cell.row == fund_row or k < skip_to:
+                continue
+            if cell.key in _HEADER_STARTS and (length := header_length(cells, k)):
+                # the header printed again where a page broke (一级指标 | 二级指标 | … | 全年实际完成值):
+                # its line, with a wrapper before its heads ("绩效指标(权重分值90分…)") and heads the
+                # vocabulary lacks after them, is no row; the categories go on below it
+                out += self._rows([c for c in run if c.row != cell.row], level1, level2)
+                run, skip_to = [], k + length
+                while skip_to < len(cells) and cells[skip_to].row == cells[skip_to - 1].row:
+                    skip_to += 1
                 continue
             if cell.key in vocab.FUND_COLUMNS and k + 1 < len(cells) and cells[k + 1].key == cell.key:
                 # the fund block's execution row printed in the table, its label in the merged 一级
