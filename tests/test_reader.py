@@ -1374,6 +1374,19 @@ def test_the_indicator_header_printed_again_where_a_page_broke_is_no_row(path: P
     ]
 
 
+def test_guangdongs_bond_form_labels_end_the_project_name_in_run_together_text():
+    """罗湖's 专项债券 self-evaluation prints "项目名称 | … | 投向领域 | 老旧小区改造领域…" and then
+    "项目实施内容 | …". A mirror that runs each row's cells together ("项目名称罗湖区…(南湖街道)投向领域
+    老旧小区改造领域15500") gave the name the words up to the next known label: the form matched no
+    gold name. The two labels are read by no field, and end the value before them."""
+    lines = text_of(REAL / "fresh3" / "gd_luohu_2022_se_gaspipe.txt").split("\n")
+    run_together = ["".join(part.strip() for part in line.split("|")) for line in lines]
+    assert run_together[0].startswith("项目名称罗湖区全面实施“瓶改管”工程 (南湖街道)投向领域")
+    (form,) = parse_text("\n".join(run_together)).forms
+    assert form.project_name == "罗湖区全面实施“瓶改管”工程(南湖街道)"
+    assert form.supervisor_name == "罗湖区住房和建设局"
+
+
 def test_a_rate_printed_under_its_head_without_its_percent_sign_is_the_rate_where_the_figures_agree():
     """Hebei's 预算项目绩效自评表 heads its fund row 预算执行进度(%) and prints the rate bare at the row's
     end ("预算数 6.84 到位数 6.84 执行数 6.84 100.00"): 执行数 / 预算数 tells it is the 执行率."""

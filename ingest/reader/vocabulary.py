@@ -427,6 +427,8 @@ STOP_LABELS: frozenset[str] = frozenset(
         # Hunan's 预算一体化 项目绩效年度表 prints these labels, mostly left blank
         "一级项目名称", "项目分类", "申报属性", "资金用途", "项目开始日期", "项目完成日期", "基本情况", "项目立项必要性",
         "保障项目实施的制度措施", "项目实施计划", "组织实施单位", "监督管理单位", "政策依据", "其他依据", "需要说明的其他情况",
+        # Guangdong's 专项债券 self-evaluation: 项目名称 | … | 投向领域 | …, then 项目实施内容
+        "投向领域", "项目实施内容",
     }
 )  # fmt: skip
 
