@@ -1387,6 +1387,28 @@ def test_guangdongs_bond_form_labels_end_the_project_name_in_run_together_text()
     assert form.supervisor_name == "罗湖区住房和建设局"
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        FRESH3 / "ah_yuan_2022_se_relics.txt",  # rows parted by spaces: "指标1:验收通过率 100% 95% 6 5"
+        REAL / "fresh2" / "sc_nd_se_inclusivefinance.txt",  # run together: "…增长率≥10%≥10%…"
+    ],
+)
+def test_a_percent_sign_one_space_after_its_figure_is_the_figures(path: Path):
+    """PDF text often prints "100 %": with one space before it the percent sign was a word of its
+    own, and the targets lost it ("100", "≥95") or rows were lost. A run of spaces still parts
+    columns (the re-printed shapes' "100   %" is 指标值 | 度量单位)."""
+    page = text_of(path)
+    spaced = re.sub(r"(\d)%", r"\1 %", page)
+    assert spaced != page
+    (form,) = parse_text(page).forms
+    (form_spaced,) = parse_text(spaced).forms
+    assert [(r.name, r.target) for r in form_spaced.indicators] == [
+        (r.name, r.target) for r in form.indicators
+    ]
+    assert any("%" in (r.target or "") for r in form.indicators)
+
+
 def test_a_rate_printed_under_its_head_without_its_percent_sign_is_the_rate_where_the_figures_agree():
     """Hebei's 预算项目绩效自评表 heads its fund row 预算执行进度(%) and prints the rate bare at the row's
     end ("预算数 6.84 到位数 6.84 执行数 6.84 100.00"): 执行数 / 预算数 tells it is the 执行率."""

@@ -317,7 +317,14 @@ _CODED_SIGN = re.compile(r"(?<!\S)(\d{3}) (?=[<>=≥≤]{1,2}(?:\s|$))")
 _FIGURE_THEN_AGE = re.compile(r"(?<=\d) (?=岁|周岁|周年)")
 
 
+# A percent sign one space parts from its figure ("验收通过率 100 % 95 %", as PDF text prints it):
+# the figure's, not a cell of its own (a run of spaces parts columns: "100   %" is 指标值 | 度量单位)
+_FIGURE_THEN_PERCENT = re.compile(r"(?<=\d) (?=[%％])")
+
+
 def _words(text: str) -> list[str]:
+    if (" %" in text or " ％" in text) and _FIGURE_THEN_PERCENT.search(text):
+        text = _FIGURE_THEN_PERCENT.sub("", text)
     if (" 岁" in text or " 周" in text) and _FIGURE_THEN_AGE.search(text):
         text = _FIGURE_THEN_AGE.sub("\ue000", text)
     elif not _CODED_SIGN.search(text):
