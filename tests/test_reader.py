@@ -1409,6 +1409,21 @@ def test_a_percent_sign_one_space_after_its_figure_is_the_figures(path: Path):
     assert any("%" in (r.target or "") for r in form.indicators)
 
 
+def test_a_unit_one_space_after_its_figure_is_the_figures():
+    """池州's rows are parted by spaces ("基建工程委托业务项目数量 ≥50个 …"); printed "≥50 个", "≤90 万元"
+    (as PDF text and hand-typed pages space them) the unit was a word of its own and the target lost
+    it. A year's, a month's or a day's word is left as printed."""
+    page = text_of(REAL / "fresh2" / "ah_chizhou_2022_se_entrust.txt")
+    spaced = re.sub(r"(\d)(个|万元)", r"\1 \2", page)
+    assert spaced != page
+    (form,) = parse_text(page).forms
+    (form_spaced,) = parse_text(spaced).forms
+    assert [(r.name, r.target) for r in form_spaced.indicators] == [
+        (r.name, r.target) for r in form.indicators
+    ]
+    assert {"≥50个", "≤90万元"} <= {r.target for r in form.indicators}
+
+
 def test_a_rate_printed_under_its_head_without_its_percent_sign_is_the_rate_where_the_figures_agree():
     """Hebei's 预算项目绩效自评表 heads its fund row 预算执行进度(%) and prints the rate bare at the row's
     end ("预算数 6.84 到位数 6.84 执行数 6.84 100.00"): 执行数 / 预算数 tells it is the 执行率."""

@@ -322,9 +322,22 @@ _FIGURE_THEN_AGE = re.compile(r"(?<=\d) (?=岁|周岁|周年)")
 _FIGURE_THEN_PERCENT = re.compile(r"(?<=\d) (?=[%％])")
 
 
+# So is a unit of count or measure one space after its figure, standing as a word of its own
+# ("≥50 个", "≤90 万元", "400 元/人"); not a date's or a time's (年 月 日 分 周), whose words the
+# year and period readers take as printed
+_WORD_UNITS = sorted(
+    set(vocab.VALUE_UNITS) - {"%", "年", "月", "日", "分", "周", "m", "M", "万"}, key=len, reverse=True
+)
+_FIGURE_THEN_UNIT = re.compile(
+    r"(?<=\d) (?=(?:" + "|".join(map(re.escape, _WORD_UNITS)) + r")(?:[\s/,，;；)）]|$))"
+)
+
+
 def _words(text: str) -> list[str]:
     if (" %" in text or " ％" in text) and _FIGURE_THEN_PERCENT.search(text):
         text = _FIGURE_THEN_PERCENT.sub("", text)
+    if _FIGURE_THEN_UNIT.search(text):
+        text = _FIGURE_THEN_UNIT.sub("", text)
     if (" 岁" in text or " 周" in text) and _FIGURE_THEN_AGE.search(text):
         text = _FIGURE_THEN_AGE.sub("\ue000", text)
     elif not _CODED_SIGN.search(text):
