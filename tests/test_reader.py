@@ -1424,6 +1424,14 @@ def test_a_unit_one_space_after_its_figure_is_the_figures():
     assert {"≥50个", "≤90万元"} <= {r.target for r in form.indicators}
 
 
+def test_the_full_years_outcome_column_is_the_outcome():
+    """霍山's self-evaluation heads its columns "指标值 | 全年实际完成值 | 未完成原因和改进措施": the
+    outcome's head was unknown, so the outcome (110406) was not read as one."""
+    (form,) = _read(COLLECTED / "ah_huoshan_2024_se_medicalaid.txt").forms
+    row = form.indicators[0]
+    assert (row.name, row.target, row.actual) == ("享受医疗救助人次", "≥50000人次", "110406")
+
+
 def test_a_rate_printed_under_its_head_without_its_percent_sign_is_the_rate_where_the_figures_agree():
     """Hebei's 预算项目绩效自评表 heads its fund row 预算执行进度(%) and prints the rate bare at the row's
     end ("预算数 6.84 到位数 6.84 执行数 6.84 100.00"): 执行数 / 预算数 tells it is the 执行率."""

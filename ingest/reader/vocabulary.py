@@ -224,6 +224,13 @@ INDICATOR_HEADER: dict[str, str] = {
     "计划值": "target",
     "预期值": "target",
     "年度预期值": "target",
+    "年度预期目标值": "target",
+    "当年度指标值": "target",  # Guangdong's municipal target form (gd_zhaoqing)
+    "当年指标值": "target",
+    "当年目标值": "target",
+    "年度计划值": "target",
+    "全年实际完成值": "actual",  # Anhui's and Sichuan's 自评表 (ah_huoshan_2024, sc_guangyuan)
+    "本年实际完成值": "actual",
     "年初计划值": "target",
     "实际完成数": "actual",
     "实际达到值": "actual",
