@@ -1432,6 +1432,23 @@ def test_the_full_years_outcome_column_is_the_outcome():
     assert (row.name, row.target, row.actual) == ("享受医疗救助人次", "≥50000人次", "110406")
 
 
+def test_a_numbered_category_label_is_read_without_its_number():
+    """Some templates number their categories ("一、产出指标", "(一)数量指标", "1.数量指标"). The labels
+    were known (their keys drop the number) but read with it, so every row's 一级/二级 differed from
+    the form's words; the number goes as a note such as "(50分)" does."""
+    page = text_of(COLLECTED / "ah_huaibei_2025_tgt_villageopera.txt")
+    numbered = (
+        page.replace("\n产出指标 |", "\n一、产出指标 |").replace("\n数量指标 |", "\n(一)数量指标 |")
+        .replace("\n质量指标 |", "\n2.质量指标 |")
+    )  # fmt: skip
+    assert numbered.count("、产出指标") == 1 and "(一)数量指标" in numbered and "2.质量指标" in numbered
+    (form,) = parse_text(page).forms
+    (form_numbered,) = parse_text(numbered).forms
+    levels = [(r.level1, r.level2, r.name) for r in form.indicators]
+    assert [(r.level1, r.level2, r.name) for r in form_numbered.indicators] == levels
+    assert ("产出指标", "数量指标") in {(l1, l2) for l1, l2, _ in levels}
+
+
 def test_a_rate_printed_under_its_head_without_its_percent_sign_is_the_rate_where_the_figures_agree():
     """Hebei's 预算项目绩效自评表 heads its fund row 预算执行进度(%) and prints the rate bare at the row's
     end ("预算数 6.84 到位数 6.84 执行数 6.84 100.00"): 执行数 / 预算数 tells it is the 执行率."""
