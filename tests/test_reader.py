@@ -1449,6 +1449,34 @@ def test_a_numbered_category_label_is_read_without_its_number():
     assert ("产出指标", "数量指标") in {(l1, l2) for l1, l2, _ in levels}
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        FRESH / "gd_zhaoqing_2024_tgt_elderlycare.txt",  # the project's name: "2024 年开展“助老颐养”…"
+        COLLECTED / "sc_anju_2021_se_foodsafety.txt",  # a target: "2021 年 12 月 31 日"
+    ],
+)
+def test_a_year_month_or_day_one_space_after_its_figure_is_the_figures(path: Path):
+    """PDF text spaces a date's words from its figures ("2021 年 12 月 31 日"): the words stood alone,
+    a target kept only "2021", and a name that starts with its year ("2024 年开展…") was cut there
+    (肇庆's form was lost)."""
+    page = text_of(path)
+    spaced = re.sub(r"(\d)([年月日])", r"\1 \2", page)
+    assert spaced != page
+    reading = [
+        (f.project_name, f.fiscal_year, [(r.name, r.target) for r in f.indicators])
+        for f in parse_text(page).forms
+    ]
+    assert (
+        [
+            (f.project_name, f.fiscal_year, [(r.name, r.target) for r in f.indicators])
+            for f in parse_text(spaced).forms
+        ]
+        == reading
+        != []
+    )
+
+
 def test_a_rate_printed_under_its_head_without_its_percent_sign_is_the_rate_where_the_figures_agree():
     """Hebei's 预算项目绩效自评表 heads its fund row 预算执行进度(%) and prints the rate bare at the row's
     end ("预算数 6.84 到位数 6.84 执行数 6.84 100.00"): 执行数 / 预算数 tells it is the 执行率."""

@@ -315,6 +315,8 @@ _CODED_SIGN = re.compile(r"(?<!\S)(\d{3}) (?=[<>=≥≤]{1,2}(?:\s|$))")
 
 # "成立95 周年", "0-6 岁儿童": pdftotext's space between a figure and the age or anniversary it counts
 _FIGURE_THEN_AGE = re.compile(r"(?<=\d) (?=岁|周岁|周年)")
+# and a date's words ("2021 年 12 月 31 日", "2024 年开展…"): a figure's year, month or day
+_FIGURE_THEN_DATE = re.compile(r"(?<=\d) (?=[年月日])")
 
 
 # A percent sign one space parts from its figure ("验收通过率 100 % 95 %", as PDF text prints it):
@@ -338,6 +340,8 @@ def _words(text: str) -> list[str]:
         text = _FIGURE_THEN_PERCENT.sub("", text)
     if _FIGURE_THEN_UNIT.search(text):
         text = _FIGURE_THEN_UNIT.sub("", text)
+    if (" 年" in text or " 月" in text or " 日" in text) and _FIGURE_THEN_DATE.search(text):
+        text = _FIGURE_THEN_DATE.sub("", text)
     if (" 岁" in text or " 周" in text) and _FIGURE_THEN_AGE.search(text):
         text = _FIGURE_THEN_AGE.sub("\ue000", text)
     elif not _CODED_SIGN.search(text):
