@@ -1477,6 +1477,18 @@ def test_a_year_month_or_day_one_space_after_its_figure_is_the_figures(path: Pat
     )
 
 
+@pytest.mark.parametrize("label", ["合计得分", "得分总计", "综合得分", "自评得分合计"])
+def test_other_wordings_of_the_total_score_row(label: str):
+    """永德's self-evaluation ends "总分 | 100 | 96 | …"; templates word the row otherwise too. Read as a
+    row of the table under another label, its score was lost and its figures were a spurious row."""
+    page = text_of(SHARED / "yn_yongde_2022_se_nutrition.txt")
+    assert page.count("总分") == 1
+    (form,) = parse_text(page).forms
+    (form_worded,) = parse_text(page.replace("总分", label)).forms
+    assert form.total_score == form_worded.total_score == Decimal("96")
+    assert [r.name for r in form_worded.indicators] == [r.name for r in form.indicators]
+
+
 def test_a_rate_printed_under_its_head_without_its_percent_sign_is_the_rate_where_the_figures_agree():
     """Hebei's 预算项目绩效自评表 heads its fund row 预算执行进度(%) and prints the rate bare at the row's
     end ("预算数 6.84 到位数 6.84 执行数 6.84 100.00"): 执行数 / 预算数 tells it is the 执行率."""

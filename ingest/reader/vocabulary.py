@@ -362,7 +362,17 @@ LEVEL2_STEMS = (
 TOTAL_SCORE = "总分"
 # Labels of a self-evaluation's total score: 总分 and the sum row some provinces print instead.
 TOTAL_SCORES = frozenset(
-    {TOTAL_SCORE, "得分合计", "总得分", "自评总分", "分总"}
+    {
+        TOTAL_SCORE,
+        "得分合计",
+        "总得分",
+        "自评总分",
+        "分总",
+        "合计得分",
+        "得分总计",
+        "综合得分",
+        "自评得分合计",
+    }
 )  # 分总: 总分 read right to left
 # Cells that end the indicator table; the last line, a government web page's furniture after its
 # last table (a target form has no 总分 row to end it).
