@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from ingest.parse import parse_bytes
+from ingest.reader import values as v
 from ingest.reader.cells import cells_of
 from ingest.reader.form import read_forms
 
@@ -441,10 +442,69 @@ def test_a_project_list_whose_categories_are_columns():
         ("庙岗集村农业机械化服务项目", "下符桥镇", Decimal("83"), "万元"),
         ("三尖铺村农机作业服务队项目", "下符桥镇", Decimal("30"), "万元"),
     ]
+    # the 产出 cell is one description with no target (over 40 characters, one full stop at its
+    # end: a sentence, but no scoring rule or note); the gold types it as the row's name
+    purchase = (
+        "庙岗集村农业机械化服务设备设备采购项目,农用拖拉机2台(含开沟机、播种机),收割机1台,"
+        "自走式高速插秧机一台,农用T40无人机1台(含电池)等其他机械设备。"
+    )
     assert [(r.level1, r.name, r.target) for r in document.forms[0].indicators] == [
+        ("产出指标", purchase, None),
         ("效益指标", "受益户数", "≥200户"), ("效益指标", "受益脱贫户数", "≥15户"), ("满意度指标", "脱贫人口满意度", "≥90%")
     ]  # fmt: skip
+    assert [len(form.indicators) for form in document.forms] == [4, 4, 4]
     assert "pivoted_layout" in codes(document)
+
+
+def test_a_project_list_whose_categories_are_columns_with_its_heads_spaced_out():
+    """A Word table spaces the characters of its short heads ("项 目 名 称", "序 号"): 霍山's list,
+    its header so printed, was not taken for a list (its gate looked for "名称" in the line)."""
+    page = text_of(FRESH5 / "ah_huoshan_2023_tgt_farmmachinery_x3.txt")
+    spaced = page.replace("| 项目名称 |", "| 项 目 名 称 |").replace("序号 |", "序 号 |")
+    assert spaced != page
+    assert (
+        [(f.project_name, len(f.indicators)) for f in parse_text(spaced).forms]
+        == [(f.project_name, len(f.indicators)) for f in parse_text(page).forms]
+        != []
+    )
+    blocks = _one_cell_a_line_rows_parted_by_blank_lines(spaced)
+    assert [f.project_name for f in parse_text(blocks).forms] == [
+        f.project_name for f in parse_text(page).forms
+    ]
+
+
+@pytest.mark.parametrize("marker", ["第 2 页 共 3 页", "- 2 -"])
+def test_a_page_number_inside_a_project_list_front_end_is_no_line_of_it(marker: str):
+    """PDF text prints the page's number where the page broke. Under 霍山's two-line header (before
+    its first project) it was a column head, the header no longer added up and all three forms
+    were lost; under a bracketed heading of 黄山's list (【产出指标-成本指标】) it was read as a row."""
+    lines = text_of(FRESH5 / "ah_huoshan_2023_tgt_farmmachinery_x3.txt").split("\n")
+    at = lines.index("|||||")
+    page = "\n".join(lines)
+    broken = "\n".join([*lines[:at], marker, *lines[at:]])
+    assert (
+        [(f.project_name, len(f.indicators)) for f in parse_text(broken).forms]
+        == [(f.project_name, len(f.indicators)) for f in parse_text(page).forms]
+        != []
+    )
+    lines = text_of(FRESH5 / "ah_huangshan_2025_tgt_policeprojects_x2.txt").split("\n")
+    page = "\n".join(lines)
+    # under a bracketed heading, and between a unit's code and its name (037001 | 黄山市公安局)
+    for at in (lines.index("【产出指标-成本指标】") + 1, lines.index(" 037001") + 1):
+        broken = "\n".join([*lines[:at], marker, *lines[at:]])
+        assert [
+            (f.project_name, f.unit_name, [r.name for r in f.indicators]) for f in parse_text(broken).forms
+        ] == [(f.project_name, f.unit_name, [r.name for r in f.indicators]) for f in parse_text(page).forms]
+    # inside 石嘴山's tree shown by indentation: a line at no depth ended the outline
+    lines = text_of(FRESH / "nx_shizuishan_2020_tgt_vaccines.txt").split("\n")
+    at = lines.index("    时效指标(必填)")
+    page = "\n".join(lines)
+    broken = "\n".join([*lines[:at], marker, *lines[at:]])
+    assert (
+        [[(r.level2, r.name) for r in f.indicators] for f in parse_text(broken).forms]
+        == [[(r.level2, r.name) for r in f.indicators] for f in parse_text(page).forms]
+        != [[]]
+    )
 
 
 def test_a_project_list_whose_categories_are_columns_reads_the_same_in_bar_rows():
@@ -464,7 +524,7 @@ def test_a_project_list_whose_categories_are_columns_reads_the_same_in_bar_rows(
         ("庙岗集村农业机械化服务项目", Decimal("83")),
         ("三尖铺村农机作业服务队项目", Decimal("30")),
     ]
-    assert len(document.forms[0].indicators) == 3
+    assert len(document.forms[0].indicators) == 4
 
 
 @pytest.mark.parametrize("separator", ["\t", " | "])
@@ -1111,6 +1171,40 @@ def test_a_name_cut_by_the_end_of_the_text_is_no_row_a_closed_blank_target_is():
     assert form.indicators[-1].name == "草原有害生物防治面积(万亩)"
 
 
+def test_the_only_row_of_a_named_form_cut_by_the_end_of_the_text_is_no_row():
+    """gd_zhaoqing's page stops inside its first indicator name ("产出指标 / 数量指标 / 满足开展", no
+    value after it): the form has its name and figures from its own fields, so the cut row goes as
+    it would after other rows, and the form stays."""
+    lines = text_of(FRESH / "gd_zhaoqing_2024_tgt_elderlycare.txt").split("\n")
+    start = lines.index("项目名称")
+    (form,) = parse_text("\n".join(lines[start:])).forms
+    assert form.project_name == "2024年开展“助老颐养”公益"
+    assert form.budget_current == Decimal("50") and form.indicators == []
+    document = _read(FRESH / "gd_zhaoqing_2024_tgt_elderlycare.txt")
+    assert [i.message.split(" ends")[0] for i in document.issues if i.code == "indicator_cut_off"] == [
+        "'满足开展'"
+    ]
+
+
+def test_an_indicator_table_printed_before_its_forms_title_is_that_forms_table():
+    """望城's mirror prints the page out of order: its page title, the indicator table's first rows,
+    then the same title again with the form's own fields (专项名称 残疾人就业保障金, 资金总额 …). The
+    rows were a form of their own, named by the title, and the form had none: one form, its rows."""
+    document = _read(THIRD / "hn_wangcheng_2018_tgt_disabledemployment.txt")
+    (form,) = document.forms
+    assert (form.project_name, form.fiscal_year, form.unit_name) == (
+        "残疾人就业保障金",
+        2018,
+        "长沙市望城区残疾人联合会",
+    )
+    assert [(row.level2, row.target) for row in form.indicators] == [
+        ("数量指标", "各级培训残疾人、扶持残疾人创业就业"),
+        ("质量指标", "区、街镇、村社区培训残疾人300人"),
+        ("时效指标", None),
+    ]
+    assert "table_before_title" in codes(document) and "project_name_from_title" not in codes(document)
+
+
 def test_a_heading_or_a_list_of_forms_with_only_a_guessed_name_is_no_form():
     """Nothing read but a name the title gave ("部门(单位)整体绩效目标申报表" ending the page) or the words
     before a 项目名称 column head ("…自评表清单 | 序号 | 项目名称"): a mention, not a form."""
@@ -1163,6 +1257,236 @@ def test_a_note_row_after_the_table_ends_it():
     (form,) = _read(COLLECTED / "hn_xiangtan_2024_tgt_fogcannon.txt").forms
     assert (form.indicators[-1].level2, form.indicators[-1].name) == ("服务对象满意度指标", "满意度")
     assert not any("说明" in (row.name or "") for row in form.indicators)
+
+
+def test_a_table_end_word_left_inside_run_together_text_is_no_row():
+    """hn_hengshan's self-evaluation is run together; its last cell reads "…市民满意度调查290%100%说明无"
+    before "注:": the template's 说明 row (its value 无) is the table's foot, not a 满意度 row."""
+    (form,) = _read(SHARED / "hn_hengshan_2020_se_grain.txt").forms
+    assert [(row.name, row.target) for row in form.indicators][-1] == ("市民满意度调查", "290%")
+    assert "说明" not in [row.name for row in form.indicators]
+
+
+def test_the_fund_execution_row_printed_in_the_indicator_table_is_no_indicator():
+    """Hebei's 预算项目绩效自评表 ends its indicator table with the budget's own row, its label in the
+    merged 一级 and 二级 cells ("预算执行率 预算执行率", its figures cut here): not a 满意度 indicator."""
+    page = text_of(FRESH / "he_chengan_2020_se_centenarian.txt")
+    (form,) = parse_text(page).forms
+    assert [row.name for row in form.indicators] == [
+        "符合条件申报对象覆盖率",
+        "完成率",
+        "补贴发放率",
+        "服务对象满意度",
+    ]
+    # one cell a line, as a converter prints the same table: the same four rows
+    lines = page.split("\n")
+    last = lines.index("预算执行率 预算执行率       ")
+    one_a_line = lines[:16] + [cell for line in lines[16 : last + 1] for cell in line.split()]
+    (form,) = parse_text("\n".join(one_a_line)).forms
+    assert [row.name for row in form.indicators][-1] == "服务对象满意度"
+
+
+def test_an_outcome_printed_after_the_name_again_is_the_rows_outcome():
+    """咸宁's self-evaluation, one cell a line, prints its one row as "建设环境空气质量自动监测子站 | 11个 |
+    建设环境空气质量自动监测子站 | 0 | 在准备开始建设时…": the 全年完成值 cell repeats the name before its
+    figure. The same name again under the same 二级, after a row with no outcome, is that row's outcome."""
+    (form,) = _read(REAL / "fresh9" / "hb_xianning_2021_se_airpollution.txt").forms
+    (row,) = form.indicators
+    assert (row.level2, row.name, row.target, row.actual) == (
+        "数量指标",
+        "建设环境空气质量自动监测子站",
+        "11个",
+        "0",
+    )
+    assert row.deviation_reason.startswith("在准备开始建设时")
+
+
+def test_no_break_spaces_part_words_as_spaces_do():
+    """Web text keeps &nbsp; as the character U+00A0 when a page is saved as text. 衡阳's run-together
+    self-evaluation parts its wrapped labels with spaces ("质量 指标", "县级储备粮管理制 度严格执行率");
+    with no-break spaces it lost all 16 rows, 保山's "004 >=20次" its sign."""
+    for path in (SHARED / "hn_hengshan_2020_se_grain.txt", FRESH5 / "yn_baoshan_2023_se_energy.txt"):
+        page = text_of(path)
+        (form,) = parse_text(page).forms
+        (nbsp,) = parse_text(page.replace(" ", "\u00a0")).forms
+        assert len(form.indicators) >= 3
+        assert [(r.level2, r.name, r.target) for r in nbsp.indicators] == [
+            (r.level2, r.name, r.target) for r in form.indicators
+        ]
+
+
+def test_a_full_width_percent_sign_in_the_unit_column_is_the_targets_unit():
+    """大英's table splits its target into 指标性质 | 指标值 | 度量单位 ("… | = | 100 | % | 5"). Typed
+    in full width ("％"), the unit was taken for the outcome and the target read "=100"."""
+    lines = text_of(REAL / "fresh4" / "sc_daying_2023_se_medinsurance_x2.txt").split("\n")[:8]
+    for page in ("\n".join(lines), "\n".join(lines).replace("%", "％")):
+        (form, *_) = parse_text(page).forms
+        assert v.nfkc(form.indicators[0].target) == "=100%"
+
+
+def test_a_budget_code_in_full_width_brackets_or_digits_is_stripped_from_the_name():
+    """乌海's form prints its codes in brackets ("实施单位 (433001)乌海市供销合作社联合社"), 邛崃's its
+    project code before the name; typed in a Chinese input mode, the brackets are "（…）" and the
+    digits "４３３００１". The code is no part of the unit's or the project's name either way."""
+    lines = text_of(COLLECTED / "nm_wuhai_2021_tgt_recycling.txt").split("\n")
+    wide = str.maketrans("()0123456789", "（）０１２３４５６７８９")
+    for line in (lines[9], lines[9].translate(wide)):
+        (form,) = parse_text("\n".join([*lines[:9], line, *lines[10:]])).forms
+        assert form.unit_name == "乌海市供销合作社联合社"
+    page = text_of(SHARED / "sc_qingshen_2023_se_salary.txt")
+    (form,) = parse_text(page).forms
+    (wide_form,) = parse_text(page.translate(str.maketrans("0123456789", "０１２３４５６７８９"))).forms
+    assert wide_form.project_name == form.project_name == "工资性支出"
+
+
+def test_a_label_printed_one_character_a_line_before_a_spaced_out_label():
+    """汉阴's 一级 is printed one character a line ("产" | "出" | "指" | "标") before its first 二级,
+    "数量指标"; a Word table spacing that head out ("数 量 指 标") left its characters as four cells
+    glued to the 一级 ("产出指标数 量 指 标"), and the first row lost its 二级."""
+    page = text_of(FRESH5 / "sn_hanyin_2022_tgt_inclusivefinance.txt")
+    spaced = page.replace("\n数量指标\n", "\n数 量 指 标\n", 1)
+    assert spaced != page
+    for text in (page, spaced):
+        (form,) = parse_text(text).forms
+        assert (form.indicators[0].level1, form.indicators[0].level2) == ("产出指标", "数量指标")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        COLLECTED / "ah_huoshan_2024_se_medicalaid.txt",  # a head the vocabulary reads only in a header
+        FRESH / "hb_huangshi_2022_se_libraryshare.txt",  # a wrapper before the heads on their line
+    ],
+)
+def test_the_indicator_header_printed_again_where_a_page_broke_is_no_row(path: Path):
+    """A table that runs over a page prints its header again at the top of the next ("二级指标 |
+    三级指标 | 指标值 | 全年实际完成值 | …"): its heads were read as a row of the 二级 above
+    ('全年实际完成值', '年度绩效目标1 (80分)')."""
+    lines = text_of(path).split("\n")
+    head = next(k for k, line in enumerate(lines) if "三级指标" in line)
+    at = head + 4
+    page = "\n".join(lines)
+    again = "\n".join([*lines[:at], lines[head], *lines[at:]])
+    (form,) = parse_text(page).forms
+    (form_again,) = parse_text(again).forms
+    assert [(r.level1, r.level2, r.name, r.target) for r in form_again.indicators] == [
+        (r.level1, r.level2, r.name, r.target) for r in form.indicators
+    ]
+
+
+def test_guangdongs_bond_form_labels_end_the_project_name_in_run_together_text():
+    """罗湖's 专项债券 self-evaluation prints "项目名称 | … | 投向领域 | 老旧小区改造领域…" and then
+    "项目实施内容 | …". A mirror that runs each row's cells together ("项目名称罗湖区…(南湖街道)投向领域
+    老旧小区改造领域15500") gave the name the words up to the next known label: the form matched no
+    gold name. The two labels are read by no field, and end the value before them."""
+    lines = text_of(REAL / "fresh3" / "gd_luohu_2022_se_gaspipe.txt").split("\n")
+    run_together = ["".join(part.strip() for part in line.split("|")) for line in lines]
+    assert run_together[0].startswith("项目名称罗湖区全面实施“瓶改管”工程 (南湖街道)投向领域")
+    (form,) = parse_text("\n".join(run_together)).forms
+    assert form.project_name == "罗湖区全面实施“瓶改管”工程(南湖街道)"
+    assert form.supervisor_name == "罗湖区住房和建设局"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        FRESH3 / "ah_yuan_2022_se_relics.txt",  # rows parted by spaces: "指标1:验收通过率 100% 95% 6 5"
+        REAL / "fresh2" / "sc_nd_se_inclusivefinance.txt",  # run together: "…增长率≥10%≥10%…"
+    ],
+)
+def test_a_percent_sign_one_space_after_its_figure_is_the_figures(path: Path):
+    """PDF text often prints "100 %": with one space before it the percent sign was a word of its
+    own, and the targets lost it ("100", "≥95") or rows were lost. A run of spaces still parts
+    columns (the re-printed shapes' "100   %" is 指标值 | 度量单位)."""
+    page = text_of(path)
+    spaced = re.sub(r"(\d)%", r"\1 %", page)
+    assert spaced != page
+    (form,) = parse_text(page).forms
+    (form_spaced,) = parse_text(spaced).forms
+    assert [(r.name, r.target) for r in form_spaced.indicators] == [
+        (r.name, r.target) for r in form.indicators
+    ]
+    assert any("%" in (r.target or "") for r in form.indicators)
+
+
+def test_a_unit_one_space_after_its_figure_is_the_figures():
+    """池州's rows are parted by spaces ("基建工程委托业务项目数量 ≥50个 …"); printed "≥50 个", "≤90 万元"
+    (as PDF text and hand-typed pages space them) the unit was a word of its own and the target lost
+    it. A year's, a month's or a day's word is left as printed."""
+    page = text_of(REAL / "fresh2" / "ah_chizhou_2022_se_entrust.txt")
+    spaced = re.sub(r"(\d)(个|万元)", r"\1 \2", page)
+    assert spaced != page
+    (form,) = parse_text(page).forms
+    (form_spaced,) = parse_text(spaced).forms
+    assert [(r.name, r.target) for r in form_spaced.indicators] == [
+        (r.name, r.target) for r in form.indicators
+    ]
+    assert {"≥50个", "≤90万元"} <= {r.target for r in form.indicators}
+
+
+def test_the_full_years_outcome_column_is_the_outcome():
+    """霍山's self-evaluation heads its columns "指标值 | 全年实际完成值 | 未完成原因和改进措施": the
+    outcome's head was unknown, so the outcome (110406) was not read as one."""
+    (form,) = _read(COLLECTED / "ah_huoshan_2024_se_medicalaid.txt").forms
+    row = form.indicators[0]
+    assert (row.name, row.target, row.actual) == ("享受医疗救助人次", "≥50000人次", "110406")
+
+
+def test_a_numbered_category_label_is_read_without_its_number():
+    """Some templates number their categories ("一、产出指标", "(一)数量指标", "1.数量指标"). The labels
+    were known (their keys drop the number) but read with it, so every row's 一级/二级 differed from
+    the form's words; the number goes as a note such as "(50分)" does."""
+    page = text_of(COLLECTED / "ah_huaibei_2025_tgt_villageopera.txt")
+    numbered = (
+        page.replace("\n产出指标 |", "\n一、产出指标 |").replace("\n数量指标 |", "\n(一)数量指标 |")
+        .replace("\n质量指标 |", "\n2.质量指标 |")
+    )  # fmt: skip
+    assert numbered.count("、产出指标") == 1 and "(一)数量指标" in numbered and "2.质量指标" in numbered
+    (form,) = parse_text(page).forms
+    (form_numbered,) = parse_text(numbered).forms
+    levels = [(r.level1, r.level2, r.name) for r in form.indicators]
+    assert [(r.level1, r.level2, r.name) for r in form_numbered.indicators] == levels
+    assert ("产出指标", "数量指标") in {(l1, l2) for l1, l2, _ in levels}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        FRESH / "gd_zhaoqing_2024_tgt_elderlycare.txt",  # the project's name: "2024 年开展“助老颐养”…"
+        COLLECTED / "sc_anju_2021_se_foodsafety.txt",  # a target: "2021 年 12 月 31 日"
+    ],
+)
+def test_a_year_month_or_day_one_space_after_its_figure_is_the_figures(path: Path):
+    """PDF text spaces a date's words from its figures ("2021 年 12 月 31 日"): the words stood alone,
+    a target kept only "2021", and a name that starts with its year ("2024 年开展…") was cut there
+    (肇庆's form was lost)."""
+    page = text_of(path)
+    spaced = re.sub(r"(\d)([年月日])", r"\1 \2", page)
+    assert spaced != page
+    reading = [
+        (f.project_name, f.fiscal_year, [(r.name, r.target) for r in f.indicators])
+        for f in parse_text(page).forms
+    ]
+    assert (
+        [
+            (f.project_name, f.fiscal_year, [(r.name, r.target) for r in f.indicators])
+            for f in parse_text(spaced).forms
+        ]
+        == reading
+        != []
+    )
+
+
+@pytest.mark.parametrize("label", ["合计得分", "得分总计", "综合得分", "自评得分合计"])
+def test_other_wordings_of_the_total_score_row(label: str):
+    """永德's self-evaluation ends "总分 | 100 | 96 | …"; templates word the row otherwise too. Read as a
+    row of the table under another label, its score was lost and its figures were a spurious row."""
+    page = text_of(SHARED / "yn_yongde_2022_se_nutrition.txt")
+    assert page.count("总分") == 1
+    (form,) = parse_text(page).forms
+    (form_worded,) = parse_text(page.replace("总分", label)).forms
+    assert form.total_score == form_worded.total_score == Decimal("96")
+    assert [r.name for r in form_worded.indicators] == [r.name for r in form.indicators]
 
 
 def test_a_rate_printed_under_its_head_without_its_percent_sign_is_the_rate_where_the_figures_agree():

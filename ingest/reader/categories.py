@@ -8,8 +8,9 @@ from functools import lru_cache
 
 from . import values as v
 from . import vocabulary as vocab
-from .cell import Cell, label_key
+from .cell import _NUMBERING, Cell, label_key
 
+_NUMBER_STARTS = frozenset("一二三四五六七八九十(0123456789")  # what a leading number begins with
 _CATEGORY_NOTE = re.compile(r"\((?![a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+\))[^()]{1,12}\)$")  # not a pinyin reading
 _L1_PATTERN = re.compile(
     r"^[^,。:]{0,6}(?:产出|效益|效果|满意度|成本|投入|管理|完成|影响)[^,。:]{0,4}(?:指标|目标)$"
@@ -35,14 +36,17 @@ def header_role(key: str) -> str | None:
 
 
 def category_text(cell: Cell) -> str:
-    """A category cell as printed, less a trailing note: "产出指标(70分)", "数量指标(必填硬性指标)"."""
+    """A category cell as printed, less a trailing note ("产出指标(70分)", "数量指标(必填硬性指标)") and a
+    leading number ("一、产出指标", "(一)数量指标", "1.数量指标"), as the label keys drop it."""
     return _category_text(cell.text)
 
 
 @lru_cache(maxsize=1 << 14)
 def _category_text(printed: str) -> str:
     text = v.nfkc(printed).replace(" ", "")
-    return _CATEGORY_NOTE.sub("", text) if len(text) <= 30 else text
+    if len(text) > 30:
+        return text
+    return _CATEGORY_NOTE.sub("", _NUMBERING.sub("", text) if text[:1] in _NUMBER_STARTS else text)
 
 
 def level1_of(cell: Cell) -> str | None:

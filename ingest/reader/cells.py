@@ -43,7 +43,7 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
     page number ("- 3 -", "第2页") are left out; their line numbers go to ``page_markers``."""
     cells: list[Cell] = []
     page_markers = [] if page_markers is None else page_markers
-    texts = [strip_tags(line).replace("\u3000", " ").strip(" \r\n") for line in lines]
+    texts = [strip_tags(line).replace("\u3000", " ").replace("\xa0", " ").strip(" \r\n") for line in lines]
     texts = join_vertical_labels(join_wrapped_pipe_cells(texts), is_category_label)
     after_bars = False
     bar_lines = 0  # lines of bars or tabs alone
@@ -315,9 +315,33 @@ _CODED_SIGN = re.compile(r"(?<!\S)(\d{3}) (?=[<>=≥≤]{1,2}(?:\s|$))")
 
 # "成立95 周年", "0-6 岁儿童": pdftotext's space between a figure and the age or anniversary it counts
 _FIGURE_THEN_AGE = re.compile(r"(?<=\d) (?=岁|周岁|周年)")
+# and a date's words ("2021 年 12 月 31 日", "2024 年开展…"): a figure's year, month or day
+_FIGURE_THEN_DATE = re.compile(r"(?<=\d) (?=[年月日])")
+
+
+# A percent sign one space parts from its figure ("验收通过率 100 % 95 %", as PDF text prints it):
+# the figure's, not a cell of its own (a run of spaces parts columns: "100   %" is 指标值 | 度量单位)
+_FIGURE_THEN_PERCENT = re.compile(r"(?<=\d) (?=[%％])")
+
+
+# So is a unit of count or measure one space after its figure, standing as a word of its own
+# ("≥50 个", "≤90 万元", "400 元/人"); not a date's or a time's (年 月 日 分 周), whose words the
+# year and period readers take as printed
+_WORD_UNITS = sorted(
+    set(vocab.VALUE_UNITS) - {"%", "年", "月", "日", "分", "周", "m", "M", "万"}, key=len, reverse=True
+)
+_FIGURE_THEN_UNIT = re.compile(
+    r"(?<=\d) (?=(?:" + "|".join(map(re.escape, _WORD_UNITS)) + r")(?:[\s/,，;；)）]|$))"
+)
 
 
 def _words(text: str) -> list[str]:
+    if (" %" in text or " ％" in text) and _FIGURE_THEN_PERCENT.search(text):
+        text = _FIGURE_THEN_PERCENT.sub("", text)
+    if _FIGURE_THEN_UNIT.search(text):
+        text = _FIGURE_THEN_UNIT.sub("", text)
+    if (" 年" in text or " 月" in text or " 日" in text) and _FIGURE_THEN_DATE.search(text):
+        text = _FIGURE_THEN_DATE.sub("", text)
     if (" 岁" in text or " 周" in text) and _FIGURE_THEN_AGE.search(text):
         text = _FIGURE_THEN_AGE.sub("\ue000", text)
     elif not _CODED_SIGN.search(text):

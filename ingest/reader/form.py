@@ -46,6 +46,8 @@ from .settle import (
     merge_sheet,
     name_cut_by_the_end,
     only_a_guessed_name,
+    table_before_its_title,
+    take_table_before_title,
     target_cut_by_the_end,
     unit_from_page_source,
 )
@@ -125,6 +127,7 @@ def read_forms(
     cells = cells_of(rows, page_markers)
     forms: list[Form] = []
     segments = split_forms(cells)
+    last_title = None  # the title of the segment the last form was read from
     for segment in segments:
         found = FormReader(segment, len(forms) + 1, [])
         read = []
@@ -143,11 +146,22 @@ def read_forms(
                 issues.append(Issue(Severity.INFO, "form_mentioned_only", message, form.line_start, None))
         if segment.title is None and forms and forms[-1].fiscal_year is not None:
             _inherit_year(read, forms[-1].fiscal_year, len(forms), found.issues)
+        title = segment.cells[segment.title].key if segment.title is not None else None
         if len(read) == 1 and forms and continues(forms[-1], read[0]):
             merge_sheet(forms[-1], read[0], found.issues, len(forms), issues)
+        elif (
+            len(read) == 1
+            and forms
+            and title is not None
+            and title == last_title
+            and table_before_its_title(forms[-1], read[0], len(forms), issues)
+        ):
+            forms[-1] = take_table_before_title(forms[-1], read[0], found.issues, len(forms), issues)
         elif read:  # a title and labels with nothing read after them is a mention of a form, not one
             forms += read
             issues += found.issues
+        if read:
+            last_title = title
     if text and forms and name_cut_by_the_end(forms[-1], lines):
         _drop_cut_last_row(forms, issues, "its cell unclosed and no value after it: a name cut off, not read")
     if text and forms and target_cut_by_the_end(forms[-1], lines):

@@ -69,7 +69,8 @@ def join_vertical_labels(texts: list[str], is_label: Callable[[str], bool]) -> l
                 for r in run:
                     out[r] = ""
                 # a whole label before a row of cells is a cell of its own ("产出指标 | 数量指标 |")
-                cut = next((sep for sep in ("\t", "|") if sep in out[j] and is_label(chars)), "")
+                # (and before words parted by spaces, a space: "产出指标 数 量 指 标")
+                cut = next((sep for sep in ("\t", "|", " ") if sep in out[j] and is_label(chars)), "")
                 out[j] = chars + cut + out[j]
         k = max(j, k + 1)
     return _join_wrapped_labels(out, is_label)

@@ -20,6 +20,7 @@ from collections import Counter
 
 from . import values as v
 from .categories import is_level2_text, level1_of_text
+from .lines import PAGE_MARKER
 
 HEADER = "单位名称\t项目名称\t预算数\t一级指标\t二级指标\t三级指标\t指标值"
 _SPACES = " \u3000\u00a0"
@@ -67,8 +68,8 @@ def outline_rows(lines: list[str]) -> list[str]:
     project_row_done = False
     for i, line in enumerate(lines[start:], start):
         text = line.strip(_SPACES + "\t")
-        if not text:
-            continue
+        if not text or PAGE_MARKER.match(text):
+            continue  # a page's number where the page broke does not end the outline
         depth = _depth(line)
         if depth == 0:
             if pending_name is not None and v.looks_like_target(text):
@@ -150,6 +151,9 @@ def bracketed_rows(lines: list[str]) -> list[str]:
     if len(headings) < 2:
         return lines  # decided before the pass over every line for unit codes
     texts = [line.strip(_SPACES + "\t") for line in lines]
+    # a page's number where the page broke ("第 2 页 共 3 页"), between a unit's lines or a heading
+    # and its items, is none of the list's lines
+    texts = ["" if PAGE_MARKER.match(text) else text for text in texts]
     codes = _unit_codes(texts)
     if not codes or codes[0] > min(headings):
         return lines

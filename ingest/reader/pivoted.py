@@ -17,7 +17,7 @@ import re
 
 from .categories import header_role, level1_of_text
 from .cell import label_key
-from .lines import block_rows
+from .lines import PAGE_MARKER, block_rows
 
 HEADER = "单位名称\t项目名称\t{amount}\t一级指标\t三级指标\t指标值"
 _PIECE_CUT = re.compile(r"[,，;；]")
@@ -90,7 +90,7 @@ def pivoted_rows(lines: list[str]) -> list[str]:
     rows = _pivoted_rows(lines)
     if (
         rows is lines
-        and any("项目名称" in line for line in lines)
+        and any("项目名称" in line.replace(" ", "") for line in lines)
         and (blocks := block_rows(lines)) is not None
     ):
         rows = _pivoted_rows(blocks)
@@ -103,7 +103,7 @@ def _pivoted_rows(lines: list[str]) -> list[str]:
         (
             k
             for k, line in enumerate(lines)
-            if "名称" in line and _is_row(line) and "项目名称" in [label_key(c) for c in _cells(line)]
+            if "称" in line and _is_row(line) and "项目名称" in [label_key(c) for c in _cells(line)]
         ),
         None,
     )
@@ -116,7 +116,14 @@ def _pivoted_rows(lines: list[str]) -> list[str]:
     if not rows:
         return lines
     first = [c for c in _cells(lines[header_at]) if c]
-    below = [c for line in lines[header_at + 1 : rows[0]] for c in _cells(line) if c]
+    # the header's second line, a page's number left out ("- 2 -" where the page broke under the header)
+    below = [
+        c
+        for line in lines[header_at + 1 : rows[0]]
+        if not PAGE_MARKER.match(line.strip())
+        for c in _cells(line)
+        if c
+    ]
     width = max(len([c for c in _cells(lines[k]) if c]) for k in rows)
     leaves = _leaf_columns(first, below, categories, width)
     if leaves is None:

@@ -391,7 +391,7 @@ def _name_fit(text: str) -> float:
         fit -= 3.0
     if (
         len(text) > 40
-        and re.search(r"[。;；:：]", text)
+        and re.search(r"[;；:：]|。(?=.)", text)
         or len(text) > 20
         and re.search(r"[;；]|。(?=.)", text)
     ):
@@ -426,7 +426,7 @@ def _text_fit(printed: str, atom: bool, slot: str) -> float:
         if value is None or value > 100:
             return _NEG
         return 1.55 if slot == "weight" else 1.5  # one figure after a target: its 分值 rather than a score
-    if v.is_operator(text) or text == "%" or text[0] in _CLAUSE_STARTS or _NAME_PREFIX.match(text):
+    if v.is_operator(text) or text in ("%", "％") or text[0] in _CLAUSE_STARTS or _NAME_PREFIX.match(text):
         return _NEG  # ",预算成本明细…": the rest of a sentence, not a cell
     if slot in ("target", "actual") and v.is_name_with_unit(text):
         return _NEG  # "…补助面积(万亩)" after a row left blank: the next row's name

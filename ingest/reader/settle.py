@@ -228,6 +228,37 @@ def merge_sheet(prev: Form, form: Form, sheet_issues: list[Issue], seq: int, iss
     prev.is_complete = not any(i.form_seq == seq and i.code in _INCOMPLETE for i in issues)
 
 
+def table_before_its_title(prev: Form, form: Form, seq: int, issues: list[Issue]) -> bool:
+    """The form before this one, under the same title, is only this form's indicator table: a copy
+    that prints the page out of order (a mirror's page title, the table, then the form's own title
+    and fields). The earlier holds rows and nothing of its own but the title's name; this one has
+    its fields and no rows. ``seq`` is the earlier's number."""
+    return (
+        bool(prev.indicators)
+        and not form.indicators
+        and prev.unit_name is None
+        and prev.supervisor_name is None
+        and all(getattr(prev, name) is None for name in FIGURE_FIELDS)
+        and any(i.form_seq == seq and i.code == "project_name_from_title" for i in issues)
+    )
+
+
+def take_table_before_title(
+    prev: Form, form: Form, form_issues: list[Issue], seq: int, issues: list[Issue]
+) -> Form:
+    """The form with the rows printed before its title (``table_before_its_title``), numbered as the
+    earlier was; what the earlier said of its missing fields goes, what it said of its rows stays."""
+    form.indicators = prev.indicators + form.indicators
+    form.line_start = min(prev.line_start, form.line_start)
+    gone = {"project_name_from_title", "missing_unit_name", "missing_fiscal_year", "missing_project_name"}
+    issues[:] = [i for i in issues if not (i.form_seq == seq and i.code in gone)]
+    issues += [replace(i, form_seq=seq) for i in form_issues if i.code != "no_indicators"]
+    message = f"the indicator table printed before the title of {form.project_name!r}: read as its table"
+    issues.append(Issue(Severity.INFO, "table_before_title", message, prev.line_start, seq))
+    form.is_complete = not any(i.form_seq == seq and i.code in _INCOMPLETE for i in issues)
+    return form
+
+
 _INCOMPLETE = frozenset({"form_truncated_start", "form_truncated_end", "no_indicators", "no_total_score"})
 
 
@@ -245,7 +276,9 @@ def name_cut_by_the_end(form: Form, lines: list[str]) -> bool:
     row = form.indicators[-1] if form.indicators else None
     return (
         row is not None
-        and len(form.indicators) > 1  # a table of one cut row is left as read: its form stays a form
+        # a table of one cut row is left as read where the row is all the form holds (it stays a
+        # form); a form named by its own fields loses nothing but the cut row
+        and (len(form.indicators) > 1 or form.project_name is not None)
         and bool(row.name)
         and row.target is None
         and all(x is None for x in (row.actual, row.weight, row.score))

@@ -43,7 +43,14 @@ def _names_a_level2(level1: str) -> bool:
     return _VALUE_TAIL.sub("指标", label_key(level1)) in _LEVEL2_OR_COST
 
 
+# Heads a header can start with (header_length's own test, as a set lookup for every cell)
+_HEADER_STARTS = frozenset(
+    key for key, role in vocab.INDICATOR_HEADER.items() if role in ("level1", "level2", "name", "wrapper")
+) | frozenset(vocab.TABLE_WRAPPERS)
 _SCORING_RULE = re.compile(r"记满分|分值[记计]分|来[记计]分|按比例[记计扣]分")
+# The words of a row that ends the table (说明 | 无, 合计 | 100), when run-together text left them
+# inside the table's last cell: a row named by one of them alone is the table's foot, not a row
+_TABLE_END_WORDS = frozenset(label_key(word) for word in vocab.TABLE_END)
 
 
 def value_slots(roles: list[str]) -> list[str]:
@@ -187,7 +194,27 @@ class IndicatorTable:
         level1 = level2 = None
         run: list[Cell] = []
         outer = _outer_levels(cells)
+        fund_row = doubled = skip_to = -1
         for k, cell in enumerate(cells):
+            if k == doubled or cell.row == fund_row or k < skip_to:
+                continue
+            if cell.key in _HEADER_STARTS and (length := header_length(cells, k)):
+                # the header printed again where a page broke (一级指标 | 二级指标 | … | 全年实际完成值):
+                # its line, with a wrapper before its heads ("绩效指标(权重分值90分…)") and heads the
+                # vocabulary lacks after them, is no row; the categories go on below it
+                out += self._rows([c for c in run if c.row != cell.row], level1, level2)
+                run, skip_to = [], k + length
+                while skip_to < len(cells) and cells[skip_to].row == cells[skip_to - 1].row:
+                    skip_to += 1
+                continue
+            if cell.key in vocab.FUND_COLUMNS and k + 1 < len(cells) and cells[k + 1].key == cell.key:
+                # the fund block's execution row printed in the table, its label in the merged 一级
+                # and 二级 cells (Hebei's "预算执行率 | 预算执行率 | … | 10"): no indicator, and its
+                # figures none either (its line's, or no category is open after it to take them)
+                out += self._rows(run, level1, level2)
+                level1 = level2 = None
+                run, doubled, fund_row = [], k + 1, cell.row
+                continue
             # l1: the 一级 it is read as, which the tests below may undo (level1_of and is_level2
             # asked on the text at hand: one call less each, for every cell)
             l1 = printed_l1 = level1_of_text(cell.text)
@@ -253,9 +280,15 @@ class IndicatorTable:
                 continue  # "(30分)": the points of a merged 一级 whose label the copy lost
             run.append(cell)
         out += self._rows(run, level1, level2)
-        out = [row for row in out if not _SCORING_RULE.search(row.name or "")]
+        out = [
+            row
+            for row in out
+            if not _SCORING_RULE.search(row.name or "") and label_key(row.name or "") not in _TABLE_END_WORDS
+        ]
         if self.parallel:
             out = _annual_of_pairs(out)
+        elif self.self_eval:
+            out = _outcome_under_the_name_again(out)
         _level1_printed_below(out)
         if self.has_level1:
             # the merged 一级 cell was lost: raw keeps what is printed (no 一级); staging maps the
@@ -295,6 +328,32 @@ def _annual_of_pairs(rows: list[Indicator]) -> list[Indicator]:
             out[-1] = row
         else:
             out.append(row)
+    return out
+
+
+def _outcome_under_the_name_again(rows: list[Indicator]) -> list[Indicator]:
+    """A self-evaluation's outcome cell that prints the row's name again before its figure
+    (hb_xianning, one cell a line: name | 11个 | name | 0 | 原因…) reads as a second row of the
+    same name: a row with a target and no outcome, then the same name under the same 二级, is one
+    row, the second's values its outcome on."""
+    out: list[Indicator] = []
+    for row in rows:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and row.name
+            and row.name == prev.name
+            and (row.level1, row.level2) == (prev.level1, prev.level2)
+            and prev.target is not None
+            and prev.actual is None
+            and row.target is not None
+        ):
+            prev.actual = row.target
+            prev.deviation_reason = prev.deviation_reason or row.deviation_reason or row.actual
+            prev.weight = prev.weight if prev.weight is not None else row.weight
+            prev.score = prev.score if prev.score is not None else row.score
+            continue
+        out.append(row)
     return out
 
 

@@ -52,9 +52,10 @@ def nfkc(text: str) -> str:
     return normalize_nfkc(text)
 
 
-# A budget code before a name: "[015001]…", "【812033】…", "(433001)…", "51000021R…-…", "219-…", "207101某法院".
+# A budget code before a name: "[015001]…", "【812033】…", "(433001)…", "51000021R…-…", "219-…", "207101某法院";
+# its brackets and digits also full width ("（433001）", "【８１２０３３】"), as a Chinese input mode types them.
 _CODE_PREFIX = re.compile(
-    r"^(?:[\[(【][0-9A-Za-z]+[\])】]|[0-9A-Z]{6,}[-_—\s]+|\d{3,}[-_—]|\d{2}[-_—](?=[\u3400-\u9fff])|\d{6,9}(?=[\u3400-\u9fff]))"
+    r"^(?:[\[(【（][0-9A-Za-z０-９Ａ-Ｚａ-ｚ]+[\])】）]|[0-9A-Z０-９Ａ-Ｚ]{6,}[-_—\s]+|\d{3,}[-_—]|\d{2}[-_—](?=[\u3400-\u9fff])|\d{6,9}(?=[\u3400-\u9fff]))"
 )
 
 

@@ -224,6 +224,13 @@ INDICATOR_HEADER: dict[str, str] = {
     "计划值": "target",
     "预期值": "target",
     "年度预期值": "target",
+    "年度预期目标值": "target",
+    "当年度指标值": "target",  # Guangdong's municipal target form (gd_zhaoqing)
+    "当年指标值": "target",
+    "当年目标值": "target",
+    "年度计划值": "target",
+    "全年实际完成值": "actual",  # Anhui's and Sichuan's 自评表 (ah_huoshan_2024, sc_guangyuan)
+    "本年实际完成值": "actual",
     "年初计划值": "target",
     "实际完成数": "actual",
     "实际达到值": "actual",
@@ -355,7 +362,17 @@ LEVEL2_STEMS = (
 TOTAL_SCORE = "总分"
 # Labels of a self-evaluation's total score: 总分 and the sum row some provinces print instead.
 TOTAL_SCORES = frozenset(
-    {TOTAL_SCORE, "得分合计", "总得分", "自评总分", "分总"}
+    {
+        TOTAL_SCORE,
+        "得分合计",
+        "总得分",
+        "自评总分",
+        "分总",
+        "合计得分",
+        "得分总计",
+        "综合得分",
+        "自评得分合计",
+    }
 )  # 分总: 总分 read right to left
 # Cells that end the indicator table; the last line, a government web page's furniture after its
 # last table (a target form has no 总分 row to end it).
@@ -427,6 +444,8 @@ STOP_LABELS: frozenset[str] = frozenset(
         # Hunan's 预算一体化 项目绩效年度表 prints these labels, mostly left blank
         "一级项目名称", "项目分类", "申报属性", "资金用途", "项目开始日期", "项目完成日期", "基本情况", "项目立项必要性",
         "保障项目实施的制度措施", "项目实施计划", "组织实施单位", "监督管理单位", "政策依据", "其他依据", "需要说明的其他情况",
+        # Guangdong's 专项债券 self-evaluation: 项目名称 | … | 投向领域 | …, then 项目实施内容
+        "投向领域", "项目实施内容",
     }
 )  # fmt: skip
 
