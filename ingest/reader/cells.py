@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 from operator import attrgetter
 
+from ..memo import memo
 from ..text import strip_tags
 from . import vocabulary as vocab
 from .cell import Cell, label_key
@@ -113,7 +113,7 @@ def _add_columns(
             cells.extend(glued)
 
 
-@lru_cache(maxsize=1 << 12)  # a pure function of the line's text: a document's rows recur form after form
+@memo(1 << 12)  # a pure function of the line's text: a document's rows recur form after form
 def _line_columns(
     text: str,
 ) -> tuple[
@@ -206,7 +206,7 @@ _WIDE = re.compile(r"[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00
                    r"\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")  # fmt: skip
 
 
-@lru_cache(maxsize=1 << 14)  # asked of the first cell of every line of pdftotext's layout
+@memo(1 << 14)  # asked of the first cell of every line of pdftotext's layout
 def display_width(text: str) -> int:
     """Columns the text takes in fixed-width output: CJK and full-width characters count two."""
     return len(text) + len(_WIDE.findall(text))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from ..lexicon import CHECKBOX_EMPTY, CHECKBOX_TICKED, CONTINUATION_SHEETS
+from ..memo import memo
 from ..model import FormType
 from ..traditional import simplified
 from . import values as v
@@ -25,7 +25,7 @@ def title_type(cell: Cell) -> FormType | None:
 _TITLE_WORDS = re.compile("|".join(sorted((re.escape(w) for w, _ in vocab.TITLES), key=len, reverse=True)))
 
 
-@lru_cache(maxsize=1 << 14)
+@memo(1 << 14)
 def _title_type(key: str) -> FormType | None:
     if len(key) > 60 or any(mark in key for mark in "。,;"):
         return None
@@ -49,7 +49,7 @@ def _title_type(key: str) -> FormType | None:
 title_type_of_key = _title_type
 
 
-@lru_cache(maxsize=1 << 14)
+@memo(1 << 14)
 def field_for(key: str) -> tuple[str, int] | None:
     """The header field a label names, with its rank (which of two labels wins), or None."""
     if key in vocab.FIELDS:
@@ -65,7 +65,7 @@ def is_label(cell: Cell) -> bool:
     return _is_label(cell.text)
 
 
-@lru_cache(maxsize=1 << 15)  # asked of nearly every cell, by several passes: one dict hit on its text
+@memo(1 << 15)  # asked of nearly every cell, by several passes: one dict hit on its text
 def _is_label(printed: str) -> bool:
     key = label_key(printed)  # the cell's key
     if len(key) > MAX_LABEL:
@@ -116,7 +116,7 @@ def unit_statement(cell: Cell) -> str | None:
     return _unit_statement(cell.text)
 
 
-@lru_cache(maxsize=1 << 14)
+@memo(1 << 14)
 def _unit_statement(printed: str) -> str | None:
     key = label_key(printed)
     text = simplified(v.nfkc(printed).replace(" ", ""))  # 單位:萬元 too
