@@ -133,22 +133,23 @@ def _line_columns(
         parts, shape = _rejoin_labels(_words(text)), "spaced"
     columns = [(col, part.strip()) for col, part in enumerate(parts) if part.strip()]
     page_marker = len(columns) == 1 and _PAGE_MARKER.match(columns[0][1]) or _PAGE_MARKER.match(text.strip())
-    cut = tuple(
-        (
-            col,
-            part,
-            None
-            if holds_a_form(part)
-            else tuple(piece for whole in split_colon(part) for piece in _cut_spaced_labels(whole)),
-        )
-        if shape == "separated"
-        else (col, part, None)
-        for col, part in columns
-    )
+    if shape == "separated":
+        cut = tuple([(col, part, _separated_pieces(part)) for col, part in columns])
+    else:
+        cut = tuple([(col, part, None) for col, part in columns])
     separated = None
     if shape == "separated" and all(pieces is not None for _, _, pieces in cut):
         separated = tuple((col, piece) for col, _, pieces in cut for piece in pieces)
     return shape, cut, bool(page_marker), separated
+
+
+@memo(1 << 14)  # a line that misses the line memo mostly holds the cells of other lines (a name changed)
+def _separated_pieces(part: str) -> tuple[str, ...] | None:
+    """A separated cell's pieces: ``split_colon``'s, each cut at its spaced label words; None for a
+    whole form run together in the cell (``holds_a_form``), which ``cut_glued`` cuts instead."""
+    if holds_a_form(part):
+        return None
+    return tuple([piece for whole in split_colon(part) for piece in _cut_spaced_labels(whole)])
 
 
 def _cells_one_per_line(
