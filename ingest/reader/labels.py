@@ -91,13 +91,16 @@ def is_project_name_label(cell: Cell) -> bool:
 
 _TICKED = frozenset(CHECKBOX_TICKED)
 _UNTICKED = frozenset(CHECKBOX_EMPTY)
+# A character that is no check box: a cell without one is boxes alone (the search stops at the
+# first such character, where a set of the cell's characters would be made of all of them).
+_NOT_A_BOX = re.compile("[^" + re.escape(CHECKBOX_TICKED + CHECKBOX_EMPTY) + "]")
 
 
 def ticked_option(texts: list[str]) -> str | None:
     """The option a tick marks among options and check boxes printed in cells of their own
     ("部门预算项目" "□" "县直专项" "☑"); "" when boxes are printed but none is ticked; None when the
     cells hold no check box at all. A box goes with the option on the side the first box shows."""
-    boxes = [k for k, text in enumerate(texts) if text.strip() and set(text.strip()) <= _TICKED | _UNTICKED]
+    boxes = [k for k, text in enumerate(texts) if (box := text.strip()) and not _NOT_A_BOX.search(box)]
     if not boxes:
         return None
     side = 1 if boxes[0] == 0 else -1
