@@ -89,6 +89,7 @@ def is_project_name_label(cell: Cell) -> bool:
     return (field_for(cell.key) or ("",))[0] == "project_name"
 
 
+_UNIT_MARKER = re.compile(r"\((万元|元)\)")
 _TICKED = frozenset(CHECKBOX_TICKED)
 _UNTICKED = frozenset(CHECKBOX_EMPTY)
 # A character that is no check box: a cell without one is boxes alone (the search stops at the
@@ -127,7 +128,7 @@ def _unit_statement(printed: str) -> str | None:
         return None
     if _UNIT_STATEMENT.search(text) and ("单位" in text or text.startswith("(")):
         return _UNIT_STATEMENT.search(text).group(1)
-    marker = re.search(r"\((万元|元)\)", text)
+    marker = _UNIT_MARKER.search(text)
     if marker and key and not v.number(key):
         return marker.group(1)
     return None

@@ -126,9 +126,12 @@ def line_kind(line: str) -> str | None:
     return None
 
 
+_YEAR_LINE = re.compile(r"[(（]?\d{4}年度?[)）]?")
+
+
 def is_year_line(cells: list[str]) -> bool:
     """'（2023年度）' printed on its own line under the title."""
-    return bool(re.fullmatch(r"[(（]?\d{4}年度?[)）]?", fold("".join(cells))))
+    return _YEAR_LINE.fullmatch(fold("".join(cells))) is not None
 
 
 # --- forms in a document ------------------------------------------------------------------------------

@@ -200,7 +200,7 @@ def _field_block(pieces: list[Piece], head: list[tuple[str, int]], note: FormNot
     under 申报单位名称. The folded 申报单位名称 line is returned: forms of one unit are siblings."""
     unit_at, unit, named = None, "", False
     for k, piece in enumerate(pieces):
-        if piece.narrative or not re.search(r"[:：]", piece.text):
+        if piece.narrative or (":" not in piece.text and "：" not in piece.text):
             continue
         label = lexicon.FIELD_LABELS.get(label_key(re.split(r"[:：]", piece.text, maxsplit=1)[0]))
         if label in ("unit_name", "supervisor_name", "project_name"):
