@@ -43,7 +43,10 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
     page number ("- 3 -", "第2页") are left out; their line numbers go to ``page_markers``."""
     cells: list[Cell] = []
     page_markers = [] if page_markers is None else page_markers
-    texts = [strip_tags(line).replace("\u3000", " ").strip(" \r\n") for line in lines]
+    texts = [
+        (strip_tags(line) if "<" in line or "&" in line else line).replace("\u3000", " ").strip(" \r\n")
+        for line in lines
+    ]  # strip_tags called only where a tag or an entity may be: a substring test in C for every line
     texts = join_vertical_labels(join_wrapped_pipe_cells(texts), is_category_label)
     after_bars = False
     bar_lines = 0  # lines of bars or tabs alone
