@@ -6,7 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+
+from .memo import memo
 
 # "26,470,288", "296.00", "2,594.84", "250万", "16万元", "-3.5", "（元）" stripped by the caller.
 _AMOUNT = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
@@ -30,7 +31,7 @@ def normalise_digits(text: str) -> str:
 _BREAKDOWN = re.compile(r"\(其中[^()]*\)$")
 
 
-@lru_cache(maxsize=1 << 14)  # pure, its Amount frozen: asked of every figure and candidate cell
+@memo(1 << 14)  # pure, its Amount frozen: asked of every figure and candidate cell
 def parse_amount(text: str | None) -> Amount | None:
     """An amount cell to Decimal; None for blank cells and for anything that is not a plain number."""
     if text is None:

@@ -207,13 +207,17 @@ def _number_columns(table: str) -> dict[str, pa.DataType]:
 NUMBER_COLUMNS = {table: _number_columns(table) for table in ("projects", "indicators", "budget_items")}
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 # Per table, its number columns with the step their values are rounded to (None: an integer
-# column), worked out once: _fit runs for every figure of every row.
+# column) and the exponent of the leading digit a rounded value must stay under (its precision
+# less its scale), worked out once: _fit runs for every figure of every row.
 _COLUMN_FITS = {
     table: [
-        (
+        (name, column_type, None, 0)
+        if pa.types.is_integer(column_type)
+        else (
             name,
             column_type,
-            None if pa.types.is_integer(column_type) else Decimal(1).scaleb(-column_type.scale),
+            Decimal(1).scaleb(-column_type.scale),
+            column_type.precision - column_type.scale,
         )
         for name, column_type in columns.items()
     ]
@@ -235,12 +239,12 @@ def fit_to_raw(document: Document) -> None:
         rows += [("indicators", indicator, "indicator", k) for k, indicator in enumerate(form.indicators, 1)]
         rows += [("budget_items", item, "budget line", k) for k, item in enumerate(form.budget_items, 1)]
         for table, row, called, k in rows:
-            for name, column_type, quantum in _COLUMN_FITS[table]:
+            for name, column_type, quantum, limit in _COLUMN_FITS[table]:
                 value = getattr(row, name, None)
                 if value is None:
                     continue
-                fitted = _fit(value, column_type, quantum)
-                if fitted == value and type(fitted) is type(value):
+                fitted = _fit(value, quantum, limit)
+                if fitted is value or fitted == value and type(fitted) is type(value):
                     continue
                 where = f"{called} {k} " if called else ""
                 setattr(row, name, fitted)
@@ -284,7 +288,7 @@ def _keep_wan_decimals(form: Form, seq: int, document: Document) -> None:
     )
 
 
-def _fit(value: object, column_type: pa.DataType, quantum: Decimal | None) -> Decimal | int | None:
+def _fit(value: object, quantum: Decimal | None, limit: int) -> Decimal | int | None:
     if quantum is None:  # an integer column
         return value if isinstance(value, int) and INT32_MIN <= value <= INT32_MAX else None
     try:
@@ -294,7 +298,9 @@ def _fit(value: object, column_type: pa.DataType, quantum: Decimal | None) -> De
         fitted = number.quantize(quantum, ROUND_HALF_UP)
     except (InvalidOperation, ValueError):
         return None
-    if len(fitted.as_tuple().digits) > column_type.precision:
+    # more digits than the column's precision: quantized, the last digit's exponent is -scale, so
+    # the digits are the leading digit's exponent + scale + 1 (a zero: one digit, and the same sum)
+    if fitted.adjusted() >= limit:
         return None
     return fitted if fitted != number else number
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from functools import lru_cache
 
+from .memo import memo
 from .traditional import simplified
 
 _TAG = re.compile(r"</?(?:p|br|span|div|td|tr|b|strong|u|font)\b[^>]*>", re.IGNORECASE)
@@ -47,7 +47,7 @@ def split_cells(line: str) -> list[str]:
     return cells
 
 
-@lru_cache(maxsize=1 << 14)  # a pure function called on the same labels and cells over and over
+@memo(1 << 14)  # a pure function called on the same labels and cells over and over
 def fold(text: str) -> str:
     """Matching key for labels: NFKC (full-width → ASCII), no whitespace, no trailing colon, the
     label vocabulary's traditional characters simplified and a mirror's pinyin readings dropped

@@ -4,8 +4,8 @@ any note such as "(70分)" set aside). Shared by the table, the row splitter and
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
+from ..memo import memo
 from . import values as v
 from . import vocabulary as vocab
 from .cell import _NUMBERING, Cell, label_key
@@ -23,7 +23,7 @@ _LEVEL2_HEADS = tuple(stem for stem in vocab.LEVEL2_STEMS if len(stem) >= 4)
 _VALUE_SUFFIX = re.compile(r"^(?:产出|效益|满意度|成本|" + "|".join(vocab.LEVEL2_STEMS) + r")值$")
 
 
-@lru_cache(maxsize=1 << 14)
+@memo(1 << 14)
 def header_role(key: str) -> str | None:
     role = vocab.INDICATOR_HEADER.get(key)
     if role:
@@ -41,7 +41,7 @@ def category_text(cell: Cell) -> str:
     return _category_text(cell.text)
 
 
-@lru_cache(maxsize=1 << 14)
+@memo(1 << 14)
 def _category_text(printed: str) -> str:
     text = v.nfkc(printed).replace(" ", "")
     if len(text) > 30:
@@ -53,7 +53,7 @@ def level1_of(cell: Cell) -> str | None:
     return level1_of_text(cell.text)
 
 
-@lru_cache(maxsize=1 << 14)
+@memo(1 << 14)
 def level1_of_text(printed: str) -> str | None:
     text = _category_text(printed)
     key = label_key(text)
@@ -75,7 +75,7 @@ def is_level2(cell: Cell) -> bool:
     return is_level2_text(cell.text)
 
 
-@lru_cache(maxsize=1 << 14)
+@memo(1 << 14)
 def is_level2_text(printed: str) -> bool:
     key = label_key(_category_text(printed))
     if _VALUE_SUFFIX.match(key):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
+from ..memo import memo
 from ..text import fold
 
 _SUFFIX = re.compile(
@@ -59,7 +59,7 @@ class Cell:
         self.key = label_key(text)
 
 
-@lru_cache(maxsize=1 << 15)
+@memo(1 << 15)
 def label_key(text: str) -> str:
     """Folded text with a trailing unit marker or column letter removed: the key labels are looked up by."""
     key = fold(text).replace("(盖章)", "")

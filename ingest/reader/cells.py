@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 from operator import attrgetter
 
+from ..memo import memo
 from ..text import strip_tags
 from . import vocabulary as vocab
 from .cell import Cell, label_key
@@ -43,7 +43,13 @@ def cells_of(lines: list[str], page_markers: list[int] | None = None) -> list[Ce
     page number ("- 3 -", "第2页") are left out; their line numbers go to ``page_markers``."""
     cells: list[Cell] = []
     page_markers = [] if page_markers is None else page_markers
-    texts = [strip_tags(line).replace("\u3000", " ").replace("\xa0", " ").strip(" \r\n") for line in lines]
+    texts = [
+        (strip_tags(line) if "<" in line or "&" in line else line)
+        .replace("\u3000", " ")
+        .replace("\xa0", " ")
+        .strip(" \r\n")
+        for line in lines
+    ]  # strip_tags called only where a tag or an entity may be: a substring test in C for every line
     texts = join_vertical_labels(join_wrapped_pipe_cells(texts), is_category_label)
     after_bars = False
     bar_lines = 0  # lines of bars or tabs alone
@@ -113,7 +119,7 @@ def _add_columns(
             cells.extend(glued)
 
 
-@lru_cache(maxsize=1 << 12)  # a pure function of the line's text: a document's rows recur form after form
+@memo(1 << 12)  # a pure function of the line's text: a document's rows recur form after form
 def _line_columns(
     text: str,
 ) -> tuple[
@@ -133,22 +139,23 @@ def _line_columns(
         parts, shape = _rejoin_labels(_words(text)), "spaced"
     columns = [(col, part.strip()) for col, part in enumerate(parts) if part.strip()]
     page_marker = len(columns) == 1 and _PAGE_MARKER.match(columns[0][1]) or _PAGE_MARKER.match(text.strip())
-    cut = tuple(
-        (
-            col,
-            part,
-            None
-            if holds_a_form(part)
-            else tuple(piece for whole in split_colon(part) for piece in _cut_spaced_labels(whole)),
-        )
-        if shape == "separated"
-        else (col, part, None)
-        for col, part in columns
-    )
+    if shape == "separated":
+        cut = tuple([(col, part, _separated_pieces(part)) for col, part in columns])
+    else:
+        cut = tuple([(col, part, None) for col, part in columns])
     separated = None
     if shape == "separated" and all(pieces is not None for _, _, pieces in cut):
         separated = tuple((col, piece) for col, _, pieces in cut for piece in pieces)
     return shape, cut, bool(page_marker), separated
+
+
+@memo(1 << 14)  # a line that misses the line memo mostly holds the cells of other lines (a name changed)
+def _separated_pieces(part: str) -> tuple[str, ...] | None:
+    """A separated cell's pieces: ``split_colon``'s, each cut at its spaced label words; None for a
+    whole form run together in the cell (``holds_a_form``), which ``cut_glued`` cuts instead."""
+    if holds_a_form(part):
+        return None
+    return tuple([piece for whole in split_colon(part) for piece in _cut_spaced_labels(whole)])
 
 
 def _cells_one_per_line(
@@ -206,7 +213,7 @@ _WIDE = re.compile(r"[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00
                    r"\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")  # fmt: skip
 
 
-@lru_cache(maxsize=1 << 14)  # asked of the first cell of every line of pdftotext's layout
+@memo(1 << 14)  # asked of the first cell of every line of pdftotext's layout
 def display_width(text: str) -> int:
     """Columns the text takes in fixed-width output: CJK and full-width characters count two."""
     return len(text) + len(_WIDE.findall(text))

@@ -18,6 +18,8 @@ from .labels import ticked_option, unit_statement_of_text
 # A template's note on how to fill the field ("项目名称填写预算项目全称", "单位名称:请填写全称"): no value
 _INSTRUCTION = re.compile(r"(?:请|应|须|需)?(?:按[^,，。]{0,10})?(?:填写|填列)")
 _HAN = re.compile(r"[\u3400-\u9fff]")  # a name has a few: "专项", "指标标" are a label column's pieces
+# two of them, anywhere: a name's test, which stops at the second instead of listing every one
+_TWO_HAN = re.compile(r"[\u3400-\u9fff][^\u3400-\u9fff]*[\u3400-\u9fff]")
 _SEAL = re.compile(r"[(（]?[盖蓋]章[)）]?")
 _TO_FORM_UNIT = {("万元", "元"): Decimal(10000), ("元", "万元"): Decimal("0.0001")}
 
@@ -89,7 +91,7 @@ class HeaderFields:
         value = v.strip_code(value).strip(" :：")
         if not value or v.is_blank(value) or unit_statement_of_text(value) or _INSTRUCTION.match(value):
             return
-        if attr.endswith("_name") and len(re.findall(r"[\u3400-\u9fff]", value)) < 2:
+        if attr.endswith("_name") and not _TWO_HAN.search(value):
             return  # a figure, a date or a stray sign is never a name ("2019年…工程" is)
         if attr.endswith("_name") and _LABELLED.match(value):
             return  # "单位负责人:谭呈祥", "评价方式:…": another label's field, not this one's value

@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from .. import lexicon
+from ..memo import memo
 from ..model import FIGURE_FIELDS, Form, FormType, Issue, Severity
 from ..numbers import parse_amount
 from ..traditional import simplified
@@ -69,7 +69,7 @@ _TABLE_END = re.compile(
 _BULLETS = "-—·*>【[ "  # what a note or title may start with before its words ("【注】", "* 说明")
 
 
-@lru_cache(maxsize=1 << 15)  # asked of every cell of every table: a dict hit on its text
+@memo(1 << 15)  # asked of every cell of every table: a dict hit on its text
 def _table_end_marks(printed: str) -> tuple[bool, bool]:
     """Whether the cell ends a table by its own words (a note, a footer, a page's read counter),
     and whether it reads as another table's title (which ends it unless it names a row)."""

@@ -16,6 +16,7 @@ from . import values as v
 
 DEFAULT_COLUMNS = ["initial_budget", "full_year_budget", "executed", "weight", "rate", "score"]
 _MAX_COMBINATIONS = 5000
+_DIGIT = re.compile(r"\d")
 
 
 def read_fund_row(columns: list[str], raw: list[tuple[str, bool]]) -> dict[str, Decimal] | None:
@@ -115,7 +116,7 @@ def read_total(raw: list[str]) -> tuple[Decimal | None, str | None]:
     grade = None
     for text in raw:
         text = text.rstrip("。.;；,， ")  # "得分合计100。": the sentence's full stop
-        if not v.has_han(text[:1]) and not re.search(r"\d", text):
+        if not v.has_han(text[:1]) and not _DIGIT.search(text):
             continue
         if v.has_han(text):
             grade = text

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from ..lexicon import CHECKBOX_EMPTY, CHECKBOX_TICKED, CONTINUATION_SHEETS
+from ..memo import memo
 from ..model import FormType
 from ..traditional import simplified
 from . import values as v
@@ -25,7 +25,7 @@ def title_type(cell: Cell) -> FormType | None:
 _TITLE_WORDS = re.compile("|".join(sorted((re.escape(w) for w, _ in vocab.TITLES), key=len, reverse=True)))
 
 
-@lru_cache(maxsize=1 << 14)
+@memo(1 << 14)
 def _title_type(key: str) -> FormType | None:
     if len(key) > 60 or any(mark in key for mark in "。,;"):
         return None
@@ -49,7 +49,7 @@ def _title_type(key: str) -> FormType | None:
 title_type_of_key = _title_type
 
 
-@lru_cache(maxsize=1 << 14)
+@memo(1 << 14)
 def field_for(key: str) -> tuple[str, int] | None:
     """The header field a label names, with its rank (which of two labels wins), or None."""
     if key in vocab.FIELDS:
@@ -65,7 +65,7 @@ def is_label(cell: Cell) -> bool:
     return _is_label(cell.text)
 
 
-@lru_cache(maxsize=1 << 15)  # asked of nearly every cell, by several passes: one dict hit on its text
+@memo(1 << 15)  # asked of nearly every cell, by several passes: one dict hit on its text
 def _is_label(printed: str) -> bool:
     key = label_key(printed)  # the cell's key
     if len(key) > MAX_LABEL:
@@ -89,15 +89,19 @@ def is_project_name_label(cell: Cell) -> bool:
     return (field_for(cell.key) or ("",))[0] == "project_name"
 
 
+_UNIT_MARKER = re.compile(r"\((万元|元)\)")
 _TICKED = frozenset(CHECKBOX_TICKED)
 _UNTICKED = frozenset(CHECKBOX_EMPTY)
+# A character that is no check box: a cell without one is boxes alone (the search stops at the
+# first such character, where a set of the cell's characters would be made of all of them).
+_NOT_A_BOX = re.compile("[^" + re.escape(CHECKBOX_TICKED + CHECKBOX_EMPTY) + "]")
 
 
 def ticked_option(texts: list[str]) -> str | None:
     """The option a tick marks among options and check boxes printed in cells of their own
     ("部门预算项目" "□" "县直专项" "☑"); "" when boxes are printed but none is ticked; None when the
     cells hold no check box at all. A box goes with the option on the side the first box shows."""
-    boxes = [k for k, text in enumerate(texts) if text.strip() and set(text.strip()) <= _TICKED | _UNTICKED]
+    boxes = [k for k, text in enumerate(texts) if (box := text.strip()) and not _NOT_A_BOX.search(box)]
     if not boxes:
         return None
     side = 1 if boxes[0] == 0 else -1
@@ -116,7 +120,7 @@ def unit_statement(cell: Cell) -> str | None:
     return _unit_statement(cell.text)
 
 
-@lru_cache(maxsize=1 << 14)
+@memo(1 << 14)
 def _unit_statement(printed: str) -> str | None:
     key = label_key(printed)
     text = simplified(v.nfkc(printed).replace(" ", ""))  # 單位:萬元 too
@@ -124,7 +128,7 @@ def _unit_statement(printed: str) -> str | None:
         return None
     if _UNIT_STATEMENT.search(text) and ("单位" in text or text.startswith("(")):
         return _UNIT_STATEMENT.search(text).group(1)
-    marker = re.search(r"\((万元|元)\)", text)
+    marker = _UNIT_MARKER.search(text)
     if marker and key and not v.number(key):
         return marker.group(1)
     return None

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 
 from .. import lexicon
 from .ocr_repair import best_label, is_noise, lcs, read_label_text
@@ -348,15 +349,52 @@ class _Cost:
             for split in lexicon.LEVEL1_WEIGHT_SPLITS
             if set(split) <= set(parents)
         ]
+        self._settle_fixed_rows(fixed_to, len(labels))
+
+    def _settle_fixed_rows(self, fixed_to: list[int | None], n_labels: int) -> None:
+        """A row fixed to its label (a piece of it on the row) adds the same to every assignment:
+        its group's span and its weight are taken once here, and it is walked per assignment only
+        where it adds a cost (a sum of floats keeps its order; adding 0.0 changes nothing). Weights
+        are summed here before the free rows' only when every sum is exact in Decimal (few digits,
+        none below 10⁻⁶), so the order cannot change a sum; else every row is walked, as before."""
+        self.lows: list = [None] * n_labels
+        self.highs: list = [None] * n_labels
+        self.weights: list = [None] * self.parents
+        exact = all(
+            weight is None
+            or weight.is_finite()
+            and weight.as_tuple().exponent >= -6
+            and weight.adjusted() <= 12
+            for _, _, _, weight in self.rows
+        )
+        walked = []
+        for index, (k, row) in enumerate(zip(fixed_to, self.rows, strict=True)):
+            first, last, options, weight = row
+            row_cost, parent = options[k] if k is not None else (0.0, None)
+            if k is None or row_cost != 0.0 or not exact:
+                walked.append(index)
+                continue
+            low = self.lows[k]
+            self.lows[k] = first if low is None or first < low else low
+            high = self.highs[k]
+            self.highs[k] = last if high is None or last > high else high
+            if parent is not None:
+                total = self.weights[parent]
+                self.weights[parent] = weight if total is None else total + weight
+        self.walked_rows = [self.rows[index] for index in walked]
+        # the walked rows' labels out of an assignment, in C (itemgetter of one index gives no tuple)
+        self.walked_of = itemgetter(*walked) if len(walked) > 1 else lambda a: tuple(a[i] for i in walked)
 
     def __call__(self, assignment) -> tuple[float, bool]:
         # called for every candidate assignment: locals, no min/max calls, the same sums in the same
         # order; each group's span in two lists by label (None: no row yet), not a dict of pairs
         cost = 0.0
-        lows: list = [None] * len(self.centres)
-        highs: list = [None] * len(self.centres)
-        weights: list = [None] * self.parents
-        for k, (first, last, options, weight) in zip(assignment, self.rows, strict=True):
+        lows: list = self.lows.copy()
+        highs: list = self.highs.copy()
+        weights: list = self.weights.copy()
+        for k, (first, last, options, weight) in zip(
+            self.walked_of(assignment), self.walked_rows, strict=True
+        ):
             if k is None:
                 continue
             low = lows[k]

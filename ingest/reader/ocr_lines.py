@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
 from .. import lexicon
+from ..memo import memo
 from ..model import Issue, Severity
 from ..text import normalize_nfkc
 from .ocr_repair import clean_cell
@@ -27,12 +27,12 @@ from .ocr_repair import clean_cell
 _SPACE = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=1 << 14)  # pure, and called on the same cells many times per form
+@memo(1 << 14)  # pure, and called on the same cells many times per form
 def fold(text: str) -> str:
     return _SPACE.sub("", normalize_nfkc(text))
 
 
-@lru_cache(maxsize=1 << 12)  # the reader looks at each line many times while it places rows
+@memo(1 << 12)  # the reader looks at each line many times while it places rows
 def _cells_of(line: str) -> tuple[str, ...]:
     return tuple(clean_cell(cell) for cell in line.split("\t"))
 
@@ -69,7 +69,7 @@ def is_total_line(cells: list[str]) -> bool:
     return any(map(_is_total_cell, cells))
 
 
-@lru_cache(maxsize=1 << 14)  # asked of every cell of every row while rows are read
+@memo(1 << 14)  # asked of every cell of every row while rows are read
 def _is_total_cell(cell: str) -> bool:
     return lexicon.SELF_EVAL_TOTAL_LABEL in cell.split() or fold(cell) == "总分"
 
@@ -89,7 +89,7 @@ def indicator_header_roles(cells: list[str]) -> dict[int, list[str]]:
     return roles
 
 
-@lru_cache(maxsize=1 << 14)  # every line of a document is tested for a header, most cells repeat
+@memo(1 << 14)  # every line of a document is tested for a header, most cells repeat
 def _header_roles_of(key: str) -> tuple[str, ...]:
     found: list[str] = []
     for word, role in lexicon.SELF_EVAL_INDICATOR_HEADER_WORDS:
@@ -103,12 +103,12 @@ def is_indicator_header(cells: list[str]) -> bool:
     return len(roles) >= 4 and bool(roles & {"target", "actual"}) and bool(roles & {"weight", "score"})
 
 
-@lru_cache(maxsize=1 << 14)  # split_forms, OcrForm.read, the table and the fund block each ask it of a line
+@memo(1 << 14)  # split_forms, OcrForm.read, the table and the fund block each ask it of a line
 def is_indicator_header_line(line: str) -> bool:
     return is_indicator_header(_cells_of(line))
 
 
-@lru_cache(maxsize=1 << 14)  # split_forms, then OcrForm.read, ask it of every line
+@memo(1 << 14)  # split_forms, then OcrForm.read, ask it of every line
 def line_kind(line: str) -> str | None:
     """What a line opens: "title", "project", "supervisor", "fund" or "table" (the first that
     holds, in that order), None for any other line."""
@@ -126,9 +126,12 @@ def line_kind(line: str) -> str | None:
     return None
 
 
+_YEAR_LINE = re.compile(r"[(（]?\d{4}年度?[)）]?")
+
+
 def is_year_line(cells: list[str]) -> bool:
     """'（2023年度）' printed on its own line under the title."""
-    return bool(re.fullmatch(r"[(（]?\d{4}年度?[)）]?", fold("".join(cells))))
+    return _YEAR_LINE.fullmatch(fold("".join(cells))) is not None
 
 
 # --- forms in a document ------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from pathlib import Path
 from rapidfuzz.distance import LCSseq
 
 from .. import lexicon
+from ..memo import memo
 
 CJK = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 ASCII_PUNCT = r"!-/:-@\[-`{-~"
@@ -51,18 +52,18 @@ def han_count(text: str) -> int:
     return len(_HAN.findall(text))
 
 
-@lru_cache(maxsize=1 << 14)  # pure; every token of every row is asked, most of them again
+@memo(1 << 14)  # pure; every token of every row is asked, most of them again
 def is_noise(token: str) -> bool:
     """A token with no digit, letter or CJK character: '·', '//', ']', '+ /+'."""
     return not _WORDY.search(token)
 
 
-@lru_cache(maxsize=1 << 14)
+@memo(1 << 14)
 def drop_noise(text: str) -> str:
     return " ".join(token for token in text.split() if not is_noise(token))
 
 
-@lru_cache(maxsize=1 << 14)  # pure; a row's text is unwrapped again at each step of its repair
+@memo(1 << 14)  # pure; a row's text is unwrapped again at each step of its repair
 def unwrap(text: str) -> str:
     """Undo line wraps: whitespace next to CJK text goes, other runs of whitespace become one space."""
     text = _WRAP_BEFORE_CJK.sub("", text)
@@ -137,7 +138,7 @@ class Number:
     percent: bool = False
 
 
-@lru_cache(maxsize=1 << 15)  # pure (Number is frozen); each cell is read as a number many times
+@memo(1 << 15)  # pure (Number is frozen); each cell is read as a number many times
 def read_number(token: str) -> Number | None:
     """'2,594.84', '629.30)', '250万', '95.00%' → Number; None for anything else."""
     printed = token
@@ -192,7 +193,7 @@ def join_split_numbers(tokens: list[str], wanted: int) -> tuple[list[str], list[
 # --- category words (一级 / 二级) ---------------------------------------------------------------
 
 
-@lru_cache(maxsize=1 << 14)  # pure; asked of every token of every category cell, form after form
+@memo(1 << 14)  # pure; asked of every token of every category cell, form after form
 def read_label_text(text: str) -> str:
     """A category cell as matching sees it: no spaces, OCR readings of 指标 and Japanese forms undone."""
     key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))

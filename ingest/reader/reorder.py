@@ -34,7 +34,6 @@ points the reader's line numbers back at the source (``renumber``).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import deque
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -64,6 +63,7 @@ from .reorder_pieces import (
 )
 from .reorder_rows import indicator_events, indicator_zone, pair_names_and_values
 from .reorder_settle import Draft, SiblingMemory, check_cut_off_end, place_rows, settle
+from .values import nfkc
 
 # The header written over the indicator rows. The 2018 form prints 一级 labels, names and targets
 # in three columns (分解目标 | 绩效指标 | 指标目标值); the header names them as the reader's vocabulary
@@ -200,7 +200,7 @@ def _field_block(pieces: list[Piece], head: list[tuple[str, int]], note: FormNot
     under 申报单位名称. The folded 申报单位名称 line is returned: forms of one unit are siblings."""
     unit_at, unit, named = None, "", False
     for k, piece in enumerate(pieces):
-        if piece.narrative or not re.search(r"[:：]", piece.text):
+        if piece.narrative or (":" not in piece.text and "：" not in piece.text):
             continue
         label = lexicon.FIELD_LABELS.get(label_key(re.split(r"[:：]", piece.text, maxsplit=1)[0]))
         if label in ("unit_name", "supervisor_name", "project_name"):
@@ -261,7 +261,7 @@ def _category_rows(pieces: list[Piece], note: FormNotes) -> list[tuple[str, int]
 
 def _numbers_only(line: str) -> list[str]:
     """'305500' or '850000 850000' → the numbers; a line holding anything else → []."""
-    text = unicodedata.normalize("NFKC", line).strip()
+    text = nfkc(line).strip()  # NFKC, memoised on the line
     return NUMBER.findall(text) if re.fullmatch(r"(?:\d[\d,]*(?:\.\d+)?\s*)+", text) else []
 
 
@@ -367,7 +367,7 @@ def _budget_items(
         parsed = item_line(piece.text)
         if parsed:
             items.append((piece, *parsed))
-        elif (zone is None or k < zone) and LONE_NUMBER.match(unicodedata.normalize("NFKC", piece.text)):
+        elif (zone is None or k < zone) and LONE_NUMBER.match(nfkc(piece.text)):  # NFKC, memoised
             lone_amounts.append(piece)
     if not items and not lone_amounts:
         return []

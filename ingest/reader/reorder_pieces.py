@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .. import lexicon
+from ..memo import memo
 from ..model import Issue, Severity
 from ..text import fold
 
@@ -43,7 +43,7 @@ _HEADER_KEYS = (
 
 # The questions below are pure functions of a line's text, asked of every line by each step of the
 # front-end (split_forms, the field block, the budget figures, the indicator zone): answered once.
-@lru_cache(maxsize=1 << 14)
+@memo(1 << 14)
 def label_key(text: str) -> str:
     """Folded label with numbering ("一、", "（一）") and unit markers ("（元）") removed."""
     return _LINE_PREFIX.sub("", UNIT_MARK.sub("", fold(text)))
@@ -115,18 +115,19 @@ def _joins(first: str, second: str) -> bool:
     )
 
 
-_BOX_CHARS = frozenset(BOXES)
+# a character class searched in C: a set's isdisjoint(text) makes a string object of every character
+_BOX = re.compile("[" + re.escape(BOXES) + "]")
 
 
 def has_box(text: str) -> bool:
-    return not _BOX_CHARS.isdisjoint(text)  # a set test in C, not a generator over every character
+    return _BOX.search(text) is not None
 
 
 def _starts_like_target(key: str) -> bool:
     return bool(key) and (key[0] in lexicon.TARGET_OPERATORS or key[0].isdigit())
 
 
-@lru_cache(maxsize=1 << 14)
+@memo(1 << 14)
 def is_target_like(text: str) -> bool:
     """A target value printed alone ("=100.00%", "0次", "规范", "无"), as opposed to an indicator name."""
     key = fold(text)
@@ -144,7 +145,7 @@ def is_layout(piece: Piece) -> bool:
     return _is_layout(piece.text)
 
 
-@lru_cache(maxsize=1 << 14)
+@memo(1 << 14)
 def _is_layout(text: str) -> bool:
     tokens = text.split()
     if tokens and all(label_key(t) in _HEADER_KEYS for t in tokens):
@@ -155,7 +156,7 @@ def _is_layout(text: str) -> bool:
 _YEAR_ALONE = re.compile(r"\(\d{4}年度?\)")
 
 
-@lru_cache(maxsize=1 << 14)
+@memo(1 << 14)
 def form_title(line: str) -> bool:
     """A form's title line ("上海市财政支出项目绩效目标申报表"); the form reader tells its type."""
     key = fold(line)
@@ -165,7 +166,7 @@ def form_title(line: str) -> bool:
     return any(key.endswith(title) for title in lexicon.FORM_TITLES)
 
 
-@lru_cache(maxsize=1 << 14)
+@memo(1 << 14)
 def _head_label(line: str) -> str | None:
     key = label_key(line.strip())
     for label in lexicon.FORM_HEAD_LABELS:
@@ -174,7 +175,7 @@ def _head_label(line: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1 << 14)
+@memo(1 << 14)
 def item_line(text: str) -> tuple[str, str] | None:
     """'通讯和安全测评费 1256856' → (name, amount); indicator rows and budget figures are not items."""
     parts = text.rsplit(None, 1)
@@ -254,7 +255,7 @@ def budget_tokens(line: str) -> list[tuple[str, str]] | None:
     return None if tokens is None else list(tokens)
 
 
-@lru_cache(maxsize=1 << 14)
+@memo(1 << 14)
 def _budget_tokens(line: str) -> tuple[tuple[str, str], ...] | None:
     text = unicodedata.normalize("NFKC", line).strip()
     tokens: list[tuple[str, str]] = []

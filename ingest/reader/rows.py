@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from .. import lexicon
+from ..memo import memo
 from ..model import Indicator
 from ..traditional import simplified
 from . import values as v
@@ -213,7 +214,7 @@ def _whole_rows(cells: list[Cell], slots: list[str]) -> list | None:
     return plan
 
 
-@lru_cache(maxsize=256)  # a table's columns: the same few tuples all along
+@memo(256)  # a table's columns: the same few tuples all along
 def _fewest_values(slots: tuple[str, ...]) -> int:
     """A row's last cells, when empty, were dropped with their separators: only trailing word
     columns may be missing, so a row has at least the values up to the last other column."""
@@ -366,7 +367,7 @@ def _continues_name(prev: Tok, tok: Tok) -> bool:
     return same_line or (not tok.in_row and not prev.in_row and len(tok.text) <= 8)
 
 
-@lru_cache(maxsize=1 << 15)  # pure: asked of every candidate name, the same texts form after form
+@memo(1 << 15)  # pure: asked of every candidate name, the same texts form after form
 def _name_fit(text: str) -> float:
     text = text.strip()
     if len(text) < 2:

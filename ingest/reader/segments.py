@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
+from ..memo import memo
 from ..model import FormType
 from ..traditional import simplified
 from . import vocabulary as vocab
@@ -69,7 +69,7 @@ class Segment:
         return (int(notice.group(1)), notice.group()) if notice else (None, None)
 
 
-@lru_cache(maxsize=1 << 14)
+@memo(1 << 14)
 def _key_marks(key: str) -> tuple[FormType | None, tuple[str, int] | None, bool, bool]:
     """What split_forms asks of every cell's key, in one cached answer: the form type a title
     names, the field a label names, whether it heads a 一级/二级 column, whether it labels an amount."""

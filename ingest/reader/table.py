@@ -11,8 +11,8 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
+from ..memo import memo
 from ..model import Indicator
 from . import values as v
 from . import vocabulary as vocab
@@ -37,7 +37,7 @@ _VALUE_TAIL = re.compile(r"值$")
 _ROW_NUMBER = re.compile(r"\d{1,3}")
 
 
-@lru_cache(maxsize=1 << 12)
+@memo(1 << 12)
 def _names_a_level2(level1: str) -> bool:
     """A 一级 reading that names a 二级 (成本指标, and 成本值: Shandong's)."""
     return _VALUE_TAIL.sub("指标", label_key(level1)) in _LEVEL2_OR_COST

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .. import lexicon
+from ..memo import memo
 from ..traditional import simplified
 from . import values as v
 from . import vocabulary as vocab
@@ -58,7 +58,7 @@ def tokens_of(cells: list[Cell]) -> list[Tok]:
     return toks
 
 
-@lru_cache(maxsize=1 << 14)  # pure on the cell's text: the same run-together rows recur form after form
+@memo(1 << 14)  # pure on the cell's text: the same run-together rows recur form after form
 def _value_pieces(text: str) -> tuple[tuple[str, bool], ...] | None:
     """Run-together text cut into its words and the values in it, in order, each value marked
     True; None when no value is cut out of it."""
@@ -132,7 +132,7 @@ def _ends_a_row(text: str, group: list[re.Match]) -> bool:
     return plain_target and ends_like_a_name(before)
 
 
-@lru_cache(maxsize=1 << 15)  # a pure function of the text, asked of each candidate name
+@memo(1 << 15)  # a pure function of the text, asked of each candidate name
 def ends_like_a_name(text: str) -> bool:
     """Ends in a name's usual last word (…率, …数, …情况), in simplified or traditional characters."""
     return simplified(text[-2:]).endswith(lexicon.INDICATOR_NAME_SUFFIXES)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import itertools
 import re
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 
 from .. import lexicon
+from ..memo import memo
 from ..model import Issue, Severity
 from ..numbers import parse_amount
 from ..text import normalize_nfkc
@@ -47,7 +47,7 @@ _BLANKS = frozenset(
 )  # …… a template's unfilled row
 
 
-@lru_cache(maxsize=1 << 15)  # pure, and asked of the same cell texts again and again
+@memo(1 << 15)  # pure, and asked of the same cell texts again and again
 def nfkc(text: str) -> str:
     return normalize_nfkc(text)
 
@@ -63,7 +63,7 @@ def strip_code(text: str) -> str:
     return _CODE_PREFIX.sub("", text)
 
 
-@lru_cache(maxsize=1 << 15)
+@memo(1 << 15)
 def number(text: str | None) -> Decimal | None:
     """A plain printed number ("1,125.00", "10") as Decimal; None for anything else."""
     if text is None:
@@ -77,7 +77,7 @@ def number(text: str | None) -> Decimal | None:
         return None
 
 
-@lru_cache(maxsize=1 << 15)
+@memo(1 << 15)
 def rate(text: str | None) -> Decimal | None:
     """'100.00%' → 100.00 (percent as printed)."""
     if text is None:
@@ -86,14 +86,14 @@ def rate(text: str | None) -> Decimal | None:
     return Decimal(match.group(1)) if match else None
 
 
-@lru_cache(maxsize=1 << 15)
+@memo(1 << 15)
 def is_figure(text: str) -> bool:
     """A cell that is one figure: a number, a percentage, or an amount ("250万", "1,125.00")."""
     text = nfkc(text).replace(" ", "")
     return number(text) is not None or rate(text) is not None or parse_amount(text) is not None
 
 
-@lru_cache(maxsize=1 << 15)  # asked of every candidate name and value of every row
+@memo(1 << 15)  # asked of every candidate name and value of every row
 def is_blank(text: str | None) -> bool:
     return text is None or nfkc(text).strip() in _BLANKS
 
@@ -112,7 +112,7 @@ def is_known_unit(text: str) -> bool:
     return text in VALUE_UNITS or bool(_COMPOUND_UNIT.match(text))
 
 
-@lru_cache(maxsize=1 << 15)
+@memo(1 << 15)
 def is_unit(text: str) -> bool:
     text = simplified(nfkc(text).strip())  # 萬元 is 万元
     text = _UNIT_NOTE.sub("", text)  # "%(百分比)": Hebei's unit with its description
@@ -135,7 +135,7 @@ def is_name_with_unit(text: str) -> bool:
     return is_known_unit(unit[1]) or unit[1][:1] in "万千百" and is_known_unit(unit[1][1:])
 
 
-@lru_cache(maxsize=1 << 15)
+@memo(1 << 15)
 def looks_like_target(text: str) -> bool:
     """A target or result value: a sign, a number, a percentage, a date, or a known qualitative word."""
     folded = nfkc(text).replace(" ", "")
