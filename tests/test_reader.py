@@ -1634,3 +1634,31 @@ def test_a_row_naming_a_list_is_still_a_row():
     page = text_of(COLLECTED / "ah_huaibei_2025_tgt_villageopera.txt").rstrip("\n")
     (form,) = parse_text(page + "\n编制项目一览表 |\n1份 |\n|||\n").forms
     assert (form.indicators[-1].name, form.indicators[-1].target) == ("编制项目一览表", "1份")
+
+
+def run_together(page: str) -> str:
+    """A page whose bar rows lost their separators, as a document preview or an HTML table's text
+    prints them: each row's cells run together, empty cells gone (tests/real/reshape.py's cells)."""
+    return "\n".join(
+        "".join(cell.strip() for cell in line.strip().strip("|").split("|")) if "|" in line else line
+        for line in page.split("\n")
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "target"),
+    [
+        (FRESH / "tj_ninghe_2020_tgt_kindergartenrent.txt", "补贴标准", "71.86元/平方米"),
+        (COLLECTED / "tj_xqmirror_2020_tgt_sanitation.txt", "保障期限", "2020年1月--2020年11月"),
+    ],
+)
+def test_a_per_unit_word_and_a_doubled_dash_range_are_one_value_in_run_together_rows(
+    path: Path, name: str, target: str
+):
+    """In a row run together ("成本指标补贴标准71.86元/平方米", "保障期限2020年1月--2020年11月") a value is
+    cut out of the words by its shape: a unit after the slash was read one character long ("元/平")
+    and a range's dash only single, so the value stopped short and the row was lost."""
+    glued = run_together(text_of(path))
+    assert name + target in glued
+    rows = {(r.name, r.target) for f in parse_text(glued).forms for r in f.indicators}
+    assert (name, target) in rows

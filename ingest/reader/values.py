@@ -25,7 +25,7 @@ _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"  # "6,345,750": thousands stay
 _UNITS = "|".join(re.escape(unit) for unit in VALUE_UNITS)
 # A unit printed with its budget code and no label ("207101天津市河北区人民法院")
 CODED_UNIT = re.compile(r"^\d{6,}[-_—]?[\u4e00-\u9fff]{4,40}$")
-_PER = r"(?:/[\u4e00-\u9fff]){0,3}"  # a rate's per-units: "1130元/月/人", "2次/年"
+_PER = rf"(?:/(?:{_UNITS}|[\u4e00-\u9fff])){{0,3}}"  # a rate's per-units: "1130元/月/人", "71.86元/平方米"
 # One printed value: an optional comparison sign, a number, an optional unit ("≥95%", "20万元", "10").
 VALUE_ATOM = re.compile(rf"{_OP}*(?:{_NUMBER})(?:(?:{_UNITS}){_PER})?")
 _PHRASES = "|".join(re.escape(p) for p in TARGET_PHRASES)
@@ -33,7 +33,13 @@ _PHRASES = "|".join(re.escape(p) for p in TARGET_PHRASES)
 _DAY = r"\d{4}[.\-/]\d{1,2}(?:[.\-/]\d{1,2}(?![\d]))?"
 # A date or a period: "2021年12月31日", "2023.07-2024.01" (the range before its first date).
 _MONTH = r"\d{4}年\d{1,2}月(?:\d{1,2}日)?"
-_DATE = rf"{_MONTH}(?:[-~至](?:\d{{4}}年)?\d{{1,2}}月(?:\d{{1,2}}日)?)?(?:前|底)?|{_DAY}[-~至]{_DAY}|{_DAY}"
+# a range's dash may be doubled or a dash of another width ("2020年1月--2020年11月", "1月—12月")
+_TO = r"(?:--|[-~至—–－])"
+# or a year's end alone ("2023年底")
+_DATE = (
+    rf"{_MONTH}(?:{_TO}(?:\d{{4}}年)?\d{{1,2}}月(?:\d{{1,2}}日)?)?(?:前|底)?|{_DAY}{_TO}{_DAY}|{_DAY}"
+    r"|\d{4}年(?:底|末)(?:前)?"
+)
 # Comparisons written as words before a figure: "小于5次", "不低于90%".
 _OP_WORDS = "|".join(sorted(OPERATOR_WORDS, key=len, reverse=True))
 ATOM = re.compile(
