@@ -1662,3 +1662,23 @@ def test_a_per_unit_word_and_a_doubled_dash_range_are_one_value_in_run_together_
     assert name + target in glued
     rows = {(r.name, r.target) for f in parse_text(glued).forms for r in f.indicators}
     assert (name, target) in rows
+
+
+@pytest.mark.parametrize(
+    ("path", "rows"),
+    [
+        (
+            COLLECTED / "nx_yuanzhou_2022_tgt_forest.txt",
+            [("实施未成林抚育提升及退化林改造总面积(亩)", "50000"), ("修建作业道长度(公里)", "30")],
+        ),
+        (COLLECTED / "tj_xqmirror_2020_tgt_sanitation.txt", [("清扫保洁道路条数", "485条")]),
+    ],
+)
+def test_a_name_then_its_measure_ends_a_row_in_a_page_run_together_on_one_line(path: Path, rows: list):
+    """A page on one line, each row's cells run together and the rows parted by a space: a figure
+    after a name closed by its unit in brackets ("…总面积(亩)50000修建作业道…"), or a figure with
+    its unit after words that end as a name's do ("清扫保洁道路条数485条"), is the row's target; the
+    words ran on into the next row's name, or were taken for one name."""
+    one_line = " ".join(run_together(text_of(path)).split("\n"))
+    read = {(r.name, r.target) for f in parse_text(one_line).forms for r in f.indicators}
+    assert set(rows) <= read

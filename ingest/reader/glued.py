@@ -17,6 +17,8 @@ from ..traditional import simplified
 from . import vocabulary as vocab
 from .cell import Cell, label_key
 from .lines import has_han as _has_han
+from .tokens import MEASURED_NAME_ENDS as _MEASURED_NAME_ENDS
+from .tokens import ends_like_a_name
 from .values import is_name_with_unit
 
 # A label may carry a unit marker or a column letter: "项目总预算(万元)", "全年预算数(A)", "执行率(B/A)",
@@ -245,7 +247,24 @@ def _header_words(piece: str) -> list[str]:
 
 
 # Words with a comparison and a figure straight after them: "科目调整次数≤10次" holds a name and its target.
-_NAME_THEN_TARGET = re.compile(r"[\u4e00-\u9fff][=≥≤<>＝≧≦]+\d")
+# So do a name closed by its unit in brackets and a figure: "受益人数(人)132".
+_NAME_THEN_TARGET = re.compile(r"[\u4e00-\u9fff](?:[=≥≤<>＝≧≦]+\d|[(（][^()（）\d]{1,4}[)）]\d)")
+
+
+# A figure and its unit ending a word straight after its name's words: "租用面积26970.7平方米".
+_ENDS_IN_MEASURE = re.compile(
+    r"(?<=[\u4e00-\u9fff])\d[\d,]*(?:\.\d+)?(?:" + "|".join(map(re.escape, vocab.VALUE_UNITS)) + ")$"
+)
+_UNIT_ENDS = frozenset(unit[-1] for unit in vocab.VALUE_UNITS)  # a set lookup spares most words the search
+
+
+def _name_then_measure(part: str) -> bool:
+    """A word that is a row run together, the name then its target with a unit ("清扫保洁道路条数485条",
+    one line holding the rows of a table): the words before the figure end as a name's do."""
+    # the figure and its unit among the last characters: a search bounded whatever the word's length
+    if part[-1:] not in _UNIT_ENDS or not (figure := _ENDS_IN_MEASURE.search(part, max(0, len(part) - 24))):
+        return False
+    return ends_like_a_name(part[: figure.start()]) or part.endswith(_MEASURED_NAME_ENDS, 0, figure.start())
 
 
 _TITLE_LINE = re.compile(r"^[^,，。;；:：|]{0,30}绩效[^,，。;；:：|]{0,12}表(?:[(（][^()（）]{0,12}[)）])?$")
@@ -291,7 +310,7 @@ def _glued_pieces(part: str, not_first_row: bool, alone: bool) -> _Pieces:
     if len(pieces) == 1 and (total := _TOTAL_ROW.match(part)):
         pieces = [total.group(), part[total.end() :]]  # "总额5.005.00100.00%10": the fund block's total row
     if len(pieces) == 1:
-        glued = alone or _NAME_THEN_TARGET.search(part) is not None
+        glued = alone or _NAME_THEN_TARGET.search(part) is not None or _name_then_measure(part)
         return tuple((piece, glued, False) for piece in split_colon(part))
     pieces = _merge_name_words(pieces)
     for k in range(len(pieces) - 1, 0, -1):

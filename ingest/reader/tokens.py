@@ -128,8 +128,16 @@ def _ends_a_row(text: str, group: list[re.Match]) -> bool:
     value, before = group[0].group(), text[: group[0].start()]
     if value[:1] in "≥≤<>" and v.has_han(before):
         return True  # "…中心经费≤70万元反映…": a comparison sign after words starts a target
+    if before.endswith((")", "）")) and v.is_name_with_unit(_NAME_AFTER_FIGURE.search(before).group()):
+        return True  # "…总面积(亩)30000实施…": a name closed by its unit in brackets, then its figure
     plain_target = value[:1] in v.OPERATORS or value.endswith("%") or not value[-1:].isdigit()  # "2280次"
-    return plain_target and ends_like_a_name(before)
+    return plain_target and (ends_like_a_name(before) or before.endswith(MEASURED_NAME_ENDS))
+
+
+# The words after a run-together text's last figure: the name a figure after it may follow.
+_NAME_AFTER_FIGURE = re.compile(r"[^\d]*$")
+# Names of a measured quantity whose target states its unit: "补贴标准71.86元/平方米", "租用面积26970.7平方米"
+MEASURED_NAME_ENDS = ("面积", "标准", "时限", "期限", "规模", "长度", "金额")
 
 
 @memo(1 << 15)  # a pure function of the text, asked of each candidate name
