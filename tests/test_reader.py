@@ -1682,3 +1682,15 @@ def test_a_name_then_its_measure_ends_a_row_in_a_page_run_together_on_one_line(p
     one_line = " ".join(run_together(text_of(path)).split("\n"))
     read = {(r.name, r.target) for f in parse_text(one_line).forms for r in f.indicators}
     assert set(rows) <= read
+
+
+def test_a_templates_fill_hint_ends_its_label_where_the_cells_run_together():
+    """Ningxia's template marks its 二级 labels "(必填硬性指标)", "(必填)", "(选填)". Where a row's
+    cells run together ("数量指标 (必填硬性指标)实施营造林总面积(亩)80000") the hint went to the
+    name, or the name and its figure stayed one word; the hint ends the label's cell."""
+    page = text_of(COLLECTED / "nx_yuanzhou_2022_tgt_forest.txt")
+    for text in (run_together(page), " ".join(run_together(page).split("\n"))):
+        read = {(r.level2, r.name, r.target) for f in parse_text(text).forms for r in f.indicators}
+        assert ("数量指标", "实施营造林总面积(亩)", "80000") in read
+        assert ("社会效益指标", "受益人数(人)", "132") in read
+        assert not any(name.startswith("(") for _, name, _ in read)

@@ -26,6 +26,7 @@ from . import vocabulary as vocab
 from .cell import Cell, label_key
 from .glued import (
     ALL_LABELS,
+    FILL_HINT,
     LABEL_HEADS,
     cut_glued,
     holds_a_form,
@@ -380,9 +381,6 @@ def _cut_spaced_labels(part: str) -> list[str]:
     return out
 
 
-_FILL_HINT = re.compile(r"^[(（][^()（）]{0,6}填[^()（）]{0,6}[)）]$")  # (必填) (选填) (必填硬性指标)
-
-
 def _rejoin_labels(words: list[str]) -> list[str]:
     """Put back label words a wrap split with spaces: "一级 指标" → "一级指标", "产 出 指 标" → "产出指标"."""
     if len(words) < 2:
@@ -390,6 +388,15 @@ def _rejoin_labels(words: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(words):
+        if out and words[i][:1] in "(（" and "填" in words[i][:8] and (hint := FILL_HINT.match(words[i])):
+            # "数量指标 (必填硬性指标)": the hint stays with its label, and ends the label's cell: what
+            # follows it in the word (run-together cells: "(必填)受益人数(人)132") is the next cell
+            out[-1] += " " + hint.group()
+            if hint.end() == len(words[i]):
+                i += 1
+            else:
+                words = [*words[:i], words[i][hint.end() :], *words[i + 1 :]]
+            continue
         joined = None
         if len(words[i]) <= 6:
             for j in range(min(len(words), i + 6), i + 1, -1):
@@ -400,9 +407,6 @@ def _rejoin_labels(words: list[str]) -> list[str]:
         if joined:
             out.append(joined[0])
             i = joined[1]
-        elif out and words[i][:1] in "(（" and _FILL_HINT.match(words[i]):
-            out[-1] += " " + words[i]  # "数量指标 (必填硬性指标)": the template's hint stays with its label
-            i += 1
         else:
             out.append(words[i])
             i += 1

@@ -26,6 +26,8 @@ from .values import is_name_with_unit
 _LABEL_SUFFIX = r"(?:\((?:万元|元|[A-Z/×*%\d]{1,12}|\d+分)(?:\)|$))?"
 _COLON = re.compile(r"[:：]")
 _FUND_SOURCES = ("资金", "补助", "拨款", "收入")  # how a fund block's sub-row ends: "中央补助", "地方资金"
+# (必填) (选填) (必填硬性指标): a template's hint, the end of the label cell it follows
+FILL_HINT = re.compile(r"^[(（][^()（）]{0,6}填[^()（）]{0,6}[)）]")
 _LINE_MARKER = re.compile(r"^\d{1,2}、(?=\S)")
 # A two-character total row label starting a run of figures (longer ones cut run-together text anyway)
 _TOTAL_ROW = re.compile(r"^(?:总额|合计)(?=\d[\d.,%]*$)")
@@ -314,7 +316,10 @@ def _glued_pieces(part: str, not_first_row: bool, alone: bool) -> _Pieces:
         return tuple((piece, glued, False) for piece in split_colon(part))
     pieces = _merge_name_words(pieces)
     for k in range(len(pieces) - 1, 0, -1):
-        if pieces[k - 1] in LABEL_HEADS and label_key(pieces[k]) in ALL_LABELS:
+        if pieces[k][:1] in "(（" and (hint := FILL_HINT.match(pieces[k])) and hint.end() < len(pieces[k]):
+            if label_key(pieces[k - 1]) in ALL_LABELS:  # "数量指标(必填)苗木成活率…": the hint ends the label
+                pieces[k - 1 : k + 1] = [pieces[k - 1] + hint.group(), pieces[k][hint.end() :]]
+        elif pieces[k - 1] in LABEL_HEADS and label_key(pieces[k]) in ALL_LABELS:
             pieces[k - 1 : k + 1] = [pieces[k - 1] + pieces[k]]  # "区级" + "主管部门": one label
         elif (
             re.fullmatch(r"[(（][^()（）]{1,12}[)）]", pieces[k]) or pieces[k] in ("等", "类")
