@@ -1694,3 +1694,13 @@ def test_a_templates_fill_hint_ends_its_label_where_the_cells_run_together():
         assert ("数量指标", "实施营造林总面积(亩)", "80000") in read
         assert ("社会效益指标", "受益人数(人)", "132") in read
         assert not any(name.startswith("(") for _, name, _ in read)
+
+
+def test_a_category_label_wrapped_at_its_space_stays_one_label_where_the_cells_run_together():
+    """A cell wraps "社会效益指标" as "社会效益 指标"; where the row's cells run together the 指标 ran
+    into the name ("社会效益 指标政策知晓率═100%98%109"): the row was read as a name '指标政策知晓率…'
+    with no target. The stem and its 指标 are one label, so the name and its values follow it."""
+    glued = run_together(text_of(SHARED / "yn_yongde_2022_se_nutrition.txt"))
+    assert "社会效益 指标政策知晓率═100%" in glued
+    read = {(r.level2, r.name, r.target) for f in parse_text(glued).forms for r in f.indicators}
+    assert ("社会效益指标", "政策知晓率", "═100%") in read

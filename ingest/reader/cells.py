@@ -343,7 +343,14 @@ _FIGURE_THEN_UNIT = re.compile(
 )
 
 
+# A category's stem and its 指标 a space parts ("社会效益 指标", as a cell wraps): one label, wherever
+# the cell's text runs on ("社会效益 指标政策知晓率═100%", cells run together)
+_STEM_SPACE_TAIL = re.compile("(" + "|".join(vocab.LEVEL2_STEMS) + ") (?=指标|目标)")
+
+
 def _words(text: str) -> list[str]:
+    if (" 指标" in text or " 目标" in text) and _STEM_SPACE_TAIL.search(text):
+        text = _STEM_SPACE_TAIL.sub(r"\1", text)
     if (" %" in text or " ％" in text) and _FIGURE_THEN_PERCENT.search(text):
         text = _FIGURE_THEN_PERCENT.sub("", text)
     if _FIGURE_THEN_UNIT.search(text):
