@@ -1704,3 +1704,21 @@ def test_a_category_label_wrapped_at_its_space_stays_one_label_where_the_cells_r
     assert "社会效益 指标政策知晓率═100%" in glued
     read = {(r.level2, r.name, r.target) for f in parse_text(glued).forms for r in f.indicators}
     assert ("社会效益指标", "政策知晓率", "═100%") in read
+
+
+@pytest.mark.parametrize(
+    ("path", "row"),
+    [
+        (FRESH3 / "sc_suining_2021_se_drugsupervision.txt", ("化妆品抽验批次", "≥3")),
+        (FRESH3 / "ah_yuan_2022_se_relics.txt", ("修缮建筑面积", "6000平方米")),
+    ],
+)
+def test_an_indicators_number_starts_a_row_where_the_rows_run_together(path: Path, row: tuple):
+    """Sichuan's and Anhui's self-evaluations number their indicators ("指标2.化妆品抽验批次",
+    "指标2:修缮建筑面积"). With the lines of a table run together, as an HTML table's text is
+    flattened, the row before ended in a figure glued to the number ("…≥34指标2.化妆品抽验批次≥37…"):
+    the name began with the figure and matched nothing. The number starts a row."""
+    flat = re.sub(r"(?<=\S)\n(?=\S)", "", text_of(path))
+    assert "指标2" in flat and "\n指标2" not in flat
+    read = {(r.name, r.target) for f in parse_text(flat).forms for r in f.indicators}
+    assert row in read

@@ -288,6 +288,17 @@ def holds_a_form(part: str) -> bool:
     return sum(1 for _ in itertools.islice(_GLUED_LABEL.finditer(simplified(part[:400])), 3)) >= 3
 
 
+# An indicator's number, where the rows of a table run together: "≥37指标3.医疗器械抽验批次≥23指标4.…"
+_ROW_NUMBER = re.compile(r"(?<=\S)指标\d{1,2}[.:：、．]")
+
+
+def _cut_row_numbers(piece: str) -> list[str]:
+    """A piece cut before each indicator number inside it ("7指标2:修缮建筑面积6000平方米"): the
+    number starts a row, what comes before it ends the row before."""
+    starts = [m.start() for m in _ROW_NUMBER.finditer(piece)]
+    return [piece[a:b] for a, b in itertools.pairwise([0, *starts, len(piece)]) if a < b]
+
+
 def cut_glued(part: str, line_no: int, row: int, alone: bool) -> list[Cell]:
     """Cut a space-free run of text before and after each label it holds. A run alone on its line
     may hold a row's values after its words ("学校满意度≥90%"): it is marked glued."""
@@ -309,6 +320,8 @@ def _glued_pieces(part: str, not_first_row: bool, alone: bool) -> _Pieces:
     if ("(其中" in part or "（其中" in part) and parse_amount(part) is not None:
         return ((part, alone, False),)  # "500万元(其中上级资金220万元)": one amount, its parts in brackets
     pieces = _split_on_labels(part, in_words=not alone)
+    if "指标" in part and _ROW_NUMBER.search(part, 1):
+        pieces = [cut for piece in pieces for cut in _cut_row_numbers(piece)]
     if len(pieces) == 1 and (total := _TOTAL_ROW.match(part)):
         pieces = [total.group(), part[total.end() :]]  # "总额5.005.00100.00%10": the fund block's total row
     if len(pieces) == 1:
