@@ -1722,3 +1722,14 @@ def test_an_indicators_number_starts_a_row_where_the_rows_run_together(path: Pat
     assert "指标2" in flat and "\n指标2" not in flat
     read = {(r.name, r.target) for f in parse_text(flat).forms for r in f.indicators}
     assert row in read
+
+
+def test_a_self_evaluations_target_printed_again_as_its_outcome_parts_a_run_together_row():
+    """A self-evaluation often repeats a qualitative target as the outcome. With the row's cells run
+    together ("以最新资源面市资源采购期以当年为主资源采购期以当年为主10") no value could be cut out of the
+    words: the row read as one long name. The text printed twice before the score is the target
+    and the outcome; the words before it the name."""
+    glued = run_together(text_of(FRESH / "hb_huangshi_2022_se_libraryshare.txt"))
+    assert "以最新资源面市资源采购期以当年为主资源采购期以当年为主10" in glued
+    read = {(r.name, r.target) for f in parse_text(glued).forms for r in f.indicators}
+    assert ("以最新资源面市", "资源采购期以当年为主") in read

@@ -80,7 +80,19 @@ def _value_pieces(text: str) -> tuple[tuple[str, bool], ...] | None:
         position = match.end()
     if position < len(folded):
         pieces.append((folded[position:], False))
+    if len(pieces) >= 2 and not pieces[-2][1] and pieces[-1][1] and len(pieces[-2][0]) <= 120:
+        pieces[-2:-1] = _outcome_as_target(pieces[-2][0])
     return tuple(pieces)
+
+
+def _outcome_as_target(words: str) -> list[tuple[str, bool]]:
+    """A self-evaluation's row run together before its score, its words target and outcome the same
+    ("以最新资源面市资源采购期以当年为主资源采购期以当年为主10"): the name, then the text twice, each a
+    value. Other words stay one piece."""
+    for size in range((len(words) - 2) // 2, 1, -1):  # the longest repeat; a name of two characters at least
+        if words[-size:] == words[-2 * size : -size] and v.has_han(words[-size:]):
+            return [(words[: -2 * size], False), (words[-size:], True), (words[-size:], True)]
+    return [(words, False)]
 
 
 def _lone(text: str, start: int, end: int) -> bool:
