@@ -1733,3 +1733,19 @@ def test_a_self_evaluations_target_printed_again_as_its_outcome_parts_a_run_toge
     assert "以最新资源面市资源采购期以当年为主资源采购期以当年为主10" in glued
     read = {(r.name, r.target) for f in parse_text(glued).forms for r in f.indicators}
     assert ("以最新资源面市", "资源采购期以当年为主") in read
+
+
+def test_a_field_label_inside_a_name_closed_by_its_unit_is_no_label_in_a_spaced_line():
+    """A name holding a field label ("天保工程实施单位保险参保人数(人)") was cut on the label when the
+    page's cells were parted by single spaces, the rows between empty ones on one line: the name
+    became '天保工程' and the label's value. A word closed by its unit in brackets, one label inside it, is a name, as a
+    line of its own already was."""
+    page = text_of(REAL / "fresh9" / "sn_chencang_2021_tgt_forestrestore.txt")
+    rows = [
+        " ".join(c.strip() for c in line.strip().strip("|").split("|") if c.strip())
+        for line in page.split("\n")
+    ]
+    spaced = re.sub(r"(?<=\S)\n(?=\S)", " ", "\n".join(rows))  # the rows between empty ones on one line
+    assert "数量指标 天保工程实施单位保险参保人数(人)" in spaced
+    read = {r.name for f in parse_text(spaced).forms for r in f.indicators}
+    assert "天保工程实施单位保险参保人数(人)" in read

@@ -167,7 +167,7 @@ def _split_on_labels(part: str, in_words: bool = False) -> list[str]:
             del folded[reading.start() : reading.end()], origin[reading.start() : reading.end()]
         text = simplified("".join(folded))
     matches = list(_GLUED_LABEL.finditer(text))
-    if not in_words and len(matches) == 1 and _inside_a_name(text, matches[0]):
+    if len(matches) == 1 and _inside_a_name(text, matches[0]):
         return [part]
     cuts = set()
     for match in matches:
@@ -198,8 +198,9 @@ def _split_on_labels(part: str, in_words: bool = False) -> list[str]:
 
 
 def _inside_a_name(text: str, match: re.Match[str]) -> bool:
-    """A line's one field label inside an indicator's name, the name closed by its unit in brackets
-    ("天保工程实施单位保险参保人数(人)", one cell a line): a word of the name, not a label."""
+    """A line's or a word's one field label inside an indicator's name, the name closed by its unit
+    in brackets ("天保工程实施单位保险参保人数(人)", one cell a line or a word of a spaced line): a word
+    of the name, not a label."""
     return match.start() > 0 and match.end() < len(text) and is_name_with_unit(text)
 
 
