@@ -1749,3 +1749,16 @@ def test_a_field_label_inside_a_name_closed_by_its_unit_is_no_label_in_a_spaced_
     assert "数量指标 天保工程实施单位保险参保人数(人)" in spaced
     read = {r.name for f in parse_text(spaced).forms for r in f.indicators}
     assert "天保工程实施单位保险参保人数(人)" in read
+
+
+def test_a_measured_names_value_whose_unit_goes_on_is_no_row_end():
+    """A target of several measures run together ("建筑面积2.6万平方米,展示面积1万平方米", one cell a
+    line) is one target: the value cut out after 面积 stops inside its unit (2.6万|平方米), so it ends
+    no row there, though a value after a measured name does ("补贴标准71.86元/平方米")."""
+    page = text_of(REAL / "fresh2" / "gd_dongguan_2022_tgt_property.txt")
+    one_per_line = "\n".join(
+        cell.strip() + "\n" for line in page.split("\n") for cell in line.split("|") if cell.strip()
+    )
+    read = {(r.name, r.target) for f in parse_text(one_per_line).forms for r in f.indicators}
+    assert ("物管服务面积", "建筑面积2.6万平方米,展示面积1万平方米") in read
+    assert not any(name == "建筑面积" for name, _ in read)

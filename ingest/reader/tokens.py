@@ -143,7 +143,10 @@ def _ends_a_row(text: str, group: list[re.Match]) -> bool:
     if before.endswith((")", "）")) and v.is_name_with_unit(_NAME_AFTER_FIGURE.search(before).group()):
         return True  # "…总面积(亩)30000实施…": a name closed by its unit in brackets, then its figure
     plain_target = value[:1] in v.OPERATORS or value.endswith("%") or not value[-1:].isdigit()  # "2280次"
-    return plain_target and (ends_like_a_name(before) or before.endswith(MEASURED_NAME_ENDS))
+    if plain_target and before.endswith(MEASURED_NAME_ENDS):
+        # not where a unit goes on after the value: "建筑面积2.6万平方米,展示面积…" is one target's words
+        return not text.startswith(vocab.VALUE_UNITS, group[-1].end())
+    return plain_target and ends_like_a_name(before)
 
 
 # The words after a run-together text's last figure: the name a figure after it may follow.
