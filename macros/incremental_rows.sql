@@ -189,8 +189,13 @@
         {'project_key': 'winning_project_key', 'form_fingerprint': 'form_fingerprint'},
         'form_fingerprint'
     ) -%}
-    {#- a list longer than this (the rules changed: every form) costs more SQL text than the scan -#}
-    {{- return(none if forms is none or forms | length > 20000 else forms) -}}
+    {{- return(short_key_list(forms)) -}}
+{%- endmacro %}
+
+{# Keys looked up to build again, or none (build every key) when there are none to look up or more
+   than 20,000 (the rules changed: every form): such a list costs more SQL text than the scan. #}
+{% macro short_key_list(keys) -%}
+    {{- return(none if keys is none or keys | length > 20000 else keys) -}}
 {%- endmacro %}
 
 {# The post-hook: drop the rows of forms that lost (another copy won, the document went) or whose
@@ -392,8 +397,7 @@
         "select project_id from " ~ mapped ~ " where built_at > " ~ since ~ " and project_id is not null"
         ~ " union " ~ form_sides | join(" union ")
     ).columns[0].values() | list -%}
-    {#- a list longer than this costs more SQL text than rebuilding every project -#}
-    {{- return(none if projects | length > 20000 else projects) -}}
+    {{- return(short_key_list(projects)) -}}
 {%- endmacro %}
 
 {# The pre-hook: delete the rows of the `key` values the build rebuilds (`keys`; none: every row).
@@ -408,7 +412,7 @@
     {%- elif keys is none -%}
         delete from {{ relation }}
     {%- else -%}
-        delete from {{ relation }} where {{ key }} in {{ sql_list(keys) if keys else "(null)" }}
+        delete from {{ relation }} where {{ key }} in {{ sql_list(keys) }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -102,7 +102,7 @@ indicators_to_classify as (
     {% if new_forms is not none %}
         -- the same forms as a list (macros/incremental_rows.sql): a filter DuckDB takes down to the
         -- scan, under staging's target parsing
-        where stg_raw__indicators.project_key in {{ sql_list(new_forms) if new_forms else "(null)" }}
+        where stg_raw__indicators.project_key in {{ sql_list(new_forms) }}
     {% endif %}
 ),
 

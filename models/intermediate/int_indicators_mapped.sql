@@ -29,7 +29,7 @@ int_indicators_classified as (
     {% if form_keys_to_map is not none %}
         -- on an incremental build, the rows of the forms it maps (macro forms_to_map_again): a
         -- filter DuckDB takes down to the scan
-        where project_key in {{ sql_list(form_keys_to_map) if form_keys_to_map else "(null)" }}
+        where project_key in {{ sql_list(form_keys_to_map) }}
     {% endif %}
 ),
 
@@ -52,7 +52,7 @@ winning_forms as (
 forms_to_map as (
     select * from winning_forms
     {% if form_keys_to_map is not none %}
-        where winning_project_key in {{ sql_list(form_keys_to_map) if form_keys_to_map else "(null)" }}
+        where winning_project_key in {{ sql_list(form_keys_to_map) }}
     {% elif is_incremental() and has_column(this, 'form_fingerprint') %}
         where not exists (
                 select 1 from {{ this }} as this_model

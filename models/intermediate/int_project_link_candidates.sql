@@ -85,7 +85,7 @@ sides as (
     select * from all_sides
     {% if unit_years_to_pair is not none %}
         where concat_ws('|', unit_id, cast(fiscal_year as string))
-            in {{ sql_list(unit_years_to_pair) if unit_years_to_pair else "(null)" }}
+            in {{ sql_list(unit_years_to_pair) }}
     {% endif %}
 ),
 

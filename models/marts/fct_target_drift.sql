@@ -26,7 +26,7 @@ with
 int_indicators_mapped as (
     select * from {{ ref('int_indicators_mapped') }}
     {% if projects_to_rebuild is not none %}
-        where project_id in {{ sql_list(projects_to_rebuild) if projects_to_rebuild else "(null)" }}
+        where project_id in {{ sql_list(projects_to_rebuild) }}
     {% endif %}
 ),
 
