@@ -1387,6 +1387,19 @@ def test_guangdongs_bond_form_labels_end_the_project_name_in_run_together_text()
     assert form.supervisor_name == "罗湖区住房和建设局"
 
 
+def _reads_alike_reprinted(page: str, pattern: str, replacement: str):
+    """The page's one form, once the page re-printed (``re.sub``) has been read to the same indicator
+    names and targets."""
+    reprinted = re.sub(pattern, replacement, page)
+    assert reprinted != page
+    (form,) = parse_text(page).forms
+    (form_reprinted,) = parse_text(reprinted).forms
+    assert [(r.name, r.target) for r in form_reprinted.indicators] == [
+        (r.name, r.target) for r in form.indicators
+    ]
+    return form
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -1398,14 +1411,7 @@ def test_a_percent_sign_one_space_after_its_figure_is_the_figures(path: Path):
     """PDF text often prints "100 %": with one space before it the percent sign was a word of its
     own, and the targets lost it ("100", "≥95") or rows were lost. A run of spaces still parts
     columns (the re-printed shapes' "100   %" is 指标值 | 度量单位)."""
-    page = text_of(path)
-    spaced = re.sub(r"(\d)%", r"\1 %", page)
-    assert spaced != page
-    (form,) = parse_text(page).forms
-    (form_spaced,) = parse_text(spaced).forms
-    assert [(r.name, r.target) for r in form_spaced.indicators] == [
-        (r.name, r.target) for r in form.indicators
-    ]
+    form = _reads_alike_reprinted(text_of(path), r"(\d)%", r"\1 %")
     assert any("%" in (r.target or "") for r in form.indicators)
 
 
@@ -1413,14 +1419,9 @@ def test_a_unit_one_space_after_its_figure_is_the_figures():
     """池州's rows are parted by spaces ("基建工程委托业务项目数量 ≥50个 …"); printed "≥50 个", "≤90 万元"
     (as PDF text and hand-typed pages space them) the unit was a word of its own and the target lost
     it. A year's, a month's or a day's word is left as printed."""
-    page = text_of(REAL / "fresh2" / "ah_chizhou_2022_se_entrust.txt")
-    spaced = re.sub(r"(\d)(个|万元)", r"\1 \2", page)
-    assert spaced != page
-    (form,) = parse_text(page).forms
-    (form_spaced,) = parse_text(spaced).forms
-    assert [(r.name, r.target) for r in form_spaced.indicators] == [
-        (r.name, r.target) for r in form.indicators
-    ]
+    form = _reads_alike_reprinted(
+        text_of(REAL / "fresh2" / "ah_chizhou_2022_se_entrust.txt"), r"(\d)(个|万元)", r"\1 \2"
+    )
     assert {"≥50个", "≤90万元"} <= {r.target for r in form.indicators}
 
 
