@@ -32,7 +32,7 @@ from .cells import cells_of
 from .fields import HeaderFields
 from .finish import FinishedForm
 from .fund_block import FundBlock
-from .items import item_header_at, read_items
+from .items import amount_head_rows, item_header_at, read_items
 from .labels import MAX_LABEL, field_for, is_label, is_project_name_label, title_type_of_key, unit_statement
 from .lines import csv_rows
 from .ocr_cells import ocr_rows
@@ -285,18 +285,18 @@ class FormReader(HeaderFields, FundBlock, FinishedForm):
                 shown = cell.text if len(cell.text) <= 30 else cell.text[:30] + "…"
                 message = f"{shown!r} was printed over two lines; read as one cell"
                 self.note(Severity.INFO, "cell_wrapped", message, cell.line_no)
+        amount_rows = amount_head_rows(cells)
         k = 0
         while k < len(cells):
             cell = cells[k]
-            if item_header_at(cells, k):  # 项目构成分解: budget lines, after the indicator table or before it
+            # 项目构成分解: budget lines, after the indicator table or before it
+            if cell.row in amount_rows and item_header_at(cells, k):
                 self.table_done = self.table is not None
                 k = read_items(cells, k, self.seq, self.issues, self.form.budget_items)
                 continue
             if self.table is not None and not self.table_done:
                 # its cells in one loop, to the end or budget lines (item_header_at: a row's first cell)
-                while k < len(cells) and not (
-                    (k == 0 or cells[k - 1].row != cells[k].row) and item_header_at(cells, k)
-                ):
+                while k < len(cells) and not (cells[k].row in amount_rows and item_header_at(cells, k)):
                     if self._ends_table(cells[k], k):
                         self.table_done = True
                         break

@@ -93,6 +93,12 @@ def positional(row: list[Cell]) -> list[str]:
 _AMOUNT_HEADERS = frozenset(word for word, role in lexicon.BUDGET_ITEM_HEADER.items() if role == "amount")
 
 
+def amount_head_rows(cells: list[Cell]) -> frozenset[int]:
+    """The rows holding an amount head (金额, 明细金额): a budget-line header can start only there,
+    so a reader asks ``item_header_at`` of their cells alone, not of every row's."""
+    return frozenset([cell.row for cell in cells if cell.key in _AMOUNT_HEADERS])
+
+
 def item_header_at(cells: list[Cell], k: int) -> bool:
     """Cell k starts a budget-line header row (its row holds 项目明细/子项目名称 and 明细金额)."""
     if cells[k].col < 0 or (k and cells[k - 1].row == cells[k].row) or not _has_amount_header(cells, k):
