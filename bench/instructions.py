@@ -1,20 +1,24 @@
 """Instructions the parser spends on a warm document, counted by callgrind (valgrind), which unlike
 wall or CPU time does not move with the load of a shared machine.
 
-    .venv/bin/python -m bench.instructions DIR [--first 100 --count 50 --warm 10] [--out FILE]
+    .venv/bin/python -m bench.instructions DIR [--first 100 --count 50 --warm 10] [--worker] [--out FILE]
 
 DIR is a ``bench.generate`` folder (document ``i`` is sample ``i mod 5``, so any run of 50
 consecutive documents is the same mix of the five shapes). The first ``--warm`` documents are
 parsed outside the count (imports, compiled regexes, per-cell memos filled); then documents
 ``first .. first+count-1`` are parsed inside ``sys.call_tracing``, the one C function callgrind is
 told to count inside (``--toggle-collect``), so the count is theirs alone, garbage collection
-included. Prints millions of instructions per document; ``--out`` keeps the callgrind file for
+included. ``--worker`` counts an ingest worker's whole work instead: its tasks of
+``pipeline.CHUNK`` files (``_read_and_parse_chunk`` after ``_init_worker``: read, hash, parse, the
+rows' Arrow tables, with the worker's collector threshold) and the pickling of each task's result.
+Prints millions of instructions per document; ``--out`` keeps the callgrind file for
 ``callgrind_annotate``.
 """
 
 from __future__ import annotations
 
 import argparse
+import pickle
 import re
 import subprocess
 import sys
@@ -26,15 +30,23 @@ def _documents(folder: str, first: int, count: int) -> list[Path]:
     return sorted(Path(folder).rglob("*.txt"))[first : first + count]
 
 
-def _parse_counted(folder: str, first: int, count: int, warm: int) -> None:
+def _parse_counted(folder: str, first: int, count: int, warm: int, worker: bool) -> None:
     """Run under callgrind: parse the warm-up documents, then the counted ones."""
+    from ingest import pipeline
     from ingest.parse import parse_bytes
 
+    if worker:
+        pipeline._init_worker(frozenset())
     for path in _documents(folder, 0, warm):
         parse_bytes(path.read_bytes(), str(path))
     counted = [(path.read_bytes(), str(path)) for path in _documents(folder, first, count)]
+    paths = _documents(folder, first, count)
 
     def parse_all() -> None:
+        if worker:  # a worker's task: a chunk of files read and parsed, rows built, sent back pickled
+            for start in range(0, len(paths), pipeline.CHUNK):
+                pickle.dumps(pipeline._read_and_parse_chunk(paths[start : start + pipeline.CHUNK]))
+            return
         for data, name in counted:
             parse_bytes(data, name)
 
@@ -47,11 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first", type=int, default=100)
     parser.add_argument("--count", type=int, default=50)
     parser.add_argument("--warm", type=int, default=10)
+    parser.add_argument("--worker", action="store_true", help="count a worker's tasks, not parse_bytes")
     parser.add_argument("--out", help="keep the callgrind output here")
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.inner:
-        _parse_counted(args.folder, args.first, args.count, args.warm)
+        _parse_counted(args.folder, args.first, args.count, args.warm, args.worker)
         return 0
     out = args.out or tempfile.mktemp(prefix="callgrind.", suffix=".out")
     subprocess.run(
@@ -69,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             f"--count={args.count}",
             f"--warm={args.warm}",
             "--inner",
+            *(["--worker"] if args.worker else []),
         ],
         check=True,
         stderr=subprocess.DEVNULL,

@@ -19,11 +19,13 @@ from .reader.form import read_forms
 from .reader.reorder import read_reordered
 
 
-def parse_bytes(data: bytes, source_path: str, ocr: bool = True) -> Document:
+def parse_bytes(data: bytes, source_path: str, ocr: bool = True, document_id: str | None = None) -> Document:
     """Read a file's bytes: text as it is, a binary format (ingest/formats) as its lines of cells;
-    either way the same readers read the lines. ``ocr=False`` leaves scans unread (--no-ocr)."""
+    either way the same readers read the lines. ``ocr=False`` leaves scans unread (--no-ocr).
+    ``document_id``: the bytes' sha256 where the caller has it already (the worker hashed them to
+    know an unchanged file), else computed here."""
     document = Document(
-        document_id=hashlib.sha256(data).hexdigest(),
+        document_id=document_id or hashlib.sha256(data).hexdigest(),
         source_path=source_path,
         byte_size=len(data),
         encoding=None,

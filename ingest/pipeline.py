@@ -252,13 +252,13 @@ def read_and_parse(path: Path) -> list[Read]:
         return [too_large_document(document_id, str(path), size_over_limit, _max_file_bytes)]
     if sniff(data, str(path)) == ZIP:
         return _unpack(data, str(path), document_id)
-    return [_parse(data, str(path))]
+    return [_parse(data, str(path), document_id)]
 
 
-def _parse(data: bytes, path: str) -> Document:
+def _parse(data: bytes, path: str, document_id: str) -> Document:
     from .parse import parse_bytes
 
-    return parse_bytes(data, path, ocr=_ocr)
+    return parse_bytes(data, path, ocr=_ocr, document_id=document_id)
 
 
 def _unpack(data: bytes, archive_path: str, archive_id: str) -> list[Read]:
@@ -282,7 +282,7 @@ def _unpack(data: bytes, archive_path: str, archive_id: str) -> list[Read]:
                 message = "a ZIP archive inside the archive: unpack it and ingest its files"
                 results.append(_failed(member_id, path, len(member.data), "nested_archive", message))
             else:
-                results.append(_parse(member.data, path))
+                results.append(_parse(member.data, path, member_id))
     except ArchiveRefused as exc:
         refused = _failed(archive_id, archive_path, len(data), exc.code, str(exc))
         # found out part-way (a size that lied): what was read is kept, the archive's row counted with it
