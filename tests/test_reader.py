@@ -1773,3 +1773,12 @@ def test_a_key_indicators_stars_keep_a_label_word_inside_its_name_one_cell_a_lin
     for shape in (lines, _rendered(cells_of(lines), "one cell per line")):
         (form,), _ = read_forms(shape)
         assert [(i.name, i.target) for i in form.indicators if "其中" in i.name] == [(name, ">=9431人")]
+
+
+def test_kinds_counted_in_zhong_are_a_unit_one_space_after_the_figure():
+    """种 counts kinds as 个 counts things ("发放健康教育资料 不少于12 种"): the unit of the target
+    the space parts from its figure, not an outcome of its own."""
+    lines = text_of(REAL / "fresh7" / "sx_jishan_2021_se_publichealth.txt").split("\n")
+    (form,), _ = read_forms(lines)
+    row = next(i for i in form.indicators if i.name == "发放健康教育资料")
+    assert (row.target, row.actual) == ("不少于12种", None)
