@@ -409,6 +409,11 @@ def score_gold_document(
         _score_gold_indicators(score, gold, indicators.get(form["project_key"], []))
     score.forms_parsed = len(forms)
     score.forms_spurious = len(forms) - score.forms_found
+    score.problems += [
+        f"spurious form {form.get('seq')}: {form.get('project_name')!r} matches no gold form"
+        for k, form in enumerate(forms)
+        if k not in used
+    ]
     return score
 
 
@@ -454,6 +459,12 @@ def _score_gold_indicators(score: DocumentScore, gold: dict, rows: list[dict]) -
                 f"got {row.get('level1')}/{row.get('level2')}"
             )
     score.indicators_parsed += len(rows)
+    score.problems += [
+        f"form {gold['seq']}: spurious row {row.get('name')!r} = {row.get('target')!r} "
+        f"({row.get('level1')}/{row.get('level2')}) matches no gold indicator"
+        for k, row in enumerate(rows)
+        if k not in used
+    ]
 
 
 def _warehouse_forms(

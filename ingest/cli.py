@@ -527,7 +527,12 @@ def parser() -> argparse.ArgumentParser:
         help="expectation or gold files, or folders of them (their *.json; default: tests/expected)",
     )
     check.add_argument("--db", default=default_db(), metavar="FILE", help=DB_HELP)
-    check.add_argument("-v", "--verbose", action="store_true", help="list every difference")
+    check.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="list every difference (gold files: also each form and indicator row that matches no gold one)",
+    )
     check.add_argument(
         "--strict-total",
         action="store_true",

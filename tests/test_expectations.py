@@ -32,7 +32,7 @@ import duckdb
 import pytest
 from expectations import FORM_LOCATION_FIELDS, compare_document, load_expectation
 
-from ingest.accuracy import DocumentScore, gold_report, score_real_lines
+from ingest.accuracy import DocumentScore, format_gold_report, gold_report, score_real_lines
 from ingest.load import ensure_raw_schema
 from ingest.pipeline import ingest_paths
 
@@ -347,7 +347,28 @@ def test_a_missed_form_counts_all_its_fields_and_indicators_as_wrong(tmp_path: P
     assert (total.forms_found, total.forms_expected, total.forms_spurious) == (1, 2, 1)
     assert total.fields_right == total.fields_checked == total.fields_total // 2
     assert total.indicators_found == 5 < total.indicators_expected == 10
-    assert score.problems == ["form 2 (援滇对口支援及结对帮扶经费) not found"]
+    assert score.problems == [
+        "form 2 (援滇对口支援及结对帮扶经费) not found",
+        "spurious form 2: '完全不同的名称' matches no gold form",
+    ]
+
+
+def test_verbose_lists_each_spurious_row_with_its_form(tmp_path: Path):
+    """`jixiao check -v` names every row the reader made that matches no gold indicator (a table's
+    foot, a note, half of a wrapped name): the precision the summary counts, row by row."""
+    db = tmp_path / "gold.duckdb"
+    gold_warehouse(db, [PUTUO])
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "insert into raw.indicators (project_key, seq, level1, level2, name, target) "
+            "values ('doc0:1', 99, '产出指标', '数量指标', '合计', '100')"
+        )
+    (score,), total = gold_report(db, PUTUO)
+    line = "form 1: spurious row '合计' = '100' (产出指标/数量指标) matches no gold indicator"
+    assert score.problems == [line]
+    assert total.indicators_parsed - total.indicators_found == 1
+    assert f"    {line}" in format_gold_report([score], total, verbose=True)
+    assert f"    {line}" not in format_gold_report([score], total)
 
 
 def test_scorer_agrees_with_score_real_on_every_kind_of_mistake(tmp_path: Path):

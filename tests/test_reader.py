@@ -1763,3 +1763,22 @@ def test_a_measured_names_value_whose_unit_goes_on_is_no_row_end():
     read = {(r.name, r.target) for f in parse_text(one_per_line).forms for r in f.indicators}
     assert ("物管服务面积", "建筑面积2.6万平方米,展示面积1万平方米") in read
     assert not any(name == "建筑面积" for name, _ in read)
+
+
+def test_a_key_indicators_stars_keep_a_label_word_inside_its_name_one_cell_a_line():
+    """Anhui's ★★★ mark core indicators; "★★★其中:…建档立卡贫困人口数量" is one name, not a 其中 sub-row
+    label cutting it: the page read one cell a line gives the row the bars gave it."""
+    lines = text_of(FRESH / "ah_suixi_2019_se_tempaid.txt").split("\n")
+    name = "★★★其中:农村低保对象中建档立卡贫困人口数量(按月平均)(≥**人)"
+    for shape in (lines, _rendered(cells_of(lines), "one cell per line")):
+        (form,), _ = read_forms(shape)
+        assert [(i.name, i.target) for i in form.indicators if "其中" in i.name] == [(name, ">=9431人")]
+
+
+def test_kinds_counted_in_zhong_are_a_unit_one_space_after_the_figure():
+    """种 counts kinds as 个 counts things ("发放健康教育资料 不少于12 种"): the unit of the target
+    the space parts from its figure, not an outcome of its own."""
+    lines = text_of(REAL / "fresh7" / "sx_jishan_2021_se_publichealth.txt").split("\n")
+    (form,), _ = read_forms(lines)
+    row = next(i for i in form.indicators if i.name == "发放健康教育资料")
+    assert (row.target, row.actual) == ("不少于12种", None)

@@ -176,6 +176,8 @@ def _split_on_labels(part: str, in_words: bool = False) -> list[str]:
             continue
         if before == "(" and after == ")":
             continue  # "申报表(绩效目标)": a sheet's name, part of the title before it
+        if match.start() and not text[: match.start()].strip(_KEY_INDICATOR_STARS):
+            continue  # "★★★其中:…建档立卡贫困人口数量": stars mark a key indicator, the label begins its name
         if match.group().endswith(("目标", "指标")) and _NUMBERING_ENDS.fullmatch(text, match.end()):
             continue  # "年度绩效目标1": the goal's number ends the run, no figure of the label's
         if any(text.count(a, 0, match.start()) > text.count(b, 0, match.start()) for a, b in ("《》", "“”")):
@@ -218,6 +220,7 @@ _FUND_TOTALS = tuple(vocab.FUND_TOTAL_ROWS)
 
 
 _SPACE = re.compile(r"\s")
+_KEY_INDICATOR_STARS = "★☆"  # printed before the names of a template's core indicators (Anhui's ★★★)
 _NUMBERING_ENDS = re.compile(r"\d{1,2}[:：]?")
 _PROSE_AFTER = frozenset("，,。；;、的")
 _PROSE_IN = vocab.PROSE_AFTER_LABEL
