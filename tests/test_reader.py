@@ -1763,3 +1763,18 @@ def test_a_measured_names_value_whose_unit_goes_on_is_no_row_end():
     read = {(r.name, r.target) for f in parse_text(one_per_line).forms for r in f.indicators}
     assert ("物管服务面积", "建筑面积2.6万平方米,展示面积1万平方米") in read
     assert not any(name == "建筑面积" for name, _ in read)
+
+
+def test_a_coded_unit_run_onto_the_last_target_opens_the_next_form():
+    """Two forms printed one after the other, a table's rows run together and flattened as an HTML
+    table's text is: the next form's unit, printed with its budget code and no label, ran onto the
+    last row's target ("干警满意度干警满意度≥95百分比207101天津市河北区人民法院单位:万元项目名称…").
+    "207101天" read as a figure and its unit, the row and the next form were lost; the coded name
+    opens the next form's unit row, and the next form's 项目名称 is no header column for the 一级指标 |
+    二级指标 further on its row, behind its values."""
+    flat = re.sub(r"(?<=\S)\n(?=\S)", "", run_together(text_of(FRESH / "tj_hebei_court_2023_tgt_x2.txt")))
+    assert "≥95百分比207101天津市河北区人民法院单位:万元项目名称" in flat
+    first, second = parse_text(flat).forms
+    assert (first.indicators[-1].name, first.indicators[-1].target) == ("干警满意度", "≥95百分比")
+    assert (first.project_name, second.project_name) == ("安全隐患维修", "办案业务费(陪审员及互联网专线)")
+

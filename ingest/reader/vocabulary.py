@@ -446,6 +446,8 @@ STOP_LABELS: frozenset[str] = frozenset(
         "保障项目实施的制度措施", "项目实施计划", "组织实施单位", "监督管理单位", "政策依据", "其他依据", "需要说明的其他情况",
         # Guangdong's 专项债券 self-evaluation: 项目名称 | … | 投向领域 | …, then 项目实施内容
         "投向领域", "项目实施内容",
+        # Tianjin's 项目支出绩效目标表: 预算规模及资金用途 | 预算数 | … then the use on a row of its own
+        "预算规模及资金用途",
     }
 )  # fmt: skip
 
