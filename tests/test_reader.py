@@ -1778,3 +1778,17 @@ def test_a_coded_unit_run_onto_the_last_target_opens_the_next_form():
     assert (first.indicators[-1].name, first.indicators[-1].target) == ("干警满意度", "≥95百分比")
     assert (first.project_name, second.project_name) == ("安全隐患维修", "办案业务费(陪审员及互联网专线)")
 
+
+def test_a_coded_unit_opens_a_project_in_a_project_list_on_one_line():
+    """A department's project list (项目名称 | 项目单位 | … | 一级指标 …) printed on one line: the
+    next project's own cells followed the last row's ("…办公设备采购数量 正向 大于等于 10 7.5 办案(业务)经费
+    776001-扎赉特旗人民检察院 32-专项资金项目 3,239,300.00 …") and were read as an indicator. Its unit's
+    coded name, its budget where the list puts it, opens the project."""
+    from tests.real.reshape import PAGE_SHAPES
+
+    page = text_of(FRESH / "nm_zhalaite_procuratorate_nd_tgt_x2.txt")
+    (one_line,) = PAGE_SHAPES["one_line"](page.split("\n"))
+    forms = parse_text(one_line).forms
+    assert [f.project_name for f in forms] == ["业务装备经费", "办案(业务)经费"]
+    assert forms[1].budget_current == Decimal("3239300.00")
+    assert not any(r.name == "办案(业务)经费" for f in forms for r in f.indicators)
