@@ -1792,3 +1792,13 @@ def test_a_coded_unit_opens_a_project_in_a_project_list_on_one_line():
     assert [f.project_name for f in forms] == ["业务装备经费", "办案(业务)经费"]
     assert forms[1].budget_current == Decimal("3239300.00")
     assert not any(r.name == "办案(业务)经费" for f in forms for r in f.indicators)
+
+
+def test_a_figure_in_ten_thousands_of_a_unit_is_one_target_where_the_cells_run_together():
+    """ "清扫保洁道路面积1346.0088万平方米": a unit counted in ten thousands (万平方米, 万亩) was cut after its
+    万, the rest ("平方米") left to the next row's name; and "1346.00" was read as a year and a month
+    (yyyy.mm), the figure cut in two. The whole measure is the target."""
+    glued = run_together(text_of(COLLECTED / "tj_xqmirror_2020_tgt_sanitation.txt"))
+    assert "清扫保洁道路面积1346.0088万平方米\n" in glued
+    rows = {(r.name, r.target) for f in parse_text(glued).forms for r in f.indicators}
+    assert ("清扫保洁道路面积", "1346.0088万平方米") in rows
