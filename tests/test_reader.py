@@ -1802,3 +1802,22 @@ def test_a_figure_in_ten_thousands_of_a_unit_is_one_target_where_the_cells_run_t
     assert "清扫保洁道路面积1346.0088万平方米\n" in glued
     rows = {(r.name, r.target) for f in parse_text(glued).forms for r in f.indicators}
     assert ("清扫保洁道路面积", "1346.0088万平方米") in rows
+
+
+@pytest.mark.parametrize("indent", ["  ", "\t"], ids=["two_spaces", "tab"])
+def test_an_outline_indented_by_wider_steps_or_tabs_reads_the_same(indent: str):
+    """A budget system's tree shows its levels only by indentation (unit, project, 一级, 二级, 三级
+    one space deeper each). A copy that widens every step alike (two spaces, a tab for each) keeps
+    the tree: the levels are the distinct steps, not one space each. Two spaces read no tree and
+    a tab was no indentation at all: the page gave a form of 5 rows named after its heading."""
+    page = text_of(FRESH / "nx_shizuishan_2020_tgt_vaccines.txt")
+    widened = re.sub(r"(?m)^ +", lambda m: indent * len(m.group()), page)
+    (stored,) = parse_text(page).forms
+    (form,) = parse_text(widened).forms
+    assert (form.project_name, form.unit_name, form.budget_current) == (
+        stored.project_name, stored.unit_name, stored.budget_current
+    )  # fmt: skip
+    assert [(r.level1, r.level2, r.name, r.target) for r in form.indicators] == [
+        (r.level1, r.level2, r.name, r.target) for r in stored.indicators
+    ]
+    assert len(form.indicators) == 13
