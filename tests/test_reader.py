@@ -1837,3 +1837,30 @@ def test_a_templates_own_labels_cut_a_flattened_page(path: Path, project: str):
     Sichuan's 政策(项目)名称 were no labels, so the form had no name, or the dates in it."""
     flat = re.sub(r"(?<=\S)\n(?=\S)", "", run_together(text_of(path)))
     assert [f.project_name for f in parse_text(flat).forms] == [project]
+
+
+@pytest.mark.parametrize("shape", ["bars", "tabs", "space_aligned"])
+def test_a_category_column_left_empty_keeps_the_next_columns_in_place(shape: str):
+    """Anhui's project list prints its 一级 categories as columns (产出指标 | 效益指标 | 满意度指标).
+    With a project's 产出 cell empty, its 效益 cell was read under 产出 and its 满意度 under 效益: the
+    empty cells were dropped before the columns were counted. A bar or tab row keeps an empty
+    cell's place by its separators; a row spaced into columns (pdftotext's layout) by where each
+    cell starts, under its column."""
+    from tests.real.reshape import PAGE_SHAPES
+
+    page = text_of(FRESH5 / "ah_huoshan_2023_tgt_farmmachinery_x3.txt")
+    row = next(line for line in page.split("\n") if line.startswith("2 | "))
+    cells = row.split(" | ")
+    assert cells[6].startswith("庙岗集村农业机械化服务设备")  # the 产出指标 column
+    page = page.replace(row, " | ".join([*cells[:6], "", *cells[7:]]))
+    if shape == "tabs":
+        page = "\n".join(line.replace(" | ", "\t").replace("|", "\t") for line in page.split("\n"))
+    elif shape == "space_aligned":
+        page = "\n".join(PAGE_SHAPES["space_aligned"](page.split("\n")))
+    second = parse_text(page).forms[1]
+    assert second.project_name == "庙岗集村农业机械化服务项目"
+    assert [(r.level1, r.name, r.target) for r in second.indicators] == [
+        ("效益指标", "受益户数", "≥300户"),
+        ("效益指标", "受益脱贫户数", "≥20户"),
+        ("满意度指标", "脱贫人口满意度", "≥90%"),
+    ]
