@@ -20,6 +20,7 @@ from ingest.parse import parse_bytes
 from ingest.reader import values as v
 from ingest.reader.cells import cells_of
 from ingest.reader.form import read_forms
+from ingest.reader.glued import cut_glued
 
 REAL = Path(__file__).resolve().parent / "real"
 SHARED = REAL / "shared"
@@ -1777,6 +1778,9 @@ def test_a_coded_unit_run_onto_the_last_target_opens_the_next_form():
     first, second = parse_text(flat).forms
     assert (first.indicators[-1].name, first.indicators[-1].target) == ("干警满意度", "≥95百分比")
     assert (first.project_name, second.project_name) == ("安全隐患维修", "办案业务费(陪审员及互联网专线)")
+    # a figure and its count's unit in prose is no coded unit, whatever the words end in
+    prose = "用于维修审判楼玻璃幕墙等共计200000元用于审判大楼管理中心"
+    assert [c.text for c in cut_glued(prose, 1, 1, True)] == [prose]
 
 
 def test_a_coded_unit_opens_a_project_in_a_project_list_on_one_line():
