@@ -1833,12 +1833,15 @@ def test_an_outline_indented_by_wider_steps_or_tabs_reads_the_same(indent: str):
         (FRESH5 / "cq_jiangjin_2021_tgt_municipalmaint.txt", "市政日常维护经费"),
         (COLLECTED / "cq_rongchang_2022_tgt_greening.txt", "古昌镇大青冈村乡村振兴绿化美化项目"),
         (FRESH5 / "sc_zitong_2023_se_deputyhome.txt", "人大代表之家建设"),
+        # the page prints "专项名称金 |": the stray 金 stays the name's
+        (REAL / "fresh9" / "sn_chencang_2021_tgt_forestrestore.txt", "金林业草原生态保护恢复资金"),
     ],
 )
 def test_a_templates_own_labels_cut_a_flattened_page(path: Path, project: str):
     """With a page's lines run together, as an HTML table flattened to its text, only the labels
     part a field's value from the next: Chongqing's 项目(专项)名称 and 项目预计开始时间 | 预计完成时间,
-    Sichuan's 政策(项目)名称 were no labels, so the form had no name, or the dates in it."""
+    Sichuan's 政策(项目)名称, a transfer payment's 区级财政部门 were no labels, so the form had no
+    name, or the dates or the next field in it."""
     flat = re.sub(r"(?<=\S)\n(?=\S)", "", run_together(text_of(path)))
     assert [f.project_name for f in parse_text(flat).forms] == [project]
 

@@ -452,6 +452,8 @@ STOP_LABELS: frozenset[str] = frozenset(
         "预算规模及资金用途",
         # Chongqing's 重点项目绩效目标表: the project's planned dates after its name
         "项目预计开始时间", "预计开始时间", "预计完成时间",
+        # a transfer payment's 区域绩效目标表: the finance department of each level, beside its 主管部门
+        "省级财政部门", "市级财政部门", "县级财政部门", "区级财政部门", "市县财政部门", "区县财政部门",
     }
 )  # fmt: skip
 
