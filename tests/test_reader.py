@@ -20,6 +20,7 @@ from ingest.parse import parse_bytes
 from ingest.reader import values as v
 from ingest.reader.cells import cells_of
 from ingest.reader.form import read_forms
+from ingest.reader.glued import cut_glued
 
 REAL = Path(__file__).resolve().parent / "real"
 SHARED = REAL / "shared"
@@ -1782,3 +1783,110 @@ def test_kinds_counted_in_zhong_are_a_unit_one_space_after_the_figure():
     (form,), _ = read_forms(lines)
     row = next(i for i in form.indicators if i.name == "发放健康教育资料")
     assert (row.target, row.actual) == ("不少于12种", None)
+
+
+def test_a_coded_unit_run_onto_the_last_target_opens_the_next_form():
+    """Two forms printed one after the other, a table's rows run together and flattened as an HTML
+    table's text is: the next form's unit, printed with its budget code and no label, ran onto the
+    last row's target ("干警满意度干警满意度≥95百分比207101天津市河北区人民法院单位:万元项目名称…").
+    "207101天" read as a figure and its unit, the row and the next form were lost; the coded name
+    opens the next form's unit row, and the next form's 项目名称 is no header column for the 一级指标 |
+    二级指标 further on its row, behind its values."""
+    flat = re.sub(r"(?<=\S)\n(?=\S)", "", run_together(text_of(FRESH / "tj_hebei_court_2023_tgt_x2.txt")))
+    assert "≥95百分比207101天津市河北区人民法院单位:万元项目名称" in flat
+    first, second = parse_text(flat).forms
+    assert (first.indicators[-1].name, first.indicators[-1].target) == ("干警满意度", "≥95百分比")
+    assert (first.project_name, second.project_name) == ("安全隐患维修", "办案业务费(陪审员及互联网专线)")
+    # a figure and its count's unit in prose is no coded unit, whatever the words end in
+    prose = "用于维修审判楼玻璃幕墙等共计200000元用于审判大楼管理中心"
+    assert [c.text for c in cut_glued(prose, 1, 1, True)] == [prose]
+
+
+def test_a_coded_unit_opens_a_project_in_a_project_list_on_one_line():
+    """A department's project list (项目名称 | 项目单位 | … | 一级指标 …) printed on one line: the
+    next project's own cells followed the last row's ("…办公设备采购数量 正向 大于等于 10 7.5 办案(业务)经费
+    776001-扎赉特旗人民检察院 32-专项资金项目 3,239,300.00 …") and were read as an indicator. Its unit's
+    coded name, its budget where the list puts it, opens the project."""
+    from tests.real.reshape import PAGE_SHAPES
+
+    page = text_of(FRESH / "nm_zhalaite_procuratorate_nd_tgt_x2.txt")
+    (one_line,) = PAGE_SHAPES["one_line"](page.split("\n"))
+    forms = parse_text(one_line).forms
+    assert [f.project_name for f in forms] == ["业务装备经费", "办案(业务)经费"]
+    assert forms[1].budget_current == Decimal("3239300.00")
+    assert not any(r.name == "办案(业务)经费" for f in forms for r in f.indicators)
+
+
+def test_a_figure_in_ten_thousands_of_a_unit_is_one_target_where_the_cells_run_together():
+    """ "清扫保洁道路面积1346.0088万平方米": a unit counted in ten thousands (万平方米, 万亩) was cut after its
+    万, the rest ("平方米") left to the next row's name; and "1346.00" was read as a year and a month
+    (yyyy.mm), the figure cut in two. The whole measure is the target."""
+    glued = run_together(text_of(COLLECTED / "tj_xqmirror_2020_tgt_sanitation.txt"))
+    assert "清扫保洁道路面积1346.0088万平方米\n" in glued
+    rows = {(r.name, r.target) for f in parse_text(glued).forms for r in f.indicators}
+    assert ("清扫保洁道路面积", "1346.0088万平方米") in rows
+
+
+@pytest.mark.parametrize("indent", ["  ", "\t"], ids=["two_spaces", "tab"])
+def test_an_outline_indented_by_wider_steps_or_tabs_reads_the_same(indent: str):
+    """A budget system's tree shows its levels only by indentation (unit, project, 一级, 二级, 三级
+    one space deeper each). A copy that widens every step alike (two spaces, a tab for each) keeps
+    the tree: the levels are the distinct steps, not one space each. Two spaces read no tree and
+    a tab was no indentation at all: the page gave a form of 5 rows named after its heading."""
+    page = text_of(FRESH / "nx_shizuishan_2020_tgt_vaccines.txt")
+    widened = re.sub(r"(?m)^ +", lambda m: indent * len(m.group()), page)
+    (stored,) = parse_text(page).forms
+    (form,) = parse_text(widened).forms
+    assert (form.project_name, form.unit_name, form.budget_current) == (
+        stored.project_name, stored.unit_name, stored.budget_current
+    )  # fmt: skip
+    assert [(r.level1, r.level2, r.name, r.target) for r in form.indicators] == [
+        (r.level1, r.level2, r.name, r.target) for r in stored.indicators
+    ]
+    assert len(form.indicators) == 13
+
+
+@pytest.mark.parametrize(
+    ("path", "project"),
+    [
+        (FRESH5 / "cq_jiangjin_2021_tgt_municipalmaint.txt", "市政日常维护经费"),
+        (COLLECTED / "cq_rongchang_2022_tgt_greening.txt", "古昌镇大青冈村乡村振兴绿化美化项目"),
+        (FRESH5 / "sc_zitong_2023_se_deputyhome.txt", "人大代表之家建设"),
+        # the page prints "专项名称金 |": the stray 金 stays the name's
+        (REAL / "fresh9" / "sn_chencang_2021_tgt_forestrestore.txt", "金林业草原生态保护恢复资金"),
+    ],
+)
+def test_a_templates_own_labels_cut_a_flattened_page(path: Path, project: str):
+    """With a page's lines run together, as an HTML table flattened to its text, only the labels
+    part a field's value from the next: Chongqing's 项目(专项)名称 and 项目预计开始时间 | 预计完成时间,
+    Sichuan's 政策(项目)名称, a transfer payment's 区级财政部门 were no labels, so the form had no
+    name, or the dates or the next field in it."""
+    flat = re.sub(r"(?<=\S)\n(?=\S)", "", run_together(text_of(path)))
+    assert [f.project_name for f in parse_text(flat).forms] == [project]
+
+
+@pytest.mark.parametrize("shape", ["bars", "tabs", "space_aligned"])
+def test_a_category_column_left_empty_keeps_the_next_columns_in_place(shape: str):
+    """Anhui's project list prints its 一级 categories as columns (产出指标 | 效益指标 | 满意度指标).
+    With a project's 产出 cell empty, its 效益 cell was read under 产出 and its 满意度 under 效益: the
+    empty cells were dropped before the columns were counted. A bar or tab row keeps an empty
+    cell's place by its separators; a row spaced into columns (pdftotext's layout) by where each
+    cell starts, under its column."""
+    from tests.real.reshape import PAGE_SHAPES
+
+    page = text_of(FRESH5 / "ah_huoshan_2023_tgt_farmmachinery_x3.txt")
+    row = next(line for line in page.split("\n") if line.startswith("2 | "))
+    cells = row.split(" | ")
+    assert cells[6].startswith("庙岗集村农业机械化服务设备")  # the 产出指标 column
+    page = page.replace(row, " | ".join([*cells[:6], "", *cells[7:]]))
+    if shape == "tabs":
+        page = "\n".join(line.replace(" | ", "\t").replace("|", "\t") for line in page.split("\n"))
+    elif shape == "space_aligned":
+        page = "\n".join(PAGE_SHAPES["space_aligned"](page.split("\n")))
+    second = parse_text(page).forms[1]
+    assert second.project_name == "庙岗集村农业机械化服务项目"
+    assert [(r.level1, r.name, r.target) for r in second.indicators] == [
+        ("效益指标", "受益户数", "≥300户"),
+        ("效益指标", "受益脱贫户数", "≥20户"),
+        ("满意度指标", "脱贫人口满意度", "≥90%"),
+    ]

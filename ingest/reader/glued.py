@@ -303,6 +303,23 @@ def _cut_row_numbers(piece: str) -> list[str]:
     return [piece[a:b] for a, b in itertools.pairwise([0, *starts, len(piece)]) if a < b]
 
 
+# A unit printed with its budget code and no label, run onto the cell before it where two forms run
+# together ("…满意度≥95百分比207101天津市河北区人民法院"): the code starts the unit's cell, else "207101天"
+# is read as the last row's figure and its unit. The name ends as an organisation's does, and does not
+# start with a count's unit ("共计123456元用于…中心" is prose).
+_CODED_UNIT_AT_END = re.compile(
+    r"(?<=[^\d.,，\s-])\d{6}[-_—]?(?![元亿个次台套辆份件批])[\u4e00-\u9fff]{4,40}?"
+    r"(?:局|院|委员会|中心|政府|办公室|办事处|所|站|馆|队|厅|部|处|校|园|社|室|场|团|会|委|办)$"
+)
+_ORGANISATION_ENDS = frozenset("局院会心府室处所站馆队厅部校园社场团委办")
+
+
+def _cut_coded_unit(piece: str) -> list[str]:
+    if piece[-1:] not in _ORGANISATION_ENDS or not (unit := _CODED_UNIT_AT_END.search(piece)):
+        return [piece]
+    return [piece[: unit.start()], unit.group()]
+
+
 def cut_glued(part: str, line_no: int, row: int, alone: bool) -> list[Cell]:
     """Cut a space-free run of text before and after each label it holds. A run alone on its line
     may hold a row's values after its words ("学校满意度≥90%"): it is marked glued."""
@@ -326,6 +343,8 @@ def _glued_pieces(part: str, not_first_row: bool, alone: bool) -> _Pieces:
     pieces = _split_on_labels(part, in_words=not alone)
     if "指标" in part and _ROW_NUMBER.search(part, 1):
         pieces = [cut for piece in pieces for cut in _cut_row_numbers(piece)]
+    if any(piece[-1:] in _ORGANISATION_ENDS for piece in pieces):
+        pieces = [cut for piece in pieces for cut in _cut_coded_unit(piece)]
     if len(pieces) == 1 and (total := _TOTAL_ROW.match(part)):
         pieces = [total.group(), part[total.end() :]]  # "总额5.005.00100.00%10": the fund block's total row
     if len(pieces) == 1:

@@ -23,32 +23,37 @@ from .categories import is_level2_text, level1_of_text
 from .lines import PAGE_MARKER
 
 HEADER = "单位名称\t项目名称\t预算数\t一级指标\t二级指标\t三级指标\t指标值"
-_SPACES = " \u3000\u00a0"
+_SPACES = " \u3000\u00a0\t"
 
 
 def _depth(line: str) -> int:
     return len(line) - len(line.lstrip(_SPACES))
 
 
-def _category_depth(lines: list[str]) -> int | None:
-    """The indentation of the outline's 一级 lines, when the 二级 sit one deeper: None if no outline."""
-    level1 = Counter(_depth(line) for line in lines if _depth(line) >= 2 and level1_of_text(line.strip()))
-    for depth, count in level1.most_common():
-        if any(_depth(line) == depth + 1 and is_level2_text(line.strip()) for line in lines):
-            return depth if count >= 1 else None
+def _category_depth(lines: list[str]) -> tuple[int, int] | None:
+    """The indentation of the outline's 一级 lines and the step of one level, when the 二级 sit one
+    step deeper (a space, two, a tab: a copy may widen every step alike): None if no outline."""
+    level1 = Counter(
+        _depth(line) for line in lines if _depth(line) >= 2 and level1_of_text(line.strip(_SPACES))
+    )
+    level2 = {_depth(line) for line in lines if _depth(line) >= 3 and is_level2_text(line.strip(_SPACES))}
+    for depth, _ in level1.most_common():
+        step = next((s for s in range(1, 9) if depth + s in level2), None)
+        if step is not None and depth >= 2 * step:
+            return depth, step
     return None
 
 
-def _start(lines: list[str], top: int) -> int:
+def _start(lines: list[str], top: int, step: int) -> int:
     """The outline's first line: the unit and project lines just above its first 一级."""
     first_level1 = next(
-        k for k, line in enumerate(lines) if _depth(line) == top and level1_of_text(line.strip())
+        k for k, line in enumerate(lines) if _depth(line) == top and level1_of_text(line.strip(_SPACES))
     )
     start = first_level1
-    for depth in (top - 1, top - 2):
+    for depth in (top - step, top - 2 * step):
         above = [k for k in range(start - 1, -1, -1) if lines[k].strip() and _depth(lines[k]) == depth]
         if above and all(
-            _depth(lines[k]) in (0, depth + 1) for k in range(above[0] + 1, start) if lines[k].strip()
+            _depth(lines[k]) in (0, depth + step) for k in range(above[0] + 1, start) if lines[k].strip()
         ):
             start = above[0]
     return start
@@ -56,10 +61,11 @@ def _start(lines: list[str], top: int) -> int:
 
 def outline_rows(lines: list[str]) -> list[str]:
     """The lines with an outline, if they hold one, rewritten as project-list rows; else as given."""
-    top = _category_depth(lines)
-    if top is None:
+    found = _category_depth(lines)
+    if found is None:
         return lines
-    start = _start(lines, top)
+    top, step = found
+    start = _start(lines, top, step)
     out = list(lines)
     path: dict[int, str] = {}  # depth → text: unit top-2, project top-1, 一级 top, 二级 top+1
     amount = ""
@@ -71,6 +77,10 @@ def outline_rows(lines: list[str]) -> list[str]:
         if not text or PAGE_MARKER.match(text):
             continue  # a page's number where the page broke does not end the outline
         depth = _depth(line)
+        if depth and (depth - top) % step:
+            continue  # between the outline's levels: no line of it
+        if depth:
+            depth = top + (depth - top) // step  # in levels from here on: 一级 top, 二级 top + 1 …
         if depth == 0:
             if pending_name is not None and v.looks_like_target(text):
                 out[pending_name] += "\t" + text

@@ -17,6 +17,7 @@ import re
 
 from .categories import header_role, level1_of_text
 from .cell import label_key
+from .cells import display_width
 from .lines import PAGE_MARKER, block_rows
 
 HEADER = "单位名称\t项目名称\t{amount}\t一级指标\t三级指标\t指标值"
@@ -33,6 +34,51 @@ def _cells(line: str) -> list[str]:
     if "|" in line or "\t" in line:
         return [part.strip() for part in line.split("|" if "|" in line else "\t")]
     return [part.strip() for part in re.split(r"\s{2,}", line.strip())]
+
+
+# a cell of a row spaced into columns: words a single space may part, up to a run of spaces
+_SPACED_CELL = re.compile(r"\S+(?: \S+)*")
+
+
+def _spaced_starts(line: str) -> list[tuple[int, str]]:
+    """A spaced row's cells with the display column each starts at (a CJK character takes two)."""
+    return [(display_width(line[: m.start()]), m.group()) for m in _SPACED_CELL.finditer(line)]
+
+
+def _column_starts(lines: list[str], rows: list[int], width: int) -> list[int] | None:
+    """Where each column of a spaced list starts: the leftmost start of its cell over the rows that
+    fill every column. None for rows separated by bars or tabs, or no row filling them all."""
+    full = [
+        [at for at, _ in _spaced_starts(lines[k])]
+        for k in rows
+        if "|" not in lines[k] and "\t" not in lines[k] and len(_SPACED_CELL.findall(lines[k])) == width
+    ]
+    return [min(starts) for starts in zip(*full, strict=True)] if full else None
+
+
+def _row_cells(line: str, width: int, starts: list[int] | None) -> list[str]:
+    """A project's row as its columns, a column left empty kept in its place: by its separators in
+    a bar or tab row, by where each cell starts in a row spaced into columns (as pdftotext's layout
+    prints it). Filled cells in order where neither says (a row of merged or extra cells)."""
+    filled = [c for c in _cells(line) if c]
+    if len(filled) >= width:
+        return filled
+    if "|" in line or "\t" in line:
+        parts = _cells(line.strip().removeprefix("|") if "|" in line else line)
+        while parts and not parts[-1]:
+            parts.pop()
+        return parts if len(parts) == width else filled
+    if starts is None:
+        return filled
+    out = [""] * width
+    column = -1
+    for at, text in _spaced_starts(line):
+        later = [k for k in range(column + 1, width) if starts[k] <= at + 1]
+        if not later:
+            return filled  # starts left of the next column: no place in the grid
+        column = later[-1]
+        out[column] = text
+    return out
 
 
 def _is_row(line: str) -> bool:
@@ -136,8 +182,9 @@ def _pivoted_rows(lines: list[str]) -> list[str]:
     amount_label = f"预算数({stated[1]})" if stated else "预算数"
     category_at = {keys.index(label_key(c)): c for c in categories if label_key(c) in keys}
     out = [*lines[:header_at], HEADER.format(amount=amount_label), *([""] * (len(lines) - header_at - 1))]
+    starts = _column_starts(lines, rows, width)
     for k in rows:
-        cells = [c for c in _cells(lines[k]) if c]
+        cells = _row_cells(lines[k], width, starts)
         if len(cells) <= name_at:
             continue
         unit = cells[unit_at] if unit_at is not None and unit_at < len(cells) else ""

@@ -139,8 +139,20 @@ def in_table_header(cells: list[Cell], k: int) -> bool:
     row = cells[k].row
     if k > 0 and cells[k - 1].key == "序号" and cells[k - 1].row == row:
         return True  # 序号 | 项目名称: a list's columns (a summary of projects), no form's label
-    near = cells[max(0, k - 6) : k + 12]
-    return sum(1 for c in near if c.row == row and header_role(c.key) in ("level1", "level2", "name")) >= 2
+    # the header's labels next to it: a value between ends the header (a page run together on one
+    # line holds the next form's 项目名称 | 某项目 … 一级指标 | 二级指标 on the same row)
+    near = [c for c in _labels_on_row(reversed(cells[max(0, k - 6) : k]), row)]
+    near += _labels_on_row(cells[k + 1 : k + 12], row)
+    return sum(1 for c in near if header_role(c.key) in ("level1", "level2", "name")) >= 2
+
+
+def _labels_on_row(run, row: int) -> list[Cell]:
+    out = []
+    for cell in run:
+        if cell.row != row or not (is_label(cell) or header_role(cell.key)):
+            break
+        out.append(cell)
+    return out
 
 
 def _with_unit_row(cells: list[Cell], start: int, cut: int) -> int:
@@ -149,6 +161,8 @@ def _with_unit_row(cells: list[Cell], start: int, cut: int) -> int:
     first = cut
     while first > max(start, cut - 3) and cells[first - 1].row == row and not _a_value(cells[first - 1].text):
         first -= 1  # a few cells at most: in text run together on one line the row is the whole form
+        if CODED_UNIT.match(cells[first].key):
+            break  # the unit's coded name opens its row: what is before it ends the form before
     if not any(unit_statement(c) for c in cells[first:cut]):
         return cut
     before = cells[first - 1] if first - 1 > start else None

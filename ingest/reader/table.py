@@ -138,7 +138,7 @@ class IndicatorTable:
         if not self.project_columns:
             return [({}, self._indicators(cells))]
         groups: list[tuple[dict[str, str], list[Cell]]] = []
-        for row in _physical_rows(cells):
+        for row in self._rows_parted_at_units(_physical_rows(cells)):
             if sum(1 for c in row if header_role(c.key) or is_label(c)) >= max(3, 0.6 * len(row)):
                 continue  # the header printed again at the top of the next page
             first = next((k for k, c in enumerate(row) if level1_of(c) or is_level2(c)), None)
@@ -158,6 +158,40 @@ class IndicatorTable:
             if groups:
                 groups[-1][1].extend(row[first:])
         return [(values, self._indicators(rows)) for values, rows in groups]
+
+    def _rows_parted_at_units(self, rows: list[list[Cell]]) -> list[list[Cell]]:
+        """A project's row starting inside the row before (a page run together on one line): its unit's
+        coded name ("776001-某检察院") after a category label, its budget where the list puts it, opens
+        the project's own columns."""
+        if "unit_name" not in self.project_columns:
+            return rows
+        unit_at = self.project_columns.index("unit_name")
+        budget_at = (
+            self.project_columns.index("budget_current") - unit_at
+            if "budget_current" in self.project_columns
+            else None
+        )
+        out = []
+        for row in rows:
+            start = 0
+            seen_category = False
+            for k, cell in enumerate(row):
+                seen_category = seen_category or bool(level1_of(cell) or is_level2(cell))
+                opens = (
+                    seen_category
+                    and k - unit_at > start
+                    and v.CODED_UNIT.match(cell.key) is not None
+                    and (
+                        budget_at is None
+                        or k + budget_at < len(row)
+                        and v.number(row[k + budget_at].text) is not None
+                    )
+                )
+                if opens:
+                    out.append(row[start : k - unit_at])
+                    start, seen_category = k - unit_at, False
+            out.append(row[start:])
+        return out
 
     def _project_alone(self, row: list[Cell]) -> bool:
         """A row of exactly the project's own columns, its budget a figure where the list has one."""

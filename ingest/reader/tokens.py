@@ -133,8 +133,12 @@ def _ends_a_row(text: str, group: list[re.Match]) -> bool:
     """Values inside run-together text end a row when they end the text, when they are a row's
     several values ("10≥266米≥266米10"), or when one plain target follows a name ("…满意度≥90%…");
     a figure inside words ("清算8个安置小区…", "12月底到位") is part of them."""
-    if group[-1].end() == len(text) or len(group) >= 2:
+    if len(group) >= 2:
         return True
+    if group[-1].end() == len(text):
+        # but the last of a list of measures is the list's ("…2.6万平方米,展示面积1万平方米": one target)
+        before = text[: group[0].start()]
+        return not (before.endswith(MEASURED_NAME_ENDS) and _AFTER_A_LISTED_VALUE.search(before))
     if text[group[-1].end() :].startswith(vocab.STANDARD_WORDS):
         return True  # "补助人数250人计划标准": the target, then its 绩效标准
     value, before = group[0].group(), text[: group[0].start()]
@@ -144,11 +148,14 @@ def _ends_a_row(text: str, group: list[re.Match]) -> bool:
         return True  # "…总面积(亩)30000实施…": a name closed by its unit in brackets, then its figure
     plain_target = value[:1] in v.OPERATORS or value.endswith("%") or not value[-1:].isdigit()  # "2280次"
     if plain_target and before.endswith(MEASURED_NAME_ENDS):
-        # not where a unit goes on after the value: "建筑面积2.6万平方米,展示面积…" is one target's words
-        return not text.startswith(vocab.VALUE_UNITS, group[-1].end())
+        # not where a unit or a list goes on after the value: "建筑面积2.6万平方米,展示面积…" is one
+        # target's words
+        return not text.startswith((*vocab.VALUE_UNITS, *_LIST_MARKS), group[-1].end())
     return plain_target and ends_like_a_name(before)
 
 
+_LIST_MARKS = (",", "，", "、", ";", "；")
+_AFTER_A_LISTED_VALUE = re.compile(r"\d[^\d,，、;；]{0,6}[,，、;；][^\d,，、;；]{1,12}$")
 # The words after a run-together text's last figure: the name a figure after it may follow.
 _NAME_AFTER_FIGURE = re.compile(r"[^\d]*$")
 # Names of a measured quantity whose target states its unit: "补贴标准71.86元/平方米", "租用面积26970.7平方米"

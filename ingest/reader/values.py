@@ -22,7 +22,8 @@ from .vocabulary import OPERATOR_WORDS, TARGET_PHRASES, VALUE_UNITS
 OPERATORS = "".join(sorted(lexicon.TARGET_OPERATORS))
 _OP = f"[{re.escape(OPERATORS)}]"
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"  # "6,345,750": thousands stay one number
-_UNITS = "|".join(re.escape(unit) for unit in VALUE_UNITS)
+# a unit may be counted in ten thousands: "2.6万平方米", "3万亩" (万 alone is a unit too: "20万")
+_UNITS = "(?:万(?!万))?(?:" + "|".join(re.escape(unit) for unit in VALUE_UNITS) + ")"
 # A unit printed with its budget code and no label ("207101天津市河北区人民法院")
 CODED_UNIT = re.compile(r"^\d{6,}[-_—]?[\u4e00-\u9fff]{4,40}$")
 _PER = rf"(?:/(?:{_UNITS}|[\u4e00-\u9fff])){{0,3}}"  # a rate's per-units: "1130元/月/人", "71.86元/平方米"
@@ -30,7 +31,8 @@ _PER = rf"(?:/(?:{_UNITS}|[\u4e00-\u9fff])){{0,3}}"  # a rate's per-units: "1130
 VALUE_ATOM = re.compile(rf"{_OP}*(?:{_NUMBER})(?:(?:{_UNITS}){_PER})?")
 _PHRASES = "|".join(re.escape(p) for p in TARGET_PHRASES)
 # A value or a qualitative target ("显著提升") at a position of a run-together row.
-_DAY = r"\d{4}[.\-/]\d{1,2}(?:[.\-/]\d{1,2}(?![\d]))?"
+# a year and a month: "1346.0088万平方米" is a figure, not the year 1346 and a month 00
+_DAY = r"(?:19|20)\d{2}[.\-/](?:1[0-2]|0?[1-9])(?:[.\-/]\d{1,2}(?!\d))?(?!\d)"
 # A date or a period: "2021年12月31日", "2023.07-2024.01" (the range before its first date).
 _MONTH = r"\d{4}年\d{1,2}月(?:\d{1,2}日)?"
 # a range's dash may be doubled or a dash of another width ("2020年1月--2020年11月", "1月—12月")

@@ -36,6 +36,8 @@ FIELDS: dict[str, str] = {
     "转移支付(项目)名称": "project_name",
     "转移支付名称": "project_name",
     "项目(资金)名称": "project_name",
+    "项目(专项)名称": "project_name",
+    "政策(项目)名称": "project_name",
     "二级项目名称": "project_name",  # Hunan's 项目绩效年度表: the project, under its 一级项目
     "主管部门": "supervisor_name",
     "项目主管部门": "supervisor_name",
@@ -446,6 +448,12 @@ STOP_LABELS: frozenset[str] = frozenset(
         "保障项目实施的制度措施", "项目实施计划", "组织实施单位", "监督管理单位", "政策依据", "其他依据", "需要说明的其他情况",
         # Guangdong's 专项债券 self-evaluation: 项目名称 | … | 投向领域 | …, then 项目实施内容
         "投向领域", "项目实施内容",
+        # Tianjin's 项目支出绩效目标表: 预算规模及资金用途 | 预算数 | … then the use on a row of its own
+        "预算规模及资金用途",
+        # Chongqing's 重点项目绩效目标表: the project's planned dates after its name
+        "项目预计开始时间", "预计开始时间", "预计完成时间",
+        # a transfer payment's 区域绩效目标表: the finance department of each level, beside its 主管部门
+        "省级财政部门", "市级财政部门", "县级财政部门", "区级财政部门", "市县财政部门", "区县财政部门",
     }
 )  # fmt: skip
 

@@ -19,6 +19,7 @@ import json
 import re
 import shutil
 import sys
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,6 +53,52 @@ SHAPES: dict[str, Callable[[list[str]], list[str]] | None] = {
     ),
     "one_per_line": lambda row: [*_filled(row), ""],
     "spaces": lambda row: ["   ".join(_filled(row))],
+    "run_together": lambda row: ["".join(_filled(row))],
+}
+
+
+def _run_together(lines: list[str]) -> list[str]:
+    return ["".join(_filled(cells(line))) for line in lines]
+
+
+def _width(text: str) -> int:
+    """Columns the text takes in fixed-width output: a CJK or full-width character counts two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _space_aligned(lines: list[str]) -> list[str]:
+    """Each run of lines holding two or more cells printed as ``pdftotext -layout`` prints a table:
+    a cell starts where its column starts (the widest cell of the column before it, two spaces
+    after), an empty cell is blank; a line of one cell keeps its indentation."""
+    rows = [cells(line) for line in lines]
+    out: list[str] = []
+    k = 0
+    while k < len(rows):
+        if len(_filled(rows[k])) < 2:
+            indent = re.match(r"[ \u3000]*", lines[k]).group()
+            out.append(indent + " ".join(_filled(rows[k])))
+            k += 1
+            continue
+        end = k
+        while end < len(rows) and len(_filled(rows[end])) >= 2:
+            end += 1
+        widths = [0] * max(len(row) for row in rows[k:end])
+        for row in rows[k:end]:
+            for i, cell in enumerate(row):
+                widths[i] = max(widths[i], _width(cell))
+        for row in rows[k:end]:
+            printed = "".join(c + " " * (widths[i] - _width(c) + 2) for i, c in enumerate(row))
+            out.append(printed.rstrip())
+        k = end
+    return out
+
+
+# each of these prints the whole page: the rows run together and the lines joined, as a page
+# printed on one line, an HTML table flattened to its text, or a PDF table's columns in spaces
+PAGE_SHAPES: dict[str, Callable[[list[str]], list[str]]] = {
+    "one_line": lambda lines: [" ".join(_run_together(lines))],
+    "flattened_html": lambda lines: [re.sub(r"(?<=\S)\n(?=\S)", "", "\n".join(_run_together(lines)))],
+    "space_aligned": _space_aligned,
 }
 
 
@@ -71,13 +118,15 @@ def development_pages() -> list[tuple[Path, Path]]:
 
 def reshape(out: Path) -> int:
     pages = development_pages()
-    for shape, render in SHAPES.items():
+    for shape, render in {**SHAPES, **PAGE_SHAPES}.items():
         folder = out / shape
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         for text, gold in pages:
             lines = text.read_text(encoding="utf-8").split("\n")
-            if render is not None:
+            if shape in PAGE_SHAPES:
+                lines = PAGE_SHAPES[shape](lines)
+            elif render is not None:
                 lines = [printed for line in lines for printed in render(cells(line))]
             (folder / text.name).write_text("\n".join(lines), encoding="utf-8")
             shutil.copy(gold, folder / gold.name)
@@ -85,4 +134,6 @@ def reshape(out: Path) -> int:
 
 
 if __name__ == "__main__":
-    print(f"{reshape(Path(sys.argv[1]))} pages in {len(SHAPES)} shapes under {sys.argv[1]}")
+    print(
+        f"{reshape(Path(sys.argv[1]))} pages in {len(SHAPES) + len(PAGE_SHAPES)} shapes under {sys.argv[1]}"
+    )
