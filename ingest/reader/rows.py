@@ -476,17 +476,15 @@ def indicator(name: str, values: dict[str, str], level1, level2, line_no: int) -
         target = sign + target if sign and target else target  # "大于等于" | "98" | "%": as printed
     else:
         target = values.get("target")
-    # by position, in model.Indicator's field order: with keywords, calling the dataclass built a
-    # dict of them each time and cost over twice as many instructions, for every indicator row
     return Indicator(
-        level1,
-        level2,
-        name,
-        None if target is None or v.is_blank(target) and target != "无" else target,  # target
-        line_no,
-        values.get("actual"),  # actual
-        _points(values.get("weight")),  # weight
-        _points(values.get("score")),  # score
-        values.get("deviation_reason"),  # deviation_reason
-        values.get("note") or values.get("status"),  # note
+        level1=level1,
+        level2=level2,
+        name=name,
+        target=None if target is None or v.is_blank(target) and target != "无" else target,
+        line_no=line_no,
+        actual=values.get("actual"),
+        weight=_points(values.get("weight")),
+        score=_points(values.get("score")),
+        deviation_reason=values.get("deviation_reason"),
+        note=values.get("note") or values.get("status"),
     )
