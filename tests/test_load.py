@@ -45,8 +45,8 @@ def test_a_document_whose_rows_cannot_load_is_recorded_failed_and_the_batch_goes
 
     parse = pipeline._parse
 
-    def parse_with_a_bad_row(data: bytes, path: str):
-        document = parse(data, path)
+    def parse_with_a_bad_row(data: bytes, path: str, document_id: str):
+        document = parse(data, path, document_id)
         if path.endswith(sample("004").name):
             document.forms[0].indicators[0].name = None  # raw.indicators.name is NOT NULL
         return document
