@@ -39,8 +39,8 @@ def _parse_counted(folder: str, first: int, count: int, warm: int, worker: bool)
         pipeline._init_worker(frozenset())
     for path in _documents(folder, 0, warm):
         parse_bytes(path.read_bytes(), str(path))
-    counted = [(path.read_bytes(), str(path)) for path in _documents(folder, first, count)]
     paths = _documents(folder, first, count)
+    counted = [(path.read_bytes(), str(path)) for path in paths]
 
     def parse_all() -> None:
         if worker:  # a worker's task: a chunk of files read and parsed, rows built, sent back pickled

@@ -307,11 +307,15 @@ def _cut_row_numbers(piece: str) -> list[str]:
 # together ("…满意度≥95百分比207101天津市河北区人民法院"): the code starts the unit's cell, else "207101天"
 # is read as the last row's figure and its unit. The name ends as an organisation's does, and does not
 # start with a count's unit ("共计123456元用于…中心" is prose).
+_ORGANISATION_NAME_ENDS = (
+    "局", "院", "委员会", "中心", "政府", "办公室", "办事处", "所", "站", "馆", "队", "厅", "部", "处", "校", "园",
+    "社", "室", "场", "团", "会", "委", "办",
+)  # fmt: skip
 _CODED_UNIT_AT_END = re.compile(
     r"(?<=[^\d.,，\s-])\d{6}[-_—]?(?![元亿个次台套辆份件批])[\u4e00-\u9fff]{4,40}?"
-    r"(?:局|院|委员会|中心|政府|办公室|办事处|所|站|馆|队|厅|部|处|校|园|社|室|场|团|会|委|办)$"
+    rf"(?:{'|'.join(_ORGANISATION_NAME_ENDS)})$"
 )
-_ORGANISATION_ENDS = frozenset("局院会心府室处所站馆队厅部校园社场团委办")
+_ORGANISATION_ENDS = frozenset(end[-1] for end in _ORGANISATION_NAME_ENDS)  # a set lookup spares most pieces
 
 
 def _cut_coded_unit(piece: str) -> list[str]:

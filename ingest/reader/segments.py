@@ -141,7 +141,7 @@ def in_table_header(cells: list[Cell], k: int) -> bool:
         return True  # 序号 | 项目名称: a list's columns (a summary of projects), no form's label
     # the header's labels next to it: a value between ends the header (a page run together on one
     # line holds the next form's 项目名称 | 某项目 … 一级指标 | 二级指标 on the same row)
-    near = [c for c in _labels_on_row(reversed(cells[max(0, k - 6) : k]), row)]
+    near = _labels_on_row(reversed(cells[max(0, k - 6) : k]), row)
     near += _labels_on_row(cells[k + 1 : k + 12], row)
     return sum(1 for c in near if header_role(c.key) in ("level1", "level2", "name")) >= 2
 
