@@ -58,7 +58,8 @@ SHAPES: dict[str, Callable[[list[str]], list[str]] | None] = {
 
 
 def _run_together(lines: list[str]) -> list[str]:
-    return ["".join(_filled(cells(line))) for line in lines]
+    """Every line of the page as the row shape ``run_together`` prints it."""
+    return [printed for line in lines for printed in SHAPES["run_together"](cells(line))]
 
 
 def _width(text: str) -> int:
